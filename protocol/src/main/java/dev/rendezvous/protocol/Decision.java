@@ -1,0 +1,54 @@
+package dev.rendezvous.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The rendezvous's answer to one request. It goes to the request's return address (the caller's
+ * reply) and to {@code <app>.results} (the record of what was served and why).
+ *
+ * @param model         the served model's name; null for a fallback or timeout
+ * @param version       the served model's version; null for a fallback or timeout
+ * @param output        what was served: a model's output or the fallback; null on timeout
+ * @param reason        why this answer, e.g. {@code preferred}, {@code stage-2}, {@code deadline-best}, {@code fallback}, {@code timeout}
+ * @param policyVersion the version of the application's policy that made the decision
+ * @param splitVariant  index of the split variant the request id hashed to; null without a split
+ * @param candidates    every model answer present when deciding, in arrival order
+ * @param late          models that were waited for but had not answered when the decision was made
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Decision(
+        String requestId,
+        String app,
+        Outcome outcome,
+        String model,
+        String version,
+        JsonNode output,
+        String reason,
+        long policyVersion,
+        Integer splitVariant,
+        List<Candidate> candidates,
+        List<String> late,
+        long receivedAtMs,
+        long deadlineAtMs,
+        long decidedAtMs) {
+
+    public Decision {
+        RequestIds.require("requestId", requestId);
+        Objects.requireNonNull(app, "app");
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(reason, "reason");
+        if (outcome == Outcome.MODEL && (model == null || version == null)) {
+            throw new IllegalArgumentException("a model decision names its model and version");
+        }
+        candidates = candidates == null ? List.of() : List.copyOf(candidates);
+        late = late == null ? List.of() : List.copyOf(late);
+    }
+
+    /** Milliseconds from receipt to decision. */
+    public long latencyMs() {
+        return decidedAtMs - receivedAtMs;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.rendezvous.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The one JSON encoding of every record on the wire. Readers ignore unknown fields, so that a newer
+ * writer can add a field without breaking older readers.
+ */
+public final class JsonCodec {
+    private static final ObjectMapper MAPPER = newMapper();
+
+    private JsonCodec() {
+    }
+
+    /** A mapper configured like the codec's, for modules that build JSON trees. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public static byte[] encode(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("cannot encode " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Decodes {@code bytes} as {@code type}; the exception's message names the problem and its JSON path. */
+    public static <T> T decode(byte[] bytes, Class<T> type) {
+        if (bytes == null) {
+            throw new MalformedRecordException("record value is null; expected a JSON " + type.getSimpleName(), null);
+        }
+        try {
+            return MAPPER.readValue(bytes, type);
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new MalformedRecordException("invalid " + type.getSimpleName() + ": " + cause.getMessage(), e);
+        } catch (JsonMappingException e) {
+            throw new MalformedRecordException("invalid " + type.getSimpleName() + " at " + path(e) + ": " + e.getOriginalMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw new MalformedRecordException("not valid JSON: " + e.getOriginalMessage()
+                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder("$");
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append('.').append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static ObjectMapper newMapper() {
+        ObjectMapper mapper = new ObjectMapper()
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
+                .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, false);
+        // Bound what a hostile record can make us allocate.
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(64)
+                .maxStringLength(1 << 20)
+                .build());
+        return mapper;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.rendezvous.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Objects;
+
+/**
+ * One model version's answer to one request, on {@code <app>.scores} keyed by request id: either an
+ * output or an error, with the timings the runner measured.
+ *
+ * @param queueWaitMicros time from the request's receipt to the start of inference
+ * @param inferenceMicros time spent in the model call for the batch this request was in
+ * @param batchSize       how many requests shared that model call
+ * @param scoredAtMs      when the runner produced this record, epoch milliseconds
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ModelScore(
+        String requestId,
+        String app,
+        String model,
+        String version,
+        ModelRole role,
+        JsonNode output,
+        ScoreError error,
+        long queueWaitMicros,
+        long inferenceMicros,
+        int batchSize,
+        long scoredAtMs) {
+
+    public ModelScore {
+        RequestIds.require("requestId", requestId);
+        Objects.requireNonNull(app, "app");
+        Objects.requireNonNull(role, "role");
+        ModelRef.parse(model + "@" + version);
+        if ((output == null) == (error == null)) {
+            throw new IllegalArgumentException("a score carries exactly one of 'output' and 'error'");
+        }
+    }
+
+    public ModelRef modelRef() {
+        return new ModelRef(model, version);
+    }
+
+    public boolean failed() {
+        return error != null;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.rendezvous.protocol;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/** Names of the Kafka headers the platform writes, and helpers to read them as text. */
+public final class RecordHeaders {
+    /** W3C trace context, copied from the HTTP request onto every record of that request. */
+    public static final String TRACEPARENT = "traceparent";
+    /** Decoy and dead-letter records: where the original record was read from. */
+    public static final String SOURCE_TOPIC = "rdv-source-topic";
+    public static final String SOURCE_PARTITION = "rdv-source-partition";
+    public static final String SOURCE_OFFSET = "rdv-source-offset";
+    /** Decoy records: the source record's Kafka timestamp, epoch milliseconds. */
+    public static final String SOURCE_TIMESTAMP = "rdv-source-timestamp";
+    /** Decoy records: when the decoy read the source record, epoch milliseconds. */
+    public static final String ARRIVAL_MS = "rdv-arrival-ms";
+    /** Dead-letter records: why the record could not be processed, and by whom. */
+    public static final String DEAD_LETTER_REASON = "rdv-dead-letter-reason";
+    public static final String DEAD_LETTER_BY = "rdv-dead-letter-by";
+
+    private RecordHeaders() {
+    }
+
+    public static void put(Headers headers, String name, String value) {
+        headers.remove(name);
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static Optional<String> text(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null || header.value() == null
+                ? Optional.empty()
+                : Optional.of(new String(header.value(), StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,55 @@
+package dev.rendezvous.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * One scoring request as it travels on {@code <app>.requests}, keyed by its id. Every model and the
+ * decoy read exactly these bytes.
+ *
+ * @param id           request id, also the record key
+ * @param app          application name
+ * @param features     named scalar features (a JSON object), or null when {@code inputs} is used
+ * @param inputs       Open Inference Protocol tensors, or null when {@code features} is used
+ * @param receivedAtMs when the gateway (or Kafka-native client) accepted it, epoch milliseconds
+ * @param deadlineAtMs the latest moment an answer is useful, epoch milliseconds
+ * @param replyTo      topic that receives the {@link Decision}; null when no reply is wanted
+ * @param pinnedModel  when set, only this model version may answer (OIP {@code /versions/{v}}); null otherwise
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ScoringRequest(
+        String id,
+        String app,
+        JsonNode features,
+        List<Tensor> inputs,
+        long receivedAtMs,
+        long deadlineAtMs,
+        String replyTo,
+        String pinnedModel) {
+
+    public ScoringRequest {
+        RequestIds.require("id", id);
+        if (app == null || app.isBlank()) {
+            throw new IllegalArgumentException("app is missing");
+        }
+        if (features == null && (inputs == null || inputs.isEmpty())) {
+            throw new IllegalArgumentException("either 'features' (an object) or 'inputs' (tensors) is required");
+        }
+        if (features != null && !features.isObject()) {
+            throw new IllegalArgumentException("'features' must be a JSON object of name to value");
+        }
+        if (receivedAtMs <= 0) {
+            throw new IllegalArgumentException("receivedAtMs must be a positive epoch-millisecond time");
+        }
+        if (deadlineAtMs < receivedAtMs) {
+            throw new IllegalArgumentException("deadlineAtMs (" + deadlineAtMs + ") is before receivedAtMs (" + receivedAtMs + ")");
+        }
+        inputs = inputs == null ? null : List.copyOf(inputs);
+    }
+
+    /** The time budget the request was given, in milliseconds. */
+    public long budgetMs() {
+        return deadlineAtMs - receivedAtMs;
+    }
+}
