@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates topics that are missing and checks that existing ones have the expected partition count,
@@ -71,11 +72,26 @@ public final class TopicProvisioner {
         }
     }
 
+    /** A topic just created may take a moment to show up in the metadata: retry until the timeout. */
+    private Map<String, TopicDescription> describeWhenVisible(Set<String> names)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > until) {
+                    throw e;
+                }
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+        }
+    }
+
     private void checkPartitions(Collection<TopicSpec> specs)
             throws InterruptedException, ExecutionException, TimeoutException {
         Map<String, TopicSpec> byName = specs.stream().collect(Collectors.toMap(TopicSpec::name, s -> s, (a, b) -> a));
-        Map<String, TopicDescription> described = admin.describeTopics(byName.keySet()).allTopicNames()
-                .get(timeoutMs, TimeUnit.MILLISECONDS);
+        Map<String, TopicDescription> described = describeWhenVisible(byName.keySet());
         for (TopicDescription description : described.values()) {
             int expected = byName.get(description.name()).partitions();
             int actual = description.partitions().size();

@@ -1,0 +1,104 @@
+package dev.rendezvous.engine;
+
+import dev.rendezvous.protocol.Decision;
+import dev.rendezvous.protocol.ScoringRequest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Everything known about one request at the rendezvous: the request (once read), the answers in
+ * arrival order, and the decision once made. Scores may arrive before their request, since they
+ * come from another topic; such a mailbox waits for its request.
+ */
+final class Mailbox {
+    private final String requestId;
+    private final String app;
+    private final int partition;
+    private final long createdAtMs;
+    private final List<RecordPosition> scorePositions = new ArrayList<>();
+    private String traceparent;
+    private final List<Arrival> arrivals = new ArrayList<>();
+    private ScoringRequest request;
+    private RecordPosition position;
+    private Decision decision;
+    private int lateArrivals;
+
+    Mailbox(String requestId, String app, int partition, long createdAtMs) {
+        this.requestId = requestId;
+        this.app = app;
+        this.partition = partition;
+        this.createdAtMs = createdAtMs;
+    }
+
+    String app() {
+        return app;
+    }
+
+    /** Partition number of the request (and of its scores: the topics are co-partitioned). */
+    int partition() {
+        return partition;
+    }
+
+    String traceparent() {
+        return traceparent;
+    }
+
+    /** Positions of the score records held here, committed only once the mailbox is decided. */
+    List<RecordPosition> scorePositions() {
+        return scorePositions;
+    }
+
+    String requestId() {
+        return requestId;
+    }
+
+    long createdAtMs() {
+        return createdAtMs;
+    }
+
+    ScoringRequest request() {
+        return request;
+    }
+
+    RecordPosition position() {
+        return position;
+    }
+
+    void attachRequest(ScoringRequest request, RecordPosition position, String traceparent) {
+        this.request = request;
+        this.position = position;
+        this.traceparent = traceparent;
+    }
+
+    List<Arrival> arrivals() {
+        return Collections.unmodifiableList(arrivals);
+    }
+
+    /** Adds an answer; returns false when the decision was already made (the answer is late). */
+    boolean add(Arrival arrival, RecordPosition scorePosition) {
+        if (decision != null) {
+            lateArrivals++;
+            return false;
+        }
+        arrivals.add(arrival);
+        scorePositions.add(scorePosition);
+        return true;
+    }
+
+    boolean decided() {
+        return decision != null;
+    }
+
+    Decision decision() {
+        return decision;
+    }
+
+    void decide(Decision decision) {
+        this.decision = decision;
+    }
+
+    int lateArrivals() {
+        return lateArrivals;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.rendezvous.gateway;
+
+import dev.rendezvous.protocol.Decision;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Requests this gateway sent and still waits on, by application and request id. Each completes
+ * exactly once: with the decision from the reply topic, or with a timeout when none came in time.
+ */
+final class PendingReplies {
+    /** How a waiting request is finished: with a decision, or with null for "no decision in time". */
+    interface Completion extends Consumer<Decision> {
+    }
+
+    private final ConcurrentHashMap<String, Completion> pending = new ConcurrentHashMap<>();
+
+    /** Registers a request; false when the same id is already in flight for the app. */
+    boolean register(String app, String requestId, Completion completion) {
+        return pending.putIfAbsent(key(app, requestId), completion) == null;
+    }
+
+    /** Completes the request with its decision; a decision for an unknown or finished request is ignored. */
+    boolean complete(Decision decision) {
+        Completion completion = pending.remove(key(decision.app(), decision.requestId()));
+        if (completion == null) {
+            return false;
+        }
+        completion.accept(decision);
+        return true;
+    }
+
+    /** Completes the request with "no decision"; false if it was already completed. */
+    boolean expire(String app, String requestId) {
+        Completion completion = pending.remove(key(app, requestId));
+        if (completion == null) {
+            return false;
+        }
+        completion.accept(null);
+        return true;
+    }
+
+    /** Forgets a request whose record could not be sent. */
+    void abandon(String app, String requestId) {
+        pending.remove(key(app, requestId));
+    }
+
+    int size() {
+        return pending.size();
+    }
+
+    private static String key(String app, String requestId) {
+        return app + '/' + requestId;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.rendezvous.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rendezvous.app.AppSettings;
+import dev.rendezvous.kafka.KafkaSettings;
+import dev.rendezvous.kafka.embedded.EmbeddedKafkaBroker;
+import dev.rendezvous.kafka.embedded.EmbeddedKafkaExtension;
+import dev.rendezvous.protocol.JsonCodec;
+import dev.rendezvous.protocol.TopicLayout;
+import dev.rendezvous.protocol.TopicProvisioner;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@ExtendWith(EmbeddedKafkaExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GatewayValidationIT {
+    private static final String APP = "shop";
+    private final HttpClient http = HttpClient.newHttpClient();
+    private KafkaSettings kafka;
+    private GatewayServer gateway;
+    private Admin admin;
+
+    @BeforeAll
+    void startGateway(EmbeddedKafkaBroker broker) throws Exception {
+        kafka = KafkaSettings.local(broker.bootstrapServers(), EmbeddedKafkaExtension.uniquePrefix("gateway-validation"));
+        admin = kafka.newAdmin("test");
+        new TopicProvisioner(admin, 1, 10_000).ensure(new TopicLayout(kafka.topics(), 1).appTopics(APP, 2, 3_600_000));
+        gateway = GatewayServer.start(kafka, GatewayConfig.defaults("gw-validation").withPort(0),
+                List.of(new AppSettings(APP, 2, 200)), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    @AfterAll
+    void stopGateway() {
+        gateway.close();
+        admin.close();
+    }
+
+    static Stream<Arguments> badRequests() {
+        return Stream.of(
+                Arguments.of("malformed JSON", "/v1/score/shop", "application/json", "{\"features\": {\"a\": 1", 400, "body", "not valid JSON"),
+                Arguments.of("empty body", "/v1/score/shop", "application/json", "", 400, "body", "empty"),
+                Arguments.of("JSON array body", "/v1/score/shop", "application/json", "[1,2]", 400, "body", "JSON object"),
+                Arguments.of("missing features", "/v1/score/shop", "application/json", "{\"id\": \"a1\"}", 400, "body.features", "no 'features'"),
+                Arguments.of("features not an object", "/v1/score/shop", "application/json", "{\"features\": [1, 2]}", 400, "body.features", "must be a JSON object"),
+                Arguments.of("bad request id", "/v1/score/shop", "application/json", "{\"id\": \"has space\", \"features\": {}}", 400, "body.id", "may contain only"),
+                Arguments.of("numeric request id", "/v1/score/shop", "application/json", "{\"id\": 7, \"features\": {}}", 400, "body.id", "must be a string"),
+                Arguments.of("unknown app", "/v1/score/nosuchapp", "application/json", "{\"features\": {}}", 404, "path app", "unknown app 'nosuchapp'"),
+                Arguments.of("wrong content type", "/v1/score/shop", "text/plain", "{\"features\": {}}", 415, "header Content-Type", "application/json"),
+                Arguments.of("unknown endpoint", "/v1/nothing", "application/json", "{}", 404, "path", "no such endpoint"));
+    }
+
+    @ParameterizedTest(name = "{0} -> {4}")
+    @MethodSource("badRequests")
+    void rejectsBadRequestsWithAJsonErrorSayingWhatAndWhere(String name, String path, String contentType, String body,
+                                                            int status, String where, String messagePart) throws Exception {
+        HttpResponse<String> response = post(path, contentType, body, Map.of());
+
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        JsonNode error = JsonCodec.mapper().readTree(response.body());
+        assertThat(error.path("error").asText()).contains(messagePart);
+        assertThat(error.path("where").asText()).isEqualTo(where);
+        assertThat(error.path("status").asInt()).isEqualTo(status);
+    }
+
+    @Test
+    void rejectsABadDeadlineHeader() throws Exception {
+        HttpResponse<String> response = post("/v1/score/shop", "application/json", "{\"features\": {\"a\": 1}}", Map.of("X-Deadline-Ms", "soon"));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(JsonCodec.mapper().readTree(response.body()).path("where").asText()).isEqualTo("header X-Deadline-Ms");
+    }
+
+    @Test
+    void rejectsABodyLargerThanTheLimitWith413() throws Exception {
+        String huge = "{\"features\": {\"a\": \"" + "x".repeat(2 << 20) + "\"}}";
+        HttpResponse<String> response = post("/v1/score/shop", "application/json", huge, Map.of());
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(JsonCodec.mapper().readTree(response.body()).path("error").asText()).contains("larger");
+    }
+
+    @Test
+    void producesNothingToKafkaForRejectedRequests() throws Exception {
+        for (Arguments bad : badRequests().toList()) {
+            Object[] a = bad.get();
+            post((String) a[1], (String) a[2], (String) a[3], Map.of());
+        }
+        post("/v1/score/shop", "application/json", "{\"features\": {\"a\": 1}}", Map.of("X-Deadline-Ms", "nope"));
+
+        String topic = kafka.topics().requests(APP);
+        var offsets = admin.listOffsets(Map.of(
+                        new TopicPartition(topic, 0), OffsetSpec.latest(),
+                        new TopicPartition(topic, 1), OffsetSpec.latest()))
+                .all().get(10, TimeUnit.SECONDS);
+        assertThat(offsets.values()).allSatisfy(info -> assertThat(info.offset()).isZero());
+    }
+
+    @Test
+    void answersWithAnExplicitTimeoutWhenNoRendezvousRuns() throws Exception {
+        HttpResponse<String> response = post("/v1/score/shop", "application/json", "{\"features\": {\"a\": 1}}",
+                Map.of("X-Request-Id", "lonely-1", "X-Deadline-Ms", "50"));
+
+        assertThat(response.statusCode()).isEqualTo(504);
+        JsonNode body = JsonCodec.mapper().readTree(response.body());
+        assertThat(body.path("id").asText()).isEqualTo("lonely-1");
+        assertThat(body.path("outcome").asText()).isEqualTo("timeout");
+        assertThat(body.path("deadlineMs").asLong()).isEqualTo(50);
+        assertThat(response.headers().firstValue("X-Request-Id")).hasValue("lonely-1");
+    }
+
+    @Test
+    void reportsLiveAndReady() throws Exception {
+        assertThat(get("/health/live").statusCode()).isEqualTo(200);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(get("/health/ready").statusCode()).isEqualTo(200));
+    }
+
+    private HttpResponse<String> post(String path, String contentType, String body, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
