@@ -11,9 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one Kafka consumer on its own thread until closed. A failure while handling a batch is logged
- * and the loop goes on, so that no partition ever stops behind one bad batch; handlers deal with
- * bad single records themselves (usually by dead-lettering them).
+ * Runs one Kafka consumer on its own thread until closed. A failure while handling a batch is logged,
+ * the batch's partitions are rewound to its first record and paused for a second, and the loop goes
+ * on: the batch is handled again rather than silently skipped by the next commit, and a lasting
+ * failure is retried calmly. Handlers deal with bad single records themselves (usually by
+ * dead-lettering them), so that one poison record never holds a partition.
  *
  * @param <K> key type
  */
@@ -39,6 +41,7 @@ public final class PollLoop<K> implements AutoCloseable {
     private final Handler<K> handler;
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final BatchRetry retry = new BatchRetry(Duration.ofSeconds(1));
     private volatile boolean running = true;
 
     public PollLoop(String name, KafkaConsumer<K, byte[]> consumer, Consumer<KafkaConsumer<K, byte[]>> subscribe, Handler<K> handler) {
@@ -62,13 +65,15 @@ public final class PollLoop<K> implements AutoCloseable {
         try {
             subscribe.accept(consumer);
             while (running) {
+                retry.resumeIfDue(consumer);
                 ConsumerRecords<K, byte[]> records = consumer.poll(handler.nextPollTimeout());
                 try {
                     handler.onRecords(consumer, records);
                 } catch (WakeupException e) {
                     throw e;
                 } catch (RuntimeException e) {
-                    LOG.error("{}: failed to handle a batch of {} records; continuing", name, records.count(), e);
+                    LOG.error("{}: failed to handle a batch of {} records from {}; retrying it in 1 s", name, records.count(), records.partitions(), e);
+                    retry.retryLater(consumer, records, records.partitions());
                 }
             }
         } catch (WakeupException e) {

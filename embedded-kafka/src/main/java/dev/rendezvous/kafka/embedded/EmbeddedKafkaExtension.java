@@ -48,7 +48,7 @@ public final class EmbeddedKafkaExtension implements BeforeAllCallback, Paramete
     }
 
     /** Closed by JUnit when the root context closes, i.e. after the last test of this JVM. */
-    private static final class SharedBroker implements ExtensionContext.Store.CloseableResource {
+    private static final class SharedBroker implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         private final Path dir;
         private final EmbeddedKafkaBroker broker;
 

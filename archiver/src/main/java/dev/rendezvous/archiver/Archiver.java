@@ -1,0 +1,81 @@
+package dev.rendezvous.archiver;
+
+import dev.rendezvous.kafka.KafkaSettings;
+import dev.rendezvous.kafka.PollLoop;
+import dev.rendezvous.protocol.TopicNames;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The archiver: a consumer group that appends every record of the applications' decoy, scores and
+ * results topics to NDJSON segment files, committing offsets only once the lines are fsync'd, and
+ * skipping on restart what the files already hold, so each record is archived exactly once.
+ */
+public final class Archiver implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
+
+    private final PollLoop<byte[]> loop;
+
+    private Archiver(PollLoop<byte[]> loop) {
+        this.loop = loop;
+    }
+
+    /** The consumer group: {@code archiver} under the topic prefix, so that platforms sharing a cluster keep apart. */
+    public static String groupId(KafkaSettings settings) {
+        return settings.topicPrefix() + "archiver";
+    }
+
+    /** Archives the decoy, scores and results topics of {@code apps} into {@code archiveDir}. */
+    public static Archiver start(KafkaSettings kafka, Path archiveDir, Set<String> apps) {
+        return start(kafka, ArchiverSettings.of(archiveDir, apps));
+    }
+
+    public static Archiver start(KafkaSettings kafka, ArchiverSettings settings) {
+        requireWritable(settings.archiveDir());
+        Map<String, ArchiveTarget> targets = targets(kafka.topics(), settings);
+        String groupId = groupId(kafka);
+        KafkaConsumer<byte[], byte[]> consumer = kafka.newConsumer(groupId, groupId, "earliest");
+        ArchiveLoop handler = new ArchiveLoop(settings, targets);
+        PollLoop<byte[]> loop = new PollLoop<>("archiver", consumer, handler::subscribe, handler).start();
+        LOG.info("archiver: archiving {} into {} in group {}", targets.keySet(), settings.archiveDir(), groupId);
+        return new Archiver(loop);
+    }
+
+    public boolean isRunning() {
+        return loop.isRunning();
+    }
+
+    /** Stops consuming, fsyncs and closes the open segments, and commits what they hold. */
+    @Override
+    public void close() {
+        loop.close();
+    }
+
+    private static Map<String, ArchiveTarget> targets(TopicNames names, ArchiverSettings settings) {
+        Map<String, ArchiveTarget> targets = new LinkedHashMap<>();
+        for (String app : settings.apps()) {
+            for (RecordKind kind : settings.kinds()) {
+                targets.put(kind.topic(names, app), new ArchiveTarget(app, kind));
+            }
+        }
+        return targets;
+    }
+
+    private static void requireWritable(Path archiveDir) {
+        try {
+            Files.createDirectories(archiveDir);
+        } catch (IOException e) {
+            throw new IllegalStateException("archiver.archiveDir " + archiveDir + " cannot be created: " + e, e);
+        }
+        if (!Files.isWritable(archiveDir)) {
+            throw new IllegalStateException("archiver.archiveDir " + archiveDir + " is not writable");
+        }
+    }
+}

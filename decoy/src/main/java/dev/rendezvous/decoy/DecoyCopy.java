@@ -1,0 +1,27 @@
+package dev.rendezvous.decoy;
+
+import dev.rendezvous.protocol.RecordHeaders;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+
+/** Builds the decoy copy of one request record: same key and value bytes, same partition, its coordinates in headers. */
+final class DecoyCopy {
+    private DecoyCopy() {
+    }
+
+    /**
+     * The copy keeps the key and value arrays as they came off the wire: the decoy never decodes them,
+     * so a poison record is archived exactly as a model would have seen it. The copy's own Kafka
+     * timestamp is left to the producer; the source timestamp travels in a header.
+     */
+    static ProducerRecord<byte[], byte[]> of(ConsumerRecord<byte[], byte[]> source, String decoyTopic, long arrivalMs) {
+        Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders(source.headers().toArray());
+        RecordHeaders.put(headers, RecordHeaders.SOURCE_TOPIC, source.topic());
+        RecordHeaders.put(headers, RecordHeaders.SOURCE_PARTITION, Integer.toString(source.partition()));
+        RecordHeaders.put(headers, RecordHeaders.SOURCE_OFFSET, Long.toString(source.offset()));
+        RecordHeaders.put(headers, RecordHeaders.SOURCE_TIMESTAMP, Long.toString(source.timestamp()));
+        RecordHeaders.put(headers, RecordHeaders.ARRIVAL_MS, Long.toString(arrivalMs));
+        return new ProducerRecord<>(decoyTopic, source.partition(), null, source.key(), source.value(), headers);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.rendezvous.decoy;
+
+import dev.rendezvous.kafka.KafkaSettings;
+import dev.rendezvous.kafka.PollLoop;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decoy: a consumer group of its own on each application's requests topic that copies every
+ * record, byte for byte and with its Kafka coordinates, to the application's decoy topic.
+ *
+ * <p>Delivery is at-least-once: source offsets are committed only after the copies are acknowledged,
+ * so a crash in between copies some records twice. The archiver drops such repeats by their source
+ * coordinates ({@code rdv-source-topic/partition/offset} headers).
+ */
+public final class DecoyService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DecoyService.class);
+
+    private final PollLoop<byte[]> loop;
+    private final KafkaProducer<byte[], byte[]> producer;
+
+    private DecoyService(PollLoop<byte[]> loop, KafkaProducer<byte[], byte[]> producer) {
+        this.loop = loop;
+        this.producer = producer;
+    }
+
+    /**
+     * The consumer group: {@code decoy} under the topic prefix, so that platforms sharing a cluster
+     * under different prefixes do not share (and rebalance) one group.
+     */
+    public static String groupId(KafkaSettings settings) {
+        return settings.topicPrefix() + "decoy";
+    }
+
+    /**
+     * Starts copying {@code <prefix><app>.requests} to {@code <prefix><app>.decoy} for each app, from
+     * the earliest offset the group has not committed. The topics must exist with equal partition counts.
+     */
+    public static DecoyService start(KafkaSettings settings, Set<String> apps) {
+        Map<String, String> decoyBySource = DecoyTopics.decoyBySource(settings.topics(), apps);
+        String groupId = groupId(settings);
+        DecoyTopics.requireEqualPartitions(settings, decoyBySource, groupId);
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings.producerConfig(groupId),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        KafkaConsumer<byte[], byte[]> consumer;
+        try {
+            consumer = settings.newConsumer(groupId, groupId, "earliest");
+        } catch (RuntimeException e) {
+            producer.close(Duration.ZERO);
+            throw e;
+        }
+        List<String> sources = List.copyOf(decoyBySource.keySet());
+        DecoyLoop handler = new DecoyLoop(producer, decoyBySource, Clock.systemUTC());
+        PollLoop<byte[]> loop = new PollLoop<>("decoy", consumer, c -> c.subscribe(sources), handler).start();
+        LOG.info("decoy: copying {} in group {}", decoyBySource, groupId);
+        return new DecoyService(loop, producer);
+    }
+
+    public boolean isRunning() {
+        return loop.isRunning();
+    }
+
+    /** Stops consuming, commits what was copied, and closes the producer. */
+    @Override
+    public void close() {
+        loop.close();
+        producer.close(Duration.ofSeconds(5));
+    }
+}
