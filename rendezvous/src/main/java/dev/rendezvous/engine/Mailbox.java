@@ -18,6 +18,7 @@ final class Mailbox {
     private final long createdAtMs;
     private final List<RecordPosition> scorePositions = new ArrayList<>();
     private String traceparent;
+    private Arbiter arbiter;
     private final List<Arrival> arrivals = new ArrayList<>();
     private ScoringRequest request;
     private RecordPosition position;
@@ -65,10 +66,19 @@ final class Mailbox {
         return position;
     }
 
-    void attachRequest(ScoringRequest request, RecordPosition position, String traceparent) {
+    /**
+     * Attaches the request and the arbiter (policy version) in force when it arrived: a policy
+     * change never moves the stage boundaries of a request already in flight.
+     */
+    void attachRequest(ScoringRequest request, RecordPosition position, String traceparent, Arbiter arbiter) {
         this.request = request;
         this.position = position;
         this.traceparent = traceparent;
+        this.arbiter = arbiter;
+    }
+
+    Arbiter arbiter() {
+        return arbiter;
     }
 
     List<Arrival> arrivals() {

@@ -66,8 +66,8 @@ public final class RendezvousService implements AutoCloseable {
     /**
      * Starts a rendezvous instance in consumer group {@code groupId} for the given applications.
      *
-     * @param arbiters the arbiter of each application, looked up per evaluation so that a new
-     *                 policy takes effect on the next arrival or wake-up
+     * @param arbiters the arbiter of each application, looked up when a request arrives, so that a
+     *                 new policy takes effect for the next request
      */
     public static RendezvousService start(KafkaSettings settings, Collection<String> apps, String groupId,
                                           Function<String, Arbiter> arbiters, MeterRegistry registry, LongSupplier clock) {
@@ -185,7 +185,7 @@ public final class RendezvousService implements AutoCloseable {
             }
             offsets.read(partition, record.offset());
             mailbox.attachRequest(request, new RecordPosition(partition, record.offset()),
-                    RecordHeaders.text(record.headers(), RecordHeaders.TRACEPARENT).orElse(null));
+                    RecordHeaders.text(record.headers(), RecordHeaders.TRACEPARENT).orElse(null), arbiters.apply(app));
             return mailbox;
         }
 
@@ -216,8 +216,7 @@ public final class RendezvousService implements AutoCloseable {
             if (mailbox.decided() || mailbox.request() == null) {
                 return;
             }
-            Arbiter arbiter = arbiters.apply(mailbox.app());
-            Verdict verdict = arbiter.evaluate(mailbox.request(), mailbox.arrivals(), now);
+            Verdict verdict = mailbox.arbiter().evaluate(mailbox.request(), mailbox.arrivals(), now);
             if (verdict instanceof Verdict.Wait wait) {
                 store.wakeAt(mailbox, wait.wakeAtMs());
                 return;

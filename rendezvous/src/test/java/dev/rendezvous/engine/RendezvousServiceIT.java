@@ -2,10 +2,12 @@ package dev.rendezvous.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.kafka.embedded.EmbeddedKafkaBroker;
 import dev.rendezvous.kafka.embedded.EmbeddedKafkaExtension;
+import dev.rendezvous.policy.Member;
+import dev.rendezvous.policy.Policy;
+import dev.rendezvous.policy.PolicyParser;
 import dev.rendezvous.protocol.Decision;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.ModelRef;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -62,9 +65,16 @@ class RendezvousServiceIT {
             provisioner.ensure(layout.appTopics(APP, 2, 3_600_000));
             provisioner.ensure(List.of(layout.replyTopic("test", 1)));
         }
-        ObjectNode fallback = JsonCodec.mapper().createObjectNode().put("approve", false);
+        Policy policy = PolicyParser.parse("""
+                app: loans
+                deadline: 5s
+                stages:
+                  - accept: [best@1, backup@1]
+                fallback: { output: { approve: false } }
+                """, 7);
+        Set<Member> live = Set.of(new Member(BEST, ModelRole.LIVE), new Member(BACKUP, ModelRole.LIVE));
         rendezvous = RendezvousService.start(kafka, List.of(APP), "rendezvous-test",
-                app -> new PreferenceArbiter(List.of(BEST, BACKUP), fallback, 1), new SimpleMeterRegistry(), System::currentTimeMillis);
+                app -> new PolicyArbiter(policy, () -> live), new SimpleMeterRegistry(), System::currentTimeMillis);
         producer = kafka.newProducer("test-producer");
         KafkaConsumer<byte[], byte[]> consumer = kafka.newConsumer(null, "test-replies", "earliest");
         consumer.assign(List.of(new TopicPartition(replyTopic, 0)));
@@ -105,7 +115,7 @@ class RendezvousServiceIT {
     }
 
     @Test
-    void servesTheBackupAtTheDeadlineWhenThePreferredModelFailed() {
+    void servesTheBackupAtOnceWhenThePreferredModelFailed() {
         ScoringRequest request = request("backup-1", 300);
         send(request);
         sendScore(new ModelScore(request.id(), APP, BEST.name(), BEST.version(), ModelRole.LIVE, null,
@@ -114,6 +124,9 @@ class RendezvousServiceIT {
 
         Decision decision = awaitDecision("backup-1");
         assertThat(decision.model()).isEqualTo("backup");
+        assertThat(decision.reason()).isEqualTo("stage-1");
+        assertThat(decision.policyVersion()).isEqualTo(7);
+        assertThat(decision.decidedAtMs()).isLessThan(request.deadlineAtMs());
         assertThat(decision.candidates()).extracting(c -> c.model() + ":" + c.error())
                 .containsExactlyInAnyOrder("best:model-failure", "backup:null");
     }

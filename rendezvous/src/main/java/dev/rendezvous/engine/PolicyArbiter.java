@@ -1,0 +1,89 @@
+package dev.rendezvous.engine;
+
+import dev.rendezvous.policy.Answer;
+import dev.rendezvous.policy.Decider;
+import dev.rendezvous.policy.Evaluation;
+import dev.rendezvous.policy.Member;
+import dev.rendezvous.policy.Policy;
+import dev.rendezvous.policy.RequestContext;
+import dev.rendezvous.protocol.Candidate;
+import dev.rendezvous.protocol.Decision;
+import dev.rendezvous.protocol.ModelRef;
+import dev.rendezvous.protocol.ModelRole;
+import dev.rendezvous.protocol.ModelScore;
+import dev.rendezvous.protocol.ScoringRequest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Applies one version of an application's {@link Policy} through the pure {@link Decider}: converts
+ * wall-clock times to offsets since receipt, and the decider's evaluation back into a
+ * {@link Decision}. One instance serves every request that arrived while this policy was in force.
+ */
+public final class PolicyArbiter implements Arbiter {
+    private final Policy policy;
+    private final Supplier<Set<Member>> liveMembers;
+
+    /** @param liveMembers the app's members alive now, with the role the registry holds for each */
+    public PolicyArbiter(Policy policy, Supplier<Set<Member>> liveMembers) {
+        this.policy = policy;
+        this.liveMembers = liveMembers;
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    @Override
+    public Verdict evaluate(ScoringRequest request, List<Arrival> arrivals, long nowMs) {
+        long received = request.receivedAtMs();
+        Set<Member> expected = liveMembers.get();
+        Map<ModelRef, ModelRole> currentRoles = new HashMap<>();
+        expected.forEach(member -> currentRoles.put(member.ref(), member.role()));
+        List<Answer> answers = new ArrayList<>(arrivals.size());
+        for (Arrival arrival : arrivals) {
+            answers.add(toAnswer(arrival, received, currentRoles));
+        }
+        ModelRef pinned = request.pinnedModel() == null ? null : ModelRef.parse(request.pinnedModel());
+        RequestContext context = new RequestContext(request.id(),
+                policy.effectiveDeadlineMs(OptionalLong.of(request.budgetMs())), expected, pinned);
+        Evaluation evaluation = Decider.decide(policy, context, answers, Math.max(0, nowMs - received));
+        if (evaluation instanceof Evaluation.Pending pending) {
+            return new Verdict.Wait(received + pending.nextWakeAtMs());
+        }
+        return new Verdict.Decide(toDecision(request, (Evaluation.Decided) evaluation, answers, nowMs));
+    }
+
+    private static Answer toAnswer(Arrival arrival, long received, Map<ModelRef, ModelRole> currentRoles) {
+        ModelScore score = arrival.score();
+        ModelRef ref = score.modelRef();
+        // A promotion changes the registry, not the role the runner stamps on its scores.
+        ModelRole role = currentRoles.getOrDefault(ref, score.role());
+        // Gateway and rendezvous clocks may differ slightly; an answer never arrives before receipt.
+        long arrivalMs = Math.max(0, arrival.arrivedAtMs() - received);
+        return score.failed()
+                ? Answer.failed(ref, role, arrivalMs, score.error().code())
+                : Answer.ok(ref, role, arrivalMs, score.output());
+    }
+
+    private Decision toDecision(ScoringRequest request, Evaluation.Decided decided, List<Answer> answers, long nowMs) {
+        List<Candidate> candidates = new ArrayList<>();
+        for (Answer answer : answers) {
+            if (answer.arrivalMs() <= decided.decidedAtMs()) {
+                candidates.add(new Candidate(answer.model().name(), answer.model().version(), answer.role(),
+                        answer.arrivalMs(), answer.errorCode()));
+            }
+        }
+        ModelRef chosen = decided.chosen() == null ? null : decided.chosen().model();
+        return new Decision(request.id(), request.app(), decided.outcome(),
+                chosen == null ? null : chosen.name(), chosen == null ? null : chosen.version(),
+                decided.output(), decided.reason().wireName(), policy.version(), decided.splitVariant(),
+                candidates, decided.late().stream().map(ModelRef::toString).toList(),
+                request.receivedAtMs(), request.deadlineAtMs(), nowMs);
+    }
+}
