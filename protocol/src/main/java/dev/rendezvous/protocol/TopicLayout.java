@@ -40,7 +40,9 @@ public final class TopicLayout {
     public List<TopicSpec> controlTopics() {
         return List.of(
                 new TopicSpec(names.policies(), 1, COMPACTED),
-                new TopicSpec(names.models(), 1, COMPACTED));
+                new TopicSpec(names.models(), 1, COMPACTED),
+                // Old heartbeats are worthless: compact, and drop anything older than a day.
+                new TopicSpec(names.heartbeats(), 1, Map.of("cleanup.policy", "compact,delete", "retention.ms", "86400000")));
     }
 
     /** A gateway's reply topic: short retention, since replies are only useful before the deadline. */

@@ -57,6 +57,16 @@ public record TopicNames(String prefix) {
         return prefix + "rdv.models";
     }
 
+    /** Compacted: runner heartbeats, keyed by {@code app/name/version/instance}. */
+    public String heartbeats() {
+        return prefix + "rdv.heartbeats";
+    }
+
+    /** A consumer group name under the same prefix, so that platforms sharing a cluster never share a group. */
+    public String group(String name) {
+        return prefix + name;
+    }
+
     private String appTopic(String app, String kind) {
         if (!isLegalApp(app)) {
             throw new IllegalArgumentException("app name '" + app + "' must be 1-63 characters of lower-case letters, digits, '_' or '-'");

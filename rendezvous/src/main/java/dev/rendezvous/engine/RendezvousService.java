@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -54,6 +55,8 @@ public final class RendezvousService implements AutoCloseable {
     /** Scores whose request never shows up are dropped after this long. */
     private static final long ORPHAN_MS = 60_000;
     private static final long MAX_POLL_MS = 100;
+    /** A decision this much past its deadline counts as a deadline miss (the rendezvous itself was late). */
+    private static final long DEADLINE_SLACK_MS = 5;
 
     private final PollLoop<byte[]> loop;
     private final KafkaProducer<String, byte[]> producer;
@@ -114,6 +117,7 @@ public final class RendezvousService implements AutoCloseable {
         private final MailboxStore store = new MailboxStore();
         private final OffsetTracker offsets = new OffsetTracker();
         private final Counter lateAnswers;
+        private final Counter deadlineMisses;
         private boolean offsetsChanged;
 
         Engine(TopicNames topics, Collection<String> apps, Function<String, Arbiter> arbiters, DecisionPublisher publisher,
@@ -129,6 +133,7 @@ public final class RendezvousService implements AutoCloseable {
                 appOfScoresTopic.put(topics.scores(app), app);
             }
             this.lateAnswers = registry.counter("rdv.rendezvous.late.answers");
+            this.deadlineMisses = registry.counter("rdv.rendezvous.deadline.misses");
             registry.gauge("rdv.rendezvous.mailboxes.undecided", store, MailboxStore::undecidedCount);
         }
 
@@ -209,6 +214,10 @@ public final class RendezvousService implements AutoCloseable {
                 return null;
             }
             offsets.read(partition, record.offset());
+            if (mailbox.request() != null) {
+                registry.timer("rdv.rendezvous.answer.latency", "app", app, "model", score.modelRef().toString())
+                        .record(Math.max(0, now - mailbox.request().receivedAtMs()), TimeUnit.MILLISECONDS);
+            }
             return mailbox.request() == null ? null : mailbox;
         }
 
@@ -227,6 +236,9 @@ public final class RendezvousService implements AutoCloseable {
             offsets.decided(mailbox.position().partition(), mailbox.position().offset());
             mailbox.scorePositions().forEach(p -> offsets.decided(p.partition(), p.offset()));
             offsetsChanged = true;
+            if (decision.decidedAtMs() > decision.deadlineAtMs() + DEADLINE_SLACK_MS) {
+                deadlineMisses.increment();
+            }
             registry.counter("rdv.rendezvous.decisions", "app", decision.app(), "outcome", decision.outcome().wireName(),
                     "reason", decision.reason(), "model", decision.model() == null ? "none" : decision.model() + "@" + decision.version())
                     .increment();

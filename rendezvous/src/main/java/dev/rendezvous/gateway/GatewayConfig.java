@@ -9,8 +9,9 @@ package dev.rendezvous.gateway;
  * @param replyGraceMs  how long past a request's deadline the gateway waits for the rendezvous's
  *                      decision before answering with a timeout itself
  * @param maxBodyBytes  largest accepted request body; larger gets 413
+ * @param adminToken    the bearer token the admin API requires
  */
-public record GatewayConfig(String host, int port, String instanceId, long replyGraceMs, int maxBodyBytes) {
+public record GatewayConfig(String host, int port, String instanceId, long replyGraceMs, int maxBodyBytes, String adminToken) {
     public GatewayConfig {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("gateway.port must be 0-65535, was " + port);
@@ -21,16 +22,19 @@ public record GatewayConfig(String host, int port, String instanceId, long reply
         if (replyGraceMs < 0) {
             throw new IllegalArgumentException("gateway.replyGraceMs must not be negative, was " + replyGraceMs);
         }
+        if (adminToken == null || adminToken.length() < 16) {
+            throw new IllegalArgumentException("gateway.adminToken must be at least 16 characters");
+        }
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("gateway.maxBodyBytes must be at least 1024, was " + maxBodyBytes);
         }
     }
 
-    public static GatewayConfig defaults(String instanceId) {
-        return new GatewayConfig("0.0.0.0", 8080, instanceId, 500, 1 << 20);
+    public static GatewayConfig defaults(String instanceId, String adminToken) {
+        return new GatewayConfig("0.0.0.0", 8080, instanceId, 500, 1 << 20, adminToken);
     }
 
     public GatewayConfig withPort(int newPort) {
-        return new GatewayConfig(host, newPort, instanceId, replyGraceMs, maxBodyBytes);
+        return new GatewayConfig(host, newPort, instanceId, replyGraceMs, maxBodyBytes, adminToken);
     }
 }

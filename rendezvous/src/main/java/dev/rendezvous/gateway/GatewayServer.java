@@ -5,6 +5,7 @@ import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.protocol.TopicLayout;
 import dev.rendezvous.protocol.TopicProvisioner;
 import dev.rendezvous.protocol.TopicSpec;
+import dev.rendezvous.registry.ControlPlane;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP gateway: scoring ({@code POST /v1/score/{app}}), health ({@code /health/live},
- * {@code /health/ready}) and Prometheus metrics ({@code /metrics}) on one Vert.x server.
+ * {@code /health/ready}), Prometheus metrics ({@code /metrics}) and the admin API
+ * ({@code /v1/admin/...}) on one Vert.x server.
  */
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
@@ -53,7 +55,7 @@ public final class GatewayServer implements AutoCloseable {
 
     /** Creates the reply topic, starts listening for replies, then serves HTTP. */
     public static GatewayServer start(KafkaSettings settings, GatewayConfig config, Collection<AppSettings> appList,
-                                      PrometheusMeterRegistry registry) throws Exception {
+                                      ControlPlane control, PrometheusMeterRegistry registry) throws Exception {
         Map<String, AppSettings> apps = new LinkedHashMap<>();
         appList.forEach(app -> apps.put(app.name(), app));
         Admin admin = settings.newAdmin("gateway-" + config.instanceId());
@@ -76,7 +78,7 @@ public final class GatewayServer implements AutoCloseable {
         ReadinessProbe readiness = new ReadinessProbe(provisioner, required, replies::isRunning).start();
 
         Vertx vertx = Vertx.vertx();
-        ScoreRoute score = new ScoreRoute(vertx, apps, settings.topics(), replyTopic.name(), producer, pending, config,
+        ScoreRoute score = new ScoreRoute(vertx, apps, control.policies(), settings.topics(), replyTopic.name(), producer, pending, config,
                 registry, System::currentTimeMillis);
         registry.gauge("rdv.gateway.inflight", pending, PendingReplies::size);
         Router router = Router.router(vertx);
@@ -92,6 +94,7 @@ public final class GatewayServer implements AutoCloseable {
         router.post("/v1/score/:app")
                 .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
                 .handler(score::handle);
+        new AdminRoutes(vertx, control, apps.keySet(), config.adminToken()).install(router);
         installErrorHandlers(router);
 
         HttpServer server = vertx.createHttpServer(new HttpServerOptions()

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rendezvous.app.AppSettings;
+import dev.rendezvous.policy.Policy;
 import dev.rendezvous.protocol.Decision;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.Outcome;
@@ -11,6 +12,7 @@ import dev.rendezvous.protocol.RecordHeaders;
 import dev.rendezvous.protocol.RequestIds;
 import dev.rendezvous.protocol.ScoringRequest;
 import dev.rendezvous.protocol.TopicNames;
+import dev.rendezvous.registry.PolicyStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -33,6 +35,7 @@ final class ScoreRoute {
 
     private final Vertx vertx;
     private final Map<String, AppSettings> apps;
+    private final PolicyStore policies;
     private final TopicNames topics;
     private final String replyTopic;
     private final Producer<String, byte[]> producer;
@@ -41,10 +44,11 @@ final class ScoreRoute {
     private final MeterRegistry registry;
     private final LongSupplier clock;
 
-    ScoreRoute(Vertx vertx, Map<String, AppSettings> apps, TopicNames topics, String replyTopic, Producer<String, byte[]> producer,
+    ScoreRoute(Vertx vertx, Map<String, AppSettings> apps, PolicyStore policies, TopicNames topics, String replyTopic, Producer<String, byte[]> producer,
                PendingReplies pending, GatewayConfig config, MeterRegistry registry, LongSupplier clock) {
         this.vertx = vertx;
         this.apps = apps;
+        this.policies = policies;
         this.topics = topics;
         this.replyTopic = replyTopic;
         this.producer = producer;
@@ -186,10 +190,12 @@ final class ScoreRoute {
         return id;
     }
 
-    private static long deadline(RoutingContext ctx, AppSettings app) {
+    private long deadline(RoutingContext ctx, AppSettings app) {
+        // The policy in force sets the longest deadline; the configured one covers the moments before any policy is read.
+        long maxDeadlineMs = policies.current(app.name()).map(Policy::deadlineMs).orElse(app.maxDeadlineMs());
         String header = ctx.request().getHeader(DEADLINE_HEADER);
         if (header == null) {
-            return app.maxDeadlineMs();
+            return maxDeadlineMs;
         }
         long requested;
         try {
@@ -201,6 +207,6 @@ final class ScoreRoute {
             throw new ApiError(400, DEADLINE_HEADER + " must be at least 1, was " + requested, "header " + DEADLINE_HEADER);
         }
         // A caller may ask for less time than the policy allows, never more.
-        return Math.min(requested, app.maxDeadlineMs());
+        return Math.min(requested, maxDeadlineMs);
     }
 }

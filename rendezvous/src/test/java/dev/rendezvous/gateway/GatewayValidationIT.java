@@ -10,6 +10,10 @@ import dev.rendezvous.kafka.embedded.EmbeddedKafkaExtension;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.TopicLayout;
 import dev.rendezvous.protocol.TopicProvisioner;
+import dev.rendezvous.kafka.RegistryView;
+import dev.rendezvous.registry.ControlPlane;
+import dev.rendezvous.registry.PolicyStore;
+import dev.rendezvous.registry.PolicyWriterClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -40,6 +44,8 @@ class GatewayValidationIT {
     private final HttpClient http = HttpClient.newHttpClient();
     private KafkaSettings kafka;
     private GatewayServer gateway;
+    private ControlPlane control;
+    private static final String TOKEN = "test-admin-token-0123456789";
     private Admin admin;
 
     @BeforeAll
@@ -47,13 +53,19 @@ class GatewayValidationIT {
         kafka = KafkaSettings.local(broker.bootstrapServers(), EmbeddedKafkaExtension.uniquePrefix("gateway-validation"));
         admin = kafka.newAdmin("test");
         new TopicProvisioner(admin, 1, 10_000).ensure(new TopicLayout(kafka.topics(), 1).appTopics(APP, 2, 3_600_000));
-        gateway = GatewayServer.start(kafka, GatewayConfig.defaults("gw-validation").withPort(0),
-                List.of(new AppSettings(APP, 2, 200)), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        new TopicProvisioner(admin, 1, 10_000).ensure(new TopicLayout(kafka.topics(), 1).controlTopics());
+        control = new ControlPlane(PolicyStore.start(kafka, "test-policies"), RegistryView.start(kafka, "test-registry"),
+                new PolicyWriterClient(kafka, "test-policy-writer"));
+        gateway = GatewayServer.start(kafka, GatewayConfig.defaults("gw-validation", TOKEN).withPort(0),
+                List.of(new AppSettings(APP, 2, 200)), control, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 
     @AfterAll
     void stopGateway() {
         gateway.close();
+        control.policies().close();
+        control.registry().close();
+        control.policyWriter().close();
         admin.close();
     }
 

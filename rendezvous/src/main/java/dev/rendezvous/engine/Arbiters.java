@@ -1,0 +1,26 @@
+package dev.rendezvous.engine;
+
+import dev.rendezvous.protocol.Decision;
+import dev.rendezvous.protocol.Outcome;
+import dev.rendezvous.registry.LiveMembers;
+import dev.rendezvous.registry.PolicyStore;
+import java.util.List;
+import java.util.function.Function;
+
+/** Where the rendezvous gets each application's arbiter: the policy in force and the live members. */
+public final class Arbiters {
+    private Arbiters() {
+    }
+
+    /** Arbiters following the stored policies; an app without any policy times out its requests at once. */
+    public static Function<String, Arbiter> following(PolicyStore policies, LiveMembers members) {
+        return app -> policies.current(app)
+                .<Arbiter>map(policy -> new PolicyArbiter(policy, () -> members.of(app)))
+                .orElse(NO_POLICY);
+    }
+
+    /** Every request must get an answer; without a policy the only honest one is an immediate timeout. */
+    static final Arbiter NO_POLICY = (request, arrivals, nowMs) -> new Verdict.Decide(new Decision(request.id(), request.app(),
+            Outcome.TIMEOUT, null, null, null, "no-policy", 0, null, List.of(), List.of(),
+            request.receivedAtMs(), request.deadlineAtMs(), nowMs));
+}

@@ -1,0 +1,79 @@
+package dev.rendezvous.registry;
+
+import dev.rendezvous.kafka.CompactedTopicReader;
+import dev.rendezvous.kafka.KafkaSettings;
+import dev.rendezvous.policy.Policy;
+import dev.rendezvous.policy.PolicyParser;
+import dev.rendezvous.policy.PolicyValidationException;
+import dev.rendezvous.protocol.JsonCodec;
+import dev.rendezvous.protocol.MalformedRecordException;
+import dev.rendezvous.protocol.PolicyRecord;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The policy in force for each application, followed live from the compacted topic
+ * {@code rdv.policies}: a stored change reaches every instance within one poll (~100 ms). A record
+ * that does not parse or validate is logged and ignored, so the previous policy stays in force.
+ * A policy's version is its record's offset plus one.
+ */
+public final class PolicyStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyStore.class);
+
+    private final Map<String, Policy> current = new ConcurrentHashMap<>();
+    private final CompactedTopicReader reader;
+
+    private PolicyStore(KafkaSettings settings, String clientId) {
+        reader = new CompactedTopicReader(settings, clientId, List.of(settings.topics().policies()), this::apply);
+    }
+
+    /** Starts following the policies and waits (up to 30 s) until the stored ones are read. */
+    public static PolicyStore start(KafkaSettings settings, String clientId) throws InterruptedException {
+        PolicyStore store = new PolicyStore(settings, clientId);
+        store.reader.start();
+        if (!store.reader.awaitCaughtUp(Duration.ofSeconds(30))) {
+            LOG.warn("stored policies were not fully read within 30 s; continuing with what was read");
+        }
+        return store;
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> record) {
+        long version = record.offset() + 1;
+        if (record.value() == null) {
+            return; // a policy is replaced, never deleted: an app without one could not answer
+        }
+        try {
+            PolicyRecord stored = JsonCodec.decode(record.value(), PolicyRecord.class);
+            Policy policy = PolicyParser.parse(stored.policy().toString(), version);
+            if (!policy.app().equals(stored.app())) {
+                LOG.warn("ignoring policy version {}: stored for app {} but names app {}", version, stored.app(), policy.app());
+                return;
+            }
+            Policy previous = current.put(policy.app(), policy);
+            if (previous == null || previous.version() != version) {
+                LOG.info("policy version {} of app {} is in force (stored by {})", version, policy.app(), stored.updatedBy());
+            }
+        } catch (MalformedRecordException | PolicyValidationException e) {
+            LOG.warn("ignoring invalid policy at {}@{}; the previous one stays in force: {}", record.topic(), record.offset(), e.getMessage());
+        }
+    }
+
+    public Optional<Policy> current(String app) {
+        return Optional.ofNullable(current.get(app));
+    }
+
+    public boolean isRunning() {
+        return reader.isRunning();
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+    }
+}
