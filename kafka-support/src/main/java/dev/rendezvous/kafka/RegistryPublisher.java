@@ -38,14 +38,18 @@ public final class RegistryPublisher implements AutoCloseable {
         send(settings.topics().models(), registration.key(), JsonCodec.encode(registration));
     }
 
-    /** Starts beating for one runner instance. */
-    public synchronized void startHeartbeats(ModelRegistration member, String instance) {
+    /** Starts beating for one runner instance, at each beat only while {@code alive} says so. */
+    public synchronized void startHeartbeats(ModelRegistration member, String instance, java.util.function.BooleanSupplier alive) {
         beats = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "heartbeat-" + member.key());
             thread.setDaemon(true);
             return thread;
         });
-        beats.scheduleAtFixedRate(() -> beat(member, instance, false), 0, HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        beats.scheduleAtFixedRate(() -> {
+            if (alive.getAsBoolean()) {
+                beat(member, instance, false);
+            }
+        }, 0, HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void beat(ModelRegistration member, String instance, boolean stopping) {

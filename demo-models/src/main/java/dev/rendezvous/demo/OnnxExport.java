@@ -1,0 +1,69 @@
+package dev.rendezvous.demo;
+
+import ai.onnx.proto.OnnxMl;
+import java.util.ArrayList;
+import java.util.List;
+import org.tribuo.Model;
+import org.tribuo.ONNXExportable;
+import org.tribuo.classification.Label;
+import org.tribuo.util.onnx.ONNXContext;
+import org.tribuo.util.onnx.ONNXNode;
+import org.tribuo.util.onnx.ONNXOperators;
+import org.tribuo.util.onnx.ONNXPlaceholder;
+
+/**
+ * Exports a trained model as ONNX bytes: input {@code input} FLOAT [-1, features] of raw values in
+ * {@link #columns} order, standardized inside the graph, then Tribuo's own graph, output
+ * {@code output} FLOAT [-1, labels] of probabilities in {@link #labels} order.
+ */
+final class OnnxExport {
+    static final String INPUT = "input";
+    static final String OUTPUT = "output";
+
+    private OnnxExport() {
+    }
+
+    /** The model's input columns: column i is the feature with Tribuo id i (Tribuo sorts feature names). */
+    static List<String> columns(Model<Label> model) {
+        List<String> columns = new ArrayList<>();
+        for (int id = 0; id < model.getFeatureIDMap().size(); id++) {
+            columns.add(model.getFeatureIDMap().get(id).getName());
+        }
+        return columns;
+    }
+
+    /** The model's output columns: column j is the label with Tribuo output id j. */
+    static List<String> labels(Model<Label> model) {
+        List<String> labels = new ArrayList<>();
+        for (int id = 0; id < model.getOutputIDInfo().size(); id++) {
+            labels.add(model.getOutputIDInfo().getOutput(id).getLabel());
+        }
+        return labels;
+    }
+
+    static byte[] toBytes(FraudModelTraining.TrainedModel trained, String domain) {
+        Model<Label> model = trained.model();
+        List<String> columns = columns(model);
+        float[] mean = new float[columns.size()];
+        float[] scale = new float[columns.size()];
+        for (int i = 0; i < columns.size(); i++) {
+            mean[i] = trained.standardizer().mean().get(columns.get(i)).floatValue();
+            scale[i] = trained.standardizer().scale().get(columns.get(i)).floatValue();
+        }
+        ONNXContext context = new ONNXContext();
+        context.setName(trained.recipe().fileStem());
+        ONNXPlaceholder input = context.floatInput(INPUT, columns.size());
+        ONNXPlaceholder output = context.floatOutput(OUTPUT, model.getOutputIDInfo().size());
+        ONNXNode standardized = input.apply(ONNXOperators.SUB, context.array("feature_mean", mean))
+                .apply(ONNXOperators.MUL, context.array("feature_scale", scale));
+        ((ONNXExportable) model).writeONNXGraph(standardized).assignTo(output);
+        OnnxMl.ModelProto proto = ONNXExportable.buildModel(context, domain, Long.parseLong(trained.recipe().version()), model);
+        // Tribuo embeds its provenance (training time, host, JVM) as metadata and doc string; dropping
+        // it makes the bytes a function of the seed alone. The manifest's lineage says how the model was made.
+        return proto.toBuilder()
+                .clearMetadataProps()
+                .setDocString(trained.recipe().name() + "@" + trained.recipe().version() + ": see its manifest for lineage")
+                .build()
+                .toByteArray();
+    }
+}

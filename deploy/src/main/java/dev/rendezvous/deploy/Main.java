@@ -1,0 +1,17 @@
+package dev.rendezvous.deploy;
+
+import dev.rendezvous.deploy.launch.UpCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code rendezvous} command line: {@code up} starts the whole platform. */
+@Command(name = "rendezvous", mixinStandardHelpOptions = true, version = "rendezvous 0.1.0-SNAPSHOT",
+        description = "Streaming model serving on Apache Kafka.",
+        subcommands = {UpCommand.class})
+public final class Main {
+    public static void main(String[] args) {
+        CommandLine commandLine = new CommandLine(new Main());
+        String[] effective = args.length == 0 ? new String[] {"up"} : args;
+        System.exit(commandLine.execute(effective));
+    }
+}

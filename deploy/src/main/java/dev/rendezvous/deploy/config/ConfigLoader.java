@@ -1,0 +1,178 @@
+package dev.rendezvous.deploy.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.rendezvous.protocol.TopicNames;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loads the platform configuration. Precedence, lowest first: built-in defaults
+ * ({@code rendezvous-defaults.yaml}), the YAML file given with {@code --config}, then
+ * {@code --set key.path=value} overrides. Unknown keys are errors, so that a typo never silently
+ * falls back to a default.
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+
+    private ConfigLoader() {
+    }
+
+    public static PlatformConfig load(Path file, Map<String, String> overrides) {
+        ObjectNode tree = defaults();
+        if (file != null) {
+            merge(tree, readFile(file));
+        }
+        overrides.forEach((path, value) -> set(tree, path, value));
+        PlatformConfig config;
+        try {
+            config = YAML.treeToValue(tree, PlatformConfig.class);
+        } catch (JsonMappingException e) {
+            throw new ConfigException(path(e) + ": " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+        validate(config);
+        return config;
+    }
+
+    private static ObjectNode defaults() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream("/rendezvous-defaults.yaml")) {
+            return (ObjectNode) YAML.readTree(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("the built-in defaults cannot be read", e);
+        }
+    }
+
+    private static JsonNode readFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(List.of("--config " + file + ": no such file"));
+        }
+        try {
+            JsonNode node = YAML.readTree(file.toFile());
+            if (node == null || node.isMissingNode() || node.isNull()) {
+                return YAML.createObjectNode();
+            }
+            if (!node.isObject()) {
+                throw new ConfigException(List.of(file + ": expected a YAML mapping at the top level"));
+            }
+            return node;
+        } catch (IOException e) {
+            throw new ConfigException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Objects merge key by key; anything else (lists included) replaces. */
+    private static void merge(ObjectNode target, JsonNode source) {
+        source.fields().forEachRemaining(entry -> {
+            JsonNode existing = target.get(entry.getKey());
+            if (existing instanceof ObjectNode existingObject && entry.getValue().isObject()
+                    && !"policy".equals(entry.getKey()) && !"properties".equals(entry.getKey())) {
+                merge(existingObject, entry.getValue());
+            } else {
+                target.set(entry.getKey(), entry.getValue());
+            }
+        });
+    }
+
+    /** Applies {@code a.b.c=value}; the value is read as YAML, so numbers and booleans keep their type. */
+    private static void set(ObjectNode tree, String path, String value) {
+        String[] parts = path.split("\\.");
+        ObjectNode node = tree;
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode child = node.get(parts[i]);
+            if (child == null) {
+                child = node.putObject(parts[i]);
+            }
+            if (!(child instanceof ObjectNode childObject)) {
+                throw new ConfigException(List.of("--set " + path + ": '" + parts[i] + "' is not a section"));
+            }
+            node = childObject;
+        }
+        JsonNode parsed;
+        try {
+            parsed = YAML.readTree(value);
+        } catch (IOException e) {
+            parsed = YAML.getNodeFactory().textNode(value);
+        }
+        node.set(parts[parts.length - 1], parsed == null || parsed.isMissingNode() ? YAML.getNodeFactory().textNode(value) : parsed);
+    }
+
+    private static void validate(PlatformConfig config) {
+        List<String> problems = new ArrayList<>();
+        var kafka = config.kafka();
+        if (!kafka.embedded() && (kafka.bootstrapServers() == null || kafka.bootstrapServers().isBlank())) {
+            problems.add("kafka.bootstrapServers: missing; expected host:port[,host:port] when kafka.embedded is false");
+        }
+        if (kafka.embeddedPort() < 0 || kafka.embeddedPort() > 65535) {
+            problems.add("kafka.embeddedPort: " + kafka.embeddedPort() + " is not a port (0-65535)");
+        }
+        if (kafka.replicationFactor() < 1) {
+            problems.add("kafka.replicationFactor: " + kafka.replicationFactor() + "; expected at least 1");
+        }
+        if (kafka.topicPrefix() != null && !kafka.topicPrefix().matches("[A-Za-z0-9._-]*")) {
+            problems.add("kafka.topicPrefix: '" + kafka.topicPrefix() + "' may contain only letters, digits, '.', '_' and '-'");
+        }
+        var gateway = config.gateway();
+        if (gateway.port() < 0 || gateway.port() > 65535) {
+            problems.add("gateway.port: " + gateway.port() + " is not a port (0-65535)");
+        }
+        if (gateway.instanceId() == null || !gateway.instanceId().matches("[A-Za-z0-9._-]{1,100}")) {
+            problems.add("gateway.instanceId: '" + gateway.instanceId() + "'; expected 1-100 letters, digits, '.', '_' or '-'");
+        }
+        if (config.apps() == null || config.apps().isEmpty()) {
+            problems.add("apps: empty; expected at least one application");
+        } else {
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < config.apps().size(); i++) {
+                var app = config.apps().get(i);
+                String where = "apps[" + i + "]";
+                if (!TopicNames.isLegalApp(app.name())) {
+                    problems.add(where + ".name: '" + app.name() + "'; expected 1-63 lower-case letters, digits, '_' or '-'");
+                } else if (!names.add(app.name())) {
+                    problems.add(where + ".name: '" + app.name() + "' is listed twice");
+                }
+                if (app.partitions() < 1) {
+                    problems.add(where + ".partitions: " + app.partitions() + "; expected at least 1");
+                }
+                if (app.retentionMs() < 60_000) {
+                    problems.add(where + ".retentionMs: " + app.retentionMs() + "; expected at least 60000");
+                }
+                if (app.policy() == null || !app.policy().isObject()) {
+                    problems.add(where + ".policy: missing; expected a policy mapping (see docs/rendezvous.md)");
+                }
+            }
+        }
+        if (config.models().manifests() == null) {
+            problems.add("models.manifests: expected a list (may be empty)");
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.length() == 0 ? "(top level)" : path.toString();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.rendezvous.deploy.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole platform's configuration, as read from {@code rendezvous.yaml} over the built-in
+ * defaults. Every field has a default; validation happens in {@link ConfigLoader}.
+ */
+public record PlatformConfig(Kafka kafka, Gateway gateway, List<App> apps, Models models, Archive archive) {
+
+    /**
+     * Where Kafka is: an embedded broker started in-process (the local default), or an external
+     * cluster given by {@code bootstrapServers} plus any client {@code properties} (TLS, SASL …).
+     */
+    public record Kafka(boolean embedded, int embeddedPort, Path dataDir, String bootstrapServers, String topicPrefix,
+                        int replicationFactor, Map<String, String> properties) {
+    }
+
+    /** The HTTP gateway; an empty {@code adminToken} means "generate one for this run and print it". */
+    public record Gateway(String host, int port, String instanceId, long replyGraceMs, int maxBodyBytes, String adminToken) {
+    }
+
+    /** One application: its topics' partitions and retention, and its rendezvous policy. */
+    public record App(String name, int partitions, long retentionMs, JsonNode policy) {
+    }
+
+    /** Which models to run: the demo models (trained on first start) and/or manifest files. */
+    public record Models(boolean demo, Path demoDir, List<Path> manifests) {
+    }
+
+    /** Where the archiver writes. */
+    public record Archive(boolean enabled, Path dir) {
+    }
+}

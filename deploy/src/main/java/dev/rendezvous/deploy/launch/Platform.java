@@ -1,0 +1,252 @@
+package dev.rendezvous.deploy.launch;
+
+import dev.rendezvous.app.AppSettings;
+import dev.rendezvous.archiver.Archiver;
+import dev.rendezvous.decoy.DecoyService;
+import dev.rendezvous.demo.DemoModels;
+import dev.rendezvous.deploy.config.PlatformConfig;
+import dev.rendezvous.engine.Arbiters;
+import dev.rendezvous.engine.RendezvousService;
+import dev.rendezvous.gateway.GatewayConfig;
+import dev.rendezvous.gateway.GatewayServer;
+import dev.rendezvous.kafka.KafkaSettings;
+import dev.rendezvous.kafka.RegistryView;
+import dev.rendezvous.kafka.embedded.EmbeddedKafkaBroker;
+import dev.rendezvous.policy.Policy;
+import dev.rendezvous.protocol.ModelRef;
+import dev.rendezvous.protocol.TopicLayout;
+import dev.rendezvous.protocol.TopicProvisioner;
+import dev.rendezvous.protocol.TopicSpec;
+import dev.rendezvous.registry.ControlPlane;
+import dev.rendezvous.registry.LiveMembers;
+import dev.rendezvous.registry.PolicyStore;
+import dev.rendezvous.registry.PolicyWriterClient;
+import dev.rendezvous.runner.RunnerOptions;
+import dev.rendezvous.runner.manifest.ModelManifest;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole platform in one process: the embedded broker (unless an external cluster is
+ * configured), topics, control plane, model runners, decoy, archiver, rendezvous and gateway —
+ * started in the order a request flows backwards, so that when the gateway accepts its first
+ * request everything downstream is already listening; stopped in the reverse order.
+ */
+public final class Platform implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private KafkaSettings kafka;
+    private GatewayServer gateway;
+    private ModelFleet fleet;
+    private String adminToken;
+    private boolean closed;
+
+    private Platform() {
+    }
+
+    /** Starts everything the configuration names; on failure, stops what was started and rethrows. */
+    public static Platform start(PlatformConfig config) throws Exception {
+        return start(config, RunnerOptions.defaults());
+    }
+
+    /** As {@link #start(PlatformConfig)}, with runner options (artificial delay, failures) per model for tests and demos. */
+    public static Platform start(PlatformConfig config, RunnerOptions runnerOptions) throws Exception {
+        Platform platform = new Platform();
+        try {
+            platform.startAll(config, ref -> runnerOptions);
+            return platform;
+        } catch (Exception | Error e) {
+            platform.close();
+            throw e;
+        }
+    }
+
+    /** Starts with options chosen per model version. */
+    public static Platform start(PlatformConfig config, java.util.function.Function<ModelRef, RunnerOptions> runnerOptions) throws Exception {
+        Platform platform = new Platform();
+        try {
+            platform.startAll(config, runnerOptions);
+            return platform;
+        } catch (Exception | Error e) {
+            platform.close();
+            throw e;
+        }
+    }
+
+    private void startAll(PlatformConfig config, java.util.function.Function<ModelRef, RunnerOptions> runnerOptions) throws Exception {
+        List<Policy> policies = new ArrayList<>();
+        for (int i = 0; i < config.apps().size(); i++) {
+            PlatformConfig.App app = config.apps().get(i);
+            policies.add(ConfiguredPolicies.parse(i, app.name(), app.policy()));
+        }
+        kafka = startKafka(config.kafka());
+        provisionTopics(config);
+        List<String> apps = config.apps().stream().map(PlatformConfig.App::name).toList();
+        Set<String> groups = new LinkedHashSet<>();
+
+        ControlPlane control = startControlPlane(policies);
+        fleet = own(new ModelFleet(kafka, control.registry(), metrics));
+        for (Path manifest : manifests(config.models())) {
+            ModelManifest loaded = ModelManifest.load(manifest);
+            if (apps.contains(loaded.app())) {
+                fleet.deploy(loaded, runnerOptions.apply(loaded.ref()));
+            } else {
+                LOG.warn("not running {}: its app '{}' is not configured", manifest, loaded.app());
+            }
+        }
+        groups.addAll(fleet.consumerGroups());
+
+        own(DecoyService.start(kafka, Set.copyOf(apps)));
+        groups.add(DecoyService.groupId(kafka));
+        if (config.archive().enabled()) {
+            own(Archiver.start(kafka, config.archive().dir(), Set.copyOf(apps)));
+            groups.add(Archiver.groupId(kafka));
+        }
+        String rendezvousGroup = kafka.topics().group("rendezvous");
+        own(RendezvousService.start(kafka, apps, rendezvousGroup,
+                Arbiters.following(control.policies(), new LiveMembers(control.registry(), System::currentTimeMillis)),
+                metrics, System::currentTimeMillis));
+        groups.add(rendezvousGroup);
+        GroupReadiness.await(kafka, groups, Duration.ofSeconds(60));
+        awaitHeartbeats(control.registry(), apps);
+
+        var g = config.gateway();
+        adminToken = g.adminToken() == null || g.adminToken().isBlank() ? generatedToken() : g.adminToken();
+        List<AppSettings> appSettings = new ArrayList<>();
+        for (int i = 0; i < apps.size(); i++) {
+            appSettings.add(new AppSettings(apps.get(i), config.apps().get(i).partitions(), policies.get(i).deadlineMs()));
+        }
+        gateway = own(GatewayServer.start(kafka,
+                new GatewayConfig(g.host(), g.port(), g.instanceId(), g.replyGraceMs(), g.maxBodyBytes(), adminToken),
+                appSettings, control, metrics));
+    }
+
+    private KafkaSettings startKafka(PlatformConfig.Kafka config) {
+        if (!config.embedded()) {
+            return new KafkaSettings(config.bootstrapServers(), config.properties(), config.topicPrefix(), config.replicationFactor());
+        }
+        EmbeddedKafkaBroker broker = own(EmbeddedKafkaBroker.start(config.dataDir(), config.embeddedPort()));
+        return new KafkaSettings(broker.bootstrapServers(), config.properties(), config.topicPrefix(), 1);
+    }
+
+    private void provisionTopics(PlatformConfig config) {
+        TopicLayout layout = new TopicLayout(kafka.topics(), kafka.replicationFactor());
+        List<TopicSpec> specs = new ArrayList<>(layout.controlTopics());
+        for (PlatformConfig.App app : config.apps()) {
+            specs.addAll(layout.appTopics(app.name(), app.partitions(), app.retentionMs()));
+        }
+        try (Admin admin = kafka.newAdmin("platform-topics")) {
+            new TopicProvisioner(admin, kafka.replicationFactor(), 30_000).ensure(specs);
+        }
+    }
+
+    /**
+     * Follows policies and the registry. A configured policy only seeds an application that has
+     * none stored yet: once stored (or changed through the admin API), the stored one is in force.
+     */
+    private ControlPlane startControlPlane(List<Policy> configured) throws Exception {
+        PolicyStore policies = own(PolicyStore.start(kafka, "platform-policies"));
+        PolicyWriterClient writer = own(new PolicyWriterClient(kafka, "platform-policy-writer"));
+        for (Policy policy : configured) {
+            if (policies.current(policy.app()).isEmpty()) {
+                long version = writer.store(policy.app(), dev.rendezvous.policy.PolicyWriter.toJson(policy), "config").get(30, TimeUnit.SECONDS);
+                LOG.info("seeded policy version {} of app {} from the configuration", version, policy.app());
+            }
+        }
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (configured.stream().anyMatch(p -> policies.current(p.app()).isEmpty()) && System.nanoTime() < until) {
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        RegistryView registry = own(RegistryView.start(kafka, "platform-registry"));
+        return new ControlPlane(policies, registry, writer);
+    }
+
+    /** The rendezvous waits only for members it has heard from: wait for every local runner's first heartbeat. */
+    private void awaitHeartbeats(RegistryView registry, List<String> apps) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < until) {
+            long now = System.currentTimeMillis();
+            boolean all = apps.stream().allMatch(app -> fleet.refs(app).stream().allMatch(ref -> registry.isAlive(app, ref, now)));
+            if (all) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        LOG.warn("not every model runner's heartbeat was seen within 15 s; starting anyway");
+    }
+
+    private static List<Path> manifests(PlatformConfig.Models models) {
+        List<Path> manifests = new ArrayList<>();
+        if (models.demo()) {
+            manifests.addAll(DemoModels.ensure(models.demoDir()));
+        }
+        manifests.addAll(models.manifests());
+        return manifests;
+    }
+
+    private static String generatedToken() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** Registers a started service so that {@link #close()} stops it, in reverse start order. */
+    private <T extends AutoCloseable> T own(T service) {
+        started.push(service);
+        return service;
+    }
+
+    public int gatewayPort() {
+        return gateway.port();
+    }
+
+    public KafkaSettings kafka() {
+        return kafka;
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    /** Stops one local model runner, as a crash or a retirement would. */
+    public boolean stopModel(String app, ModelRef ref) {
+        return fleet.stop(app, ref);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        while (!started.isEmpty()) {
+            AutoCloseable service = started.pop();
+            try {
+                service.close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping {}: {}", service.getClass().getSimpleName(), e.toString());
+            }
+        }
+        metrics.close();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.rendezvous.deploy.launch;
+
+import dev.rendezvous.deploy.config.ConfigException;
+import dev.rendezvous.deploy.config.ConfigLoader;
+import dev.rendezvous.deploy.config.PlatformConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code rendezvous up}: starts the whole platform in this process and runs until interrupted. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Start the platform: embedded Kafka (unless kafka.embedded=false), demo models, decoy, archiver, rendezvous and gateway.")
+public final class UpCommand implements Callable<Integer> {
+    @Option(names = "--config", description = "YAML configuration file (overrides the built-in defaults)")
+    Path config;
+
+    @Option(names = "--set", description = "Override one key, e.g. --set gateway.port=9090 (repeatable)")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--port", description = "Shortcut for --set gateway.port=PORT")
+    Integer port;
+
+    @Override
+    public Integer call() throws Exception {
+        long startNanos = System.nanoTime();
+        Map<String, String> effective = new LinkedHashMap<>(overrides);
+        if (port != null) {
+            effective.put("gateway.port", port.toString());
+        }
+        PlatformConfig platformConfig;
+        try {
+            platformConfig = ConfigLoader.load(config, effective);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        Platform platform = Platform.start(platformConfig);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping Rendezvous ...");
+            platform.close();
+            stopped.countDown();
+        }, "rendezvous-shutdown"));
+        long readyMs = (System.nanoTime() - startNanos) / 1_000_000;
+        String app = platformConfig.apps().get(0).name();
+        System.out.printf("%nRendezvous is up in %d ms: http://localhost:%d (Ctrl-C stops it)%n", readyMs, platform.gatewayPort());
+        System.out.printf("Kafka: %s   readiness: curl -s localhost:%d/health/ready%n", platform.kafka().bootstrapServers(), platform.gatewayPort());
+        if (platformConfig.gateway().adminToken() == null || platformConfig.gateway().adminToken().isBlank()) {
+            System.out.printf("Admin API token for this run (set gateway.adminToken to fix one): %s%n", platform.adminToken());
+        }
+        System.out.printf("Try:%n  curl -s -H 'Content-Type: application/json' -d '%s' localhost:%d/v1/score/%s%n%n",
+                SampleRequests.body(app), platform.gatewayPort(), app);
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,222 @@
+package dev.rendezvous.runner;
+
+import dev.rendezvous.kafka.DeadLetters;
+import dev.rendezvous.kafka.PollLoop;
+import dev.rendezvous.protocol.JsonCodec;
+import dev.rendezvous.protocol.MalformedRecordException;
+import dev.rendezvous.protocol.ModelScore;
+import dev.rendezvous.protocol.RecordHeaders;
+import dev.rendezvous.protocol.ScoringRequest;
+import dev.rendezvous.runner.manifest.ModelManifest;
+import dev.rendezvous.runner.scoring.BatchScorer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runner's consumer-thread logic: decode each polled request (dead-lettering what cannot be
+ * decoded), score the batch, send one score per request to the scores topic, and commit offsets once
+ * those sends are done.
+ */
+final class RequestHandler implements PollLoop.Handler<byte[]>, ConsumerRebalanceListener {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
+
+    private final ModelManifest manifest;
+    private final BatchScorer scorer;
+    private final Producer<String, byte[]> producer;
+    private final DeadLetters deadLetters;
+    private final String scoresTopic;
+    private final String deadLetterTopic;
+    private final RunnerMetrics metrics;
+    private final PendingCommits pending = new PendingCommits();
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private volatile boolean ready;
+
+    RequestHandler(ModelManifest manifest, BatchScorer scorer, Producer<String, byte[]> producer, String scoresTopic,
+                   String deadLetterTopic, RunnerMetrics metrics) {
+        this.manifest = manifest;
+        this.scorer = scorer;
+        this.producer = producer;
+        this.deadLetters = new DeadLetters(producer, manifest.consumerGroup());
+        this.scoresTopic = scoresTopic;
+        this.deadLetterTopic = deadLetterTopic;
+        this.metrics = metrics;
+    }
+
+    /** Subscribes on the loop thread, with this handler as the rebalance listener. */
+    void subscribe(KafkaConsumer<byte[], byte[]> loopConsumer, String requestsTopic) {
+        this.consumer = loopConsumer;
+        loopConsumer.subscribe(List.of(requestsTopic), this);
+    }
+
+    /** Whether partitions are assigned and their positions known: requests produced from now on are scored. */
+    boolean isReady() {
+        return ready;
+    }
+
+    @Override
+    public void onRecords(KafkaConsumer<byte[], byte[]> loopConsumer, ConsumerRecords<byte[], byte[]> records) {
+        commitCompleted();
+        if (records.isEmpty()) {
+            return;
+        }
+        List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(records.count());
+        records.forEach(batch::add);
+        topUp(batch);
+        handle(batch);
+    }
+
+    @Override
+    public void onStop(KafkaConsumer<byte[], byte[]> loopConsumer) {
+        flushAndCommit();
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        // Commit what was scored before another member takes these partitions over, so it does not score them again.
+        flushAndCommit();
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        // With auto.offset.reset=latest, the position is looked up lazily; looking it up now means that
+        // "ready" really marks the offset from which every request will be scored.
+        for (TopicPartition partition : partitions) {
+            consumer.position(partition);
+        }
+        ready = true;
+        LOG.info("{} scoring {}", manifest.ref(), partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        // The group has moved on without us: these offsets can no longer be committed.
+        pending.takeAll();
+    }
+
+    /**
+     * With {@code maxWaitMs} > 0, keeps polling briefly to fill the batch up to {@code maxBatch}. Scoring
+     * does not throw on bad records, so PollLoop's rewind-on-failure (which knows only the first poll)
+     * is not needed for the records added here.
+     */
+    private void topUp(List<ConsumerRecord<byte[], byte[]>> batch) {
+        int maxBatch = manifest.batching().maxBatch();
+        long until = System.nanoTime() + manifest.batching().maxWaitMs() * 1_000_000L;
+        while (batch.size() < maxBatch && System.nanoTime() < until) {
+            consumer.poll(Duration.ofNanos(until - System.nanoTime())).forEach(batch::add);
+        }
+    }
+
+    private void handle(List<ConsumerRecord<byte[], byte[]>> batch) {
+        List<ScoringRequest> requests = new ArrayList<>(batch.size());
+        List<ConsumerRecord<byte[], byte[]>> sources = new ArrayList<>(batch.size());
+        boolean deadLettered = false;
+        for (ConsumerRecord<byte[], byte[]> record : batch) {
+            String problem;
+            try {
+                ScoringRequest request = JsonCodec.decode(record.value(), ScoringRequest.class);
+                if (request.app().equals(manifest.app())) {
+                    requests.add(request);
+                    sources.add(record);
+                    continue;
+                }
+                problem = "request " + request.id() + " is for app '" + request.app() + "' but arrived on the requests topic of app '"
+                        + manifest.app() + "'";
+            } catch (MalformedRecordException e) {
+                problem = e.getMessage();
+            }
+            deadLetters.send(deadLetterTopic, record, problem);
+            metrics.deadLettered();
+            deadLettered = true;
+        }
+        List<Future<RecordMetadata>> sends = send(requests, sources);
+        if (deadLettered) {
+            // DeadLetters.send returns no future to wait on; flushing is how the commit below follows its ack.
+            // Poison records are rare, so blocking here now and then costs little.
+            producer.flush();
+        }
+        pending.add(nextOffsets(batch), sends);
+    }
+
+    private List<Future<RecordMetadata>> send(List<ScoringRequest> requests, List<ConsumerRecord<byte[], byte[]>> sources) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        BatchScorer.Result result = scorer.score(requests);
+        result.calls().forEach(metrics::called);
+        List<Future<RecordMetadata>> sends = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            ModelScore score = result.scores().get(i);
+            ConsumerRecord<byte[], byte[]> source = sources.get(i);
+            metrics.scored(score);
+            // Same partition number as the request: the rendezvous joins requests and scores partition by
+            // partition, and this holds whatever partitioner the request's producer used.
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(scoresTopic, source.partition(), score.requestId(),
+                    JsonCodec.encode(score), traceHeaders(source.headers()));
+            sends.add(producer.send(record, (metadata, error) -> {
+                if (error != null) {
+                    metrics.sendFailed();
+                    LOG.error("{}: cannot send the score of request {} ({}-{}@{}): {}", manifest.ref(), score.requestId(),
+                            source.topic(), source.partition(), source.offset(), error.toString());
+                }
+            }));
+        }
+        return sends;
+    }
+
+    private static Headers traceHeaders(Headers source) {
+        Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        RecordHeaders.text(source, RecordHeaders.TRACEPARENT).ifPresent(value -> RecordHeaders.put(headers, RecordHeaders.TRACEPARENT, value));
+        return headers;
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<byte[], byte[]>> batch) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : batch) {
+            offsets.merge(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1),
+                    (a, b) -> a.offset() >= b.offset() ? a : b);
+        }
+        return offsets;
+    }
+
+    private void commitCompleted() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = pending.takeCompleted();
+        if (!offsets.isEmpty()) {
+            consumer.commitAsync(offsets, (committed, error) -> {
+                if (error != null) {
+                    // A later commit covers these offsets; at worst a restart scores a few requests twice.
+                    LOG.warn("{}: offset commit failed: {}", manifest.ref(), error.toString());
+                }
+            });
+        }
+    }
+
+    private void flushAndCommit() {
+        producer.flush();
+        Map<TopicPartition, OffsetAndMetadata> offsets = pending.takeAll();
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(offsets, Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            LOG.warn("{}: final offset commit failed; the next owner rescores from the last commit: {}", manifest.ref(), e.toString());
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.rendezvous.runner;
+
+import dev.rendezvous.protocol.ModelScore;
+import dev.rendezvous.protocol.ScoreError;
+import dev.rendezvous.runner.manifest.ModelManifest;
+import dev.rendezvous.runner.scoring.BatchScorer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A runner's meters, tagged with app, model and version: {@code rdv.runner.requests},
+ * {@code rdv.runner.errors} (tag {@code code}), {@code rdv.runner.expired}, {@code rdv.runner.dead.letters},
+ * {@code rdv.runner.send.failures}, {@code rdv.runner.batch.size} and {@code rdv.runner.inference}.
+ */
+final class RunnerMetrics {
+    private final MeterRegistry registry;
+    private final Tags tags;
+    private final Counter requests;
+    private final Counter expired;
+    private final Counter deadLetters;
+    private final Counter sendFailures;
+    private final DistributionSummary batchSize;
+    private final Timer inference;
+
+    RunnerMetrics(MeterRegistry registry, ModelManifest manifest) {
+        this.registry = registry;
+        this.tags = Tags.of("app", manifest.app(), "model", manifest.name(), "version", manifest.version());
+        this.requests = Counter.builder("rdv.runner.requests").description("requests scored or answered with an error").tags(tags).register(registry);
+        this.expired = Counter.builder("rdv.runner.expired").description("requests whose deadline passed before scoring").tags(tags).register(registry);
+        this.deadLetters = Counter.builder("rdv.runner.dead.letters").description("records sent to the dead-letter topic").tags(tags).register(registry);
+        this.sendFailures = Counter.builder("rdv.runner.send.failures").description("scores Kafka did not accept").tags(tags).register(registry);
+        this.batchSize = DistributionSummary.builder("rdv.runner.batch.size").description("rows per model call").tags(tags).register(registry);
+        this.inference = Timer.builder("rdv.runner.inference").description("time per model call").tags(tags).register(registry);
+    }
+
+    void scored(ModelScore score) {
+        requests.increment();
+        if (score.failed()) {
+            Counter.builder("rdv.runner.errors").tags(tags).tag("code", score.error().code()).register(registry).increment();
+            if (ScoreError.EXPIRED_BEFORE_START.equals(score.error().code())) {
+                expired.increment();
+            }
+        }
+    }
+
+    void called(BatchScorer.Call call) {
+        batchSize.record(call.batchSize());
+        inference.record(call.inferenceMicros(), TimeUnit.MICROSECONDS);
+    }
+
+    void deadLettered() {
+        deadLetters.increment();
+    }
+
+    void sendFailed() {
+        sendFailures.increment();
+    }
+}

@@ -1,0 +1,16 @@
+package dev.rendezvous.runner.manifest;
+
+/** Shared checks for manifest fields; each failure names the field, the value and what was expected. */
+final class ManifestFields {
+    private ManifestFields() {
+    }
+
+    static void requireText(String field, String value, String expected) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " is missing; expected " + expected);
+        }
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(field + " is blank; expected " + expected);
+        }
+    }
+}

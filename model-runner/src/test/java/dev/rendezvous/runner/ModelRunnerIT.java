@@ -1,0 +1,300 @@
+package dev.rendezvous.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rendezvous.demo.DemoModels;
+import dev.rendezvous.kafka.KafkaSettings;
+import dev.rendezvous.kafka.embedded.EmbeddedKafkaBroker;
+import dev.rendezvous.kafka.embedded.EmbeddedKafkaExtension;
+import dev.rendezvous.protocol.JsonCodec;
+import dev.rendezvous.protocol.ModelRole;
+import dev.rendezvous.protocol.ModelScore;
+import dev.rendezvous.protocol.RecordHeaders;
+import dev.rendezvous.protocol.ScoreError;
+import dev.rendezvous.protocol.ScoringRequest;
+import dev.rendezvous.protocol.TopicLayout;
+import dev.rendezvous.protocol.TopicNames;
+import dev.rendezvous.protocol.TopicProvisioner;
+import dev.rendezvous.runner.manifest.ModelManifest;
+import dev.rendezvous.runner.onnx.DirectOnnx;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(EmbeddedKafkaExtension.class)
+class ModelRunnerIT {
+    private static final String APP = DemoModels.APP;
+    private static final int PARTITIONS = 3;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private KafkaSettings kafka;
+    private TopicNames topics;
+    private KafkaProducer<String, byte[]> producer;
+
+    private void setUp(EmbeddedKafkaBroker broker, TestInfo test) {
+        kafka = KafkaSettings.local(broker.bootstrapServers(), EmbeddedKafkaExtension.uniquePrefix(test.getTestMethod().orElseThrow().getName()));
+        topics = kafka.topics();
+        try (Admin admin = kafka.newAdmin("test-admin")) {
+            new TopicProvisioner(admin, 1, 10_000).ensure(new TopicLayout(topics, 1).appTopics(APP, PARTITIONS, 3_600_000));
+        }
+        producer = closing(kafka.newProducer("test-requests"));
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+    }
+
+    @Test
+    void scoresEveryRequestExactlyOnceWithTheModelsOutput(EmbeddedKafkaBroker broker, TestInfo test) throws Exception {
+        setUp(broker, test);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ModelManifest manifest = DemoManifests.fm();
+        ModelRunner runner = started(manifest, RunnerOptions.defaults(), registry);
+        List<Map<String, Number>> samples = DemoModels.sampleFeatures(11, 40);
+
+        Map<String, RecordMetadata> sent = new HashMap<>();
+        for (int i = 0; i < samples.size(); i++) {
+            sent.put("req-" + i, send(request("req-" + i, samples.get(i), 60_000), "00-trace" + i + "-01"));
+        }
+
+        Map<String, ConsumerRecord<String, byte[]>> scores = readScores(samples.size());
+        float[][] expected;
+        try (DirectOnnx direct = new DirectOnnx(manifest)) {
+            expected = direct.score(samples);
+        }
+        for (int i = 0; i < samples.size(); i++) {
+            ConsumerRecord<String, byte[]> record = scores.get("req-" + i);
+            ModelScore score = JsonCodec.decode(record.value(), ModelScore.class);
+            assertThat(score.modelRef().toString()).isEqualTo("fraud-fm@1");
+            assertThat(score.role()).isEqualTo(ModelRole.LIVE);
+            assertThat(score.error()).isNull();
+            assertThat(floats(score.output().get("output"))).as("request %d", i).containsExactly(expected[i]);
+            String fraudOrLegit = expected[i][0] > expected[i][1] ? "fraud" : "legit";
+            assertThat(score.output().get("label").asText()).isEqualTo(fraudOrLegit);
+            assertThat(score.batchSize()).isBetween(1, manifest.batching().maxBatch());
+            assertThat(record.partition()).isEqualTo(sent.get("req-" + i).partition());
+            assertThat(RecordHeaders.text(record.headers(), RecordHeaders.TRACEPARENT)).contains("00-trace" + i + "-01");
+        }
+        awaitCommitted(runner);
+        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), topics.scores(APP))) {
+            assertThat(reader.size()).isEqualTo(samples.size());
+        }
+        assertThat(registry.get("rdv.runner.requests").tag("model", "fraud-fm").counter().count()).isEqualTo(samples.size());
+        assertThat(registry.get("rdv.runner.batch.size").summary().totalAmount()).isEqualTo(samples.size());
+    }
+
+    @Test
+    void deadLettersPoisonRecordsWithTheirReasonAndScoresTheRequestsAroundThem(EmbeddedKafkaBroker broker, TestInfo test) throws Exception {
+        setUp(broker, test);
+        started(DemoManifests.lr(), RunnerOptions.defaults(), new SimpleMeterRegistry());
+        Map<String, Number> features = DemoModels.sampleFeatures(12, 1).get(0);
+
+        // All on one partition: the valid requests behind each poison record must still be scored.
+        sendRaw(0, "before", JsonCodec.encode(request("before", features, 60_000)));
+        sendRaw(0, "garbage", new byte[] {(byte) 0xff, 0x00, 0x13, 0x37});
+        sendRaw(0, "between", JsonCodec.encode(request("between", features, 60_000)));
+        sendRaw(0, "wrong-shape", "{\"id\":\"wrong-shape\",\"app\":\"fraud\",\"features\":[1,2],\"receivedAtMs\":1,\"deadlineAtMs\":2}".getBytes(StandardCharsets.UTF_8));
+        sendRaw(0, "other-app", JsonCodec.encode(new ScoringRequest("other-app", "payments", JsonCodec.mapper().valueToTree(features),
+                null, System.currentTimeMillis(), System.currentTimeMillis() + 60_000, null, null)));
+        sendRaw(0, "after", JsonCodec.encode(request("after", features, 60_000)));
+
+        assertThat(readScores(3)).containsOnlyKeys("before", "between", "after");
+        try (TopicReader deadLetters = new TopicReader(kafka.bootstrapServers(), topics.deadLetter(APP))) {
+            Map<String, String> reasons = deadLetters.readAtLeast(3).stream().collect(Collectors.toMap(ConsumerRecord::key,
+                    r -> RecordHeaders.text(r.headers(), RecordHeaders.DEAD_LETTER_REASON).orElseThrow()));
+            assertThat(reasons).containsOnlyKeys("garbage", "wrong-shape", "other-app");
+            assertThat(reasons.get("garbage")).startsWith("not valid JSON");
+            assertThat(reasons.get("wrong-shape")).startsWith("invalid ScoringRequest").contains("'features' must be a JSON object");
+            assertThat(reasons.get("other-app")).contains("is for app 'payments'", "app 'fraud'");
+            ConsumerRecord<String, byte[]> garbage = deadLetters.readAtLeast(3).stream().filter(r -> r.key().equals("garbage")).findFirst().orElseThrow();
+            assertThat(garbage.value()).containsExactly((byte) 0xff, 0x00, 0x13, 0x37);
+            assertThat(RecordHeaders.text(garbage.headers(), RecordHeaders.SOURCE_OFFSET)).contains("1");
+            assertThat(RecordHeaders.text(garbage.headers(), RecordHeaders.DEAD_LETTER_BY)).contains("model.fraud-lr.1");
+        }
+    }
+
+    @Test
+    void answersARequestWhoseDeadlineHasPassedWithExpiredBeforeStart(EmbeddedKafkaBroker broker, TestInfo test) throws Exception {
+        setUp(broker, test);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        started(DemoManifests.canary(), RunnerOptions.defaults(), registry);
+        Map<String, Number> features = DemoModels.sampleFeatures(13, 1).get(0);
+        long now = System.currentTimeMillis();
+
+        send(new ScoringRequest("too-late", APP, JsonCodec.mapper().valueToTree(features), null, now - 10_000, now - 5_000, null, null), null);
+        send(request("in-time", features, 60_000), null);
+
+        Map<String, ConsumerRecord<String, byte[]>> scores = readScores(2);
+        ModelScore late = JsonCodec.decode(scores.get("too-late").value(), ModelScore.class);
+        assertThat(late.error().code()).isEqualTo(ScoreError.EXPIRED_BEFORE_START);
+        assertThat(late.output()).isNull();
+        assertThat(late.role()).isEqualTo(ModelRole.CANARY);
+        assertThat(JsonCodec.decode(scores.get("in-time").value(), ModelScore.class).output()).isNotNull();
+        assertThat(registry.get("rdv.runner.expired").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aSlowModelAndAModelFailingOnSomeInputsStillAnswerEveryRequest(EmbeddedKafkaBroker broker, TestInfo test) throws Exception {
+        setUp(broker, test);
+        started(DemoManifests.fm(), RunnerOptions.defaults().withDelayMs(30), new SimpleMeterRegistry());
+        started(DemoManifests.lr(), RunnerOptions.defaults().failingWhenFeatureAbove("amount", 100), new SimpleMeterRegistry());
+        List<Map<String, Number>> samples = DemoModels.sampleFeatures(14, 20);
+        for (int i = 0; i < samples.size(); i++) {
+            send(request("req-" + i, samples.get(i), 60_000), null);
+        }
+
+        List<ModelScore> scores;
+        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), topics.scores(APP))) {
+            scores = reader.readAtLeast(2 * samples.size()).stream().map(r -> JsonCodec.decode(r.value(), ModelScore.class)).toList();
+        }
+        Map<String, ModelScore> fm = byRequest(scores, "fraud-fm");
+        Map<String, ModelScore> lr = byRequest(scores, "fraud-lr");
+        assertThat(fm).hasSize(samples.size());
+        assertThat(lr).hasSize(samples.size());
+        for (int i = 0; i < samples.size(); i++) {
+            ModelScore slow = fm.get("req-" + i);
+            assertThat(slow.output()).isNotNull();
+            assertThat(slow.inferenceMicros()).isGreaterThanOrEqualTo(30_000);
+            ModelScore failing = lr.get("req-" + i);
+            if (samples.get(i).get("amount").doubleValue() > 100) {
+                assertThat(failing.error().code()).isEqualTo(ScoreError.MODEL_FAILURE);
+                assertThat(failing.error().message()).contains("'amount'");
+            } else {
+                assertThat(failing.output()).isNotNull();
+            }
+        }
+        assertThat(lr.values()).anyMatch(ModelScore::failed).anyMatch(score -> !score.failed());
+    }
+
+    @Test
+    void closingCommitsTheOffsetsOfWhatWasScored(EmbeddedKafkaBroker broker, TestInfo test) throws Exception {
+        setUp(broker, test);
+        ModelManifest manifest = DemoManifests.lr();
+        ModelRunner runner = ModelRunner.start(kafka, manifest, RunnerOptions.defaults(), new SimpleMeterRegistry());
+        await().atMost(Duration.ofSeconds(30)).until(runner::isReady);
+        for (Map<String, Number> features : DemoModels.sampleFeatures(15, 6)) {
+            send(request("req-" + features.hashCode(), features, 60_000), null);
+        }
+        readScores(6);
+
+        runner.close();
+
+        assertThat(runner.isRunning()).isFalse();
+        assertThat(runner.consumerGroup()).isEqualTo(kafka.topicPrefix() + "model.fraud-lr.1");
+        assertThat(committedOffsets(runner)).isEqualTo(endOffsets(topics.requests(APP)));
+    }
+
+    @Test
+    void refusesToStartWhenTheApplicationsTopicsDoNotExist(EmbeddedKafkaBroker broker) {
+        KafkaSettings missing = KafkaSettings.local(broker.bootstrapServers(), EmbeddedKafkaExtension.uniquePrefix("missing"));
+
+        assertThatThrownBy(() -> ModelRunner.start(missing, DemoManifests.lr()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("fraud.requests does not exist");
+    }
+
+    private ModelRunner started(ModelManifest manifest, RunnerOptions options, SimpleMeterRegistry registry) {
+        ModelRunner runner = closing(ModelRunner.start(kafka, manifest, options, registry));
+        await().atMost(Duration.ofSeconds(30)).until(runner::isReady);
+        return runner;
+    }
+
+    private void awaitCommitted(ModelRunner runner) {
+        Map<TopicPartition, Long> end = endOffsets(topics.requests(APP));
+        await().atMost(Duration.ofSeconds(30)).until(() -> committedOffsets(runner).equals(end));
+        assertThat(runner.isRunning()).isTrue();
+    }
+
+    private Map<TopicPartition, Long> committedOffsets(ModelRunner runner) throws Exception {
+        try (Admin admin = kafka.newAdmin("test-offsets")) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(runner.consumerGroup())
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            Map<TopicPartition, Long> offsets = new HashMap<>();
+            committed.forEach((partition, offset) -> offsets.put(partition, offset.offset()));
+            // A partition that never had a record has nothing to commit; compare it as 0.
+            endOffsets(topics.requests(APP)).keySet().forEach(partition -> offsets.putIfAbsent(partition, 0L));
+            return offsets;
+        }
+    }
+
+    private Map<TopicPartition, Long> endOffsets(String topic) {
+        try (Admin admin = kafka.newAdmin("test-end-offsets")) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            Map<TopicPartition, Long> offsets = new HashMap<>();
+            admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).forEach((partition, info) -> offsets.put(partition, info.offset()));
+            return offsets;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Map<String, ConsumerRecord<String, byte[]>> readScores(int count) {
+        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), topics.scores(APP))) {
+            List<ConsumerRecord<String, byte[]>> records = reader.readAtLeast(count);
+            return records.stream().collect(Collectors.toMap(ConsumerRecord::key, Function.identity()));
+        }
+    }
+
+    private static Map<String, ModelScore> byRequest(List<ModelScore> scores, String model) {
+        return scores.stream().filter(s -> s.model().equals(model)).collect(Collectors.toMap(ModelScore::requestId, Function.identity()));
+    }
+
+    private static ScoringRequest request(String id, Map<String, Number> features, long budgetMs) {
+        long now = System.currentTimeMillis();
+        JsonNode node = JsonCodec.mapper().valueToTree(features);
+        return new ScoringRequest(id, APP, node, null, now, now + budgetMs, null, null);
+    }
+
+    private RecordMetadata send(ScoringRequest request, String traceparent) throws Exception {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.requests(APP), request.id(), JsonCodec.encode(request));
+        if (traceparent != null) {
+            RecordHeaders.put(record.headers(), RecordHeaders.TRACEPARENT, traceparent);
+        }
+        return producer.send(record).get(10, TimeUnit.SECONDS);
+    }
+
+    private void sendRaw(int partition, String key, byte[] value) throws Exception {
+        producer.send(new ProducerRecord<>(topics.requests(APP), partition, key, value)).get(10, TimeUnit.SECONDS);
+    }
+
+    private static float[] floats(JsonNode array) {
+        float[] values = new float[array.size()];
+        for (int j = 0; j < values.length; j++) {
+            values[j] = array.get(j).floatValue();
+        }
+        return values;
+    }
+
+    private <T extends AutoCloseable> T closing(T closeable) {
+        closeables.add(closeable);
+        return closeable;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.rendezvous.runner.manifest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rendezvous.protocol.ModelRole;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ModelManifestTest {
+    private static final byte[] MODEL = "not really onnx, but bytes with a hash".getBytes(StandardCharsets.UTF_8);
+    private static final String MODEL_SHA = ArtifactHash.sha256(MODEL);
+    private static final String OTHER_SHA = "0".repeat(64);
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void writeArtifact() throws Exception {
+        Files.createDirectories(dir.resolve("models"));
+        Files.write(dir.resolve("models/m.onnx"), MODEL);
+    }
+
+    private static String valid() {
+        return """
+                app: fraud
+                name: fraud-lr
+                version: "2"
+                runtime: onnx
+                artifact: models/m.onnx
+                sha256: %s
+                input:
+                  tensor: input
+                  features: [amount, hour]
+                """.formatted(MODEL_SHA);
+    }
+
+    @Test
+    void loadsAMinimalManifestWithDefaultsAndResolvesTheArtifactNextToIt() throws Exception {
+        ModelManifest manifest = ModelManifest.load(write(valid()));
+
+        assertThat(manifest.ref().toString()).isEqualTo("fraud-lr@2");
+        assertThat(manifest.role()).isEqualTo(ModelRole.SHADOW);
+        assertThat(manifest.runtime()).isEqualTo(ModelRuntime.ONNX);
+        assertThat(manifest.artifact()).isEqualTo(dir.resolve("models/m.onnx").toAbsolutePath().normalize());
+        assertThat(manifest.input().features()).containsExactly("amount", "hour");
+        assertThat(manifest.output().labels()).isEmpty();
+        assertThat(manifest.batching()).isEqualTo(new Batching(64, 0));
+        assertThat(manifest.lineage().params()).isEmpty();
+        assertThat(manifest.consumerGroup()).isEqualTo("model.fraud-lr.2");
+    }
+
+    @Test
+    void loadsEveryField() throws Exception {
+        ModelManifest manifest = ModelManifest.load(write(valid() + """
+                role: canary
+                output: { tensor: output, labels: [fraud, legit] }
+                batching: { maxBatch: 8, maxWaitMs: 2 }
+                lineage:
+                  trainingData: snap-7
+                  rawData: raw-3
+                  prepCode: git:abc
+                  trainCode: git:def
+                  seed: 42
+                  params: { epochs: 5, optimiser: AdaGrad }
+                  metrics: { auc: 0.91 }
+                """));
+
+        assertThat(manifest.role()).isEqualTo(ModelRole.CANARY);
+        assertThat(manifest.output()).isEqualTo(new OutputMapping("output", List.of("fraud", "legit")));
+        assertThat(manifest.batching()).isEqualTo(new Batching(8, 2));
+        assertThat(manifest.lineage().seed()).isEqualTo(42L);
+        assertThat(manifest.lineage().params()).containsEntry("epochs", "5").containsEntry("optimiser", "AdaGrad");
+        assertThat(manifest.lineage().metrics()).containsEntry("auc", 0.91);
+    }
+
+    static Stream<Arguments> invalidManifests() {
+        return Stream.of(
+                Arguments.of("unknown top-level field", valid() + "colour: blue\n",
+                        List.of("unknown field 'colour' at the top level", "expected one of", "sha256")),
+                Arguments.of("unknown nested field", valid() + "lineage: { sead: 4 }\n",
+                        List.of("unknown field 'sead' at lineage", "seed")),
+                Arguments.of("unknown role", valid() + "role: boss\n",
+                        List.of("role 'boss' is unknown", "live, shadow, canary, retired")),
+                Arguments.of("unsupported runtime", valid().replace("runtime: onnx", "runtime: tensorflow"),
+                        List.of("runtime 'tensorflow' is not supported", "expected one of onnx")),
+                Arguments.of("missing runtime", valid().replace("runtime: onnx\n", ""),
+                        List.of("runtime is missing", "onnx")),
+                Arguments.of("missing artifact file", valid().replace("models/m.onnx", "models/gone.onnx"),
+                        List.of("artifact", "gone.onnx", "does not exist")),
+                Arguments.of("hash mismatch", valid().replace(MODEL_SHA, OTHER_SHA),
+                        List.of("has SHA-256 " + MODEL_SHA, "the manifest's sha256 is " + OTHER_SHA, "refusing")),
+                Arguments.of("malformed hash", valid().replace(MODEL_SHA, "abc"),
+                        List.of("sha256 is 'abc'", "64 hex digits")),
+                Arguments.of("batch size zero", valid() + "batching: { maxBatch: 0 }\n",
+                        List.of("batching.maxBatch is 0", "expected 1 to 10000")),
+                Arguments.of("batch size not a number", valid() + "batching: { maxBatch: lots }\n",
+                        List.of("batching.maxBatch is 'lots'", "expected a whole number")),
+                Arguments.of("missing input", valid().substring(0, valid().indexOf("input:")),
+                        List.of("input is missing", "tensor")),
+                Arguments.of("feature listed twice", valid().replace("[amount, hour]", "[amount, hour, amount]"),
+                        List.of("input.features[2] 'amount' is listed twice")),
+                Arguments.of("illegal app name", valid().replace("app: fraud", "app: Fraud!"),
+                        List.of("app is 'Fraud!'", "lower-case")),
+                Arguments.of("illegal version", valid().replace("version: \"2\"", "version: \"2 beta\""),
+                        List.of("fraud-lr@2 beta", "version")),
+                Arguments.of("duplicate key", valid() + "app: other\n",
+                        List.of("not valid YAML", "Duplicate field 'app'")),
+                Arguments.of("empty file", "", List.of("the file is empty")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidManifests")
+    void refusesAnInvalidManifestNamingTheProblem(String description, String yaml, List<String> messageParts) throws Exception {
+        Path file = write(yaml);
+
+        assertThatThrownBy(() -> ModelManifest.load(file))
+                .isInstanceOf(ManifestException.class)
+                .hasMessageStartingWith("manifest " + file + ": ")
+                .hasMessageContainingAll(messageParts.toArray(String[]::new));
+    }
+
+    @Test
+    void refusesAManifestThatDoesNotExist() {
+        Path file = dir.resolve("nope.yaml");
+
+        assertThatThrownBy(() -> ModelManifest.load(file)).isInstanceOf(ManifestException.class)
+                .hasMessage("manifest " + file + ": the file does not exist");
+    }
+
+    private Path write(String yaml) throws Exception {
+        Path file = dir.resolve("manifest.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+}

@@ -1,0 +1,159 @@
+package dev.rendezvous.runner.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rendezvous.protocol.JsonCodec;
+import dev.rendezvous.protocol.ModelRole;
+import dev.rendezvous.protocol.ModelScore;
+import dev.rendezvous.protocol.ScoreError;
+import dev.rendezvous.protocol.ScoringRequest;
+import dev.rendezvous.runner.manifest.Batching;
+import dev.rendezvous.runner.manifest.InputMapping;
+import dev.rendezvous.runner.manifest.Lineage;
+import dev.rendezvous.runner.manifest.ModelManifest;
+import dev.rendezvous.runner.manifest.ModelRuntime;
+import dev.rendezvous.runner.manifest.OutputMapping;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class BatchScorerTest {
+    private static final long NOW_MS = 1_700_000_000_000L;
+    private static final Clock CLOCK = Clock.fixed(Instant.ofEpochMilli(NOW_MS), ZoneOffset.UTC);
+
+    /** Scores a row as [x0, 1 - x0] and remembers the size of every call. */
+    private static final class FakeModel implements BatchModel {
+        final List<Integer> calls = new ArrayList<>();
+        boolean failing;
+
+        @Override
+        public List<String> outputNames() {
+            return List.of("output");
+        }
+
+        @Override
+        public List<ObjectNode> score(float[][] rows) throws ModelFailureException {
+            calls.add(rows.length);
+            if (failing) {
+                throw new ModelFailureException("the model broke", null);
+            }
+            List<ObjectNode> outputs = new ArrayList<>();
+            for (float[] row : rows) {
+                ObjectNode output = JsonCodec.mapper().createObjectNode();
+                output.putArray("output").add(row[0]).add(1 - row[0]);
+                outputs.add(output);
+            }
+            return outputs;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private final FakeModel model = new FakeModel();
+
+    @Test
+    void scoresAllValidRequestsOfABatchInOneModelCallBoundedByMaxBatch() {
+        BatchScorer scorer = scorer(2, FailureInjector.NONE);
+
+        BatchScorer.Result result = scorer.score(IntStream.range(0, 5).mapToObj(i -> request("r" + i, 0.1 * i, NOW_MS + 1_000)).toList());
+
+        assertThat(model.calls).containsExactly(2, 2, 1);
+        assertThat(result.scores()).extracting(ModelScore::requestId).containsExactly("r0", "r1", "r2", "r3", "r4");
+        assertThat(result.scores()).extracting(ModelScore::batchSize).containsExactly(2, 2, 2, 2, 1);
+        assertThat(result.calls()).extracting(BatchScorer.Call::batchSize).containsExactly(2, 2, 1);
+        assertThat(result.scores().get(3).output().get("output").get(0).floatValue()).isEqualTo(0.3f);
+    }
+
+    @Test
+    void addsTheArgmaxLabelWhenTheManifestNamesLabels() {
+        List<ModelScore> scores = scorer(64, FailureInjector.NONE).score(List.of(
+                request("low", 0.2, NOW_MS + 1_000), request("high", 0.9, NOW_MS + 1_000))).scores();
+
+        assertThat(scores.get(0).output().get("label").asText()).isEqualTo("legit");
+        assertThat(scores.get(1).output().get("label").asText()).isEqualTo("fraud");
+        assertThat(scores.get(0).role()).isEqualTo(ModelRole.CANARY);
+        assertThat(scores.get(0).modelRef().toString()).isEqualTo("fraud-lr@2");
+    }
+
+    @Test
+    void answersExpiredRequestsWithoutScoringThem() {
+        List<ModelScore> scores = scorer(64, FailureInjector.NONE).score(List.of(
+                request("late", 0.5, NOW_MS - 5), request("fine", 0.5, NOW_MS + 1_000))).scores();
+
+        assertThat(model.calls).containsExactly(1);
+        assertThat(scores.get(0).error().code()).isEqualTo(ScoreError.EXPIRED_BEFORE_START);
+        assertThat(scores.get(0).error().message()).contains("5 ms before scoring");
+        assertThat(scores.get(0).batchSize()).isZero();
+        assertThat(scores.get(1).output()).isNotNull();
+    }
+
+    @Test
+    void answersInvalidInputWithAnErrorNamingTheFeatureAndScoresTheRest() {
+        ScoringRequest missing = new ScoringRequest("bad", "fraud", JsonCodec.mapper().createObjectNode().put("other", 1),
+                null, NOW_MS - 3, NOW_MS + 1_000, null, null);
+
+        List<ModelScore> scores = scorer(64, FailureInjector.NONE).score(List.of(missing, request("ok", 0.5, NOW_MS + 1_000))).scores();
+
+        assertThat(scores.get(0).error()).isEqualTo(new ScoreError(ScoreError.INVALID_INPUT,
+                "feature 'amount' is missing; this model needs [amount, hour]"));
+        assertThat(scores.get(1).output()).isNotNull();
+        assertThat(model.calls).containsExactly(1);
+    }
+
+    @Test
+    void reportsInjectedFailuresAsModelFailures() {
+        List<ModelScore> scores = scorer(64, FailureInjector.featureAbove("amount", 0.6)).score(List.of(
+                request("big", 0.7, NOW_MS + 1_000), request("small", 0.5, NOW_MS + 1_000))).scores();
+
+        assertThat(scores.get(0).error().code()).isEqualTo(ScoreError.MODEL_FAILURE);
+        assertThat(scores.get(0).error().message()).contains("'amount'", "above 0.6");
+        assertThat(scores.get(1).output()).isNotNull();
+    }
+
+    @Test
+    void reportsAFailingModelCallToEveryRequestInItInsteadOfThrowing() {
+        model.failing = true;
+
+        List<ModelScore> scores = scorer(64, FailureInjector.NONE).score(List.of(
+                request("a", 0.1, NOW_MS + 1_000), request("b", 0.2, NOW_MS + 1_000))).scores();
+
+        assertThat(scores).allSatisfy(score -> assertThat(score.error())
+                .isEqualTo(new ScoreError(ScoreError.MODEL_FAILURE, "the model broke")));
+        assertThat(scores).extracting(ModelScore::batchSize).containsOnly(2);
+    }
+
+    @Test
+    void measuresQueueWaitFromTheRequestsReceiptAndNeverNegative() {
+        ScoringRequest waited = new ScoringRequest("w", "fraud", features(0.1), null, NOW_MS - 7, NOW_MS + 1_000, null, null);
+        ScoringRequest future = new ScoringRequest("f", "fraud", features(0.1), null, NOW_MS + 50, NOW_MS + 1_000, null, null);
+
+        List<ModelScore> scores = scorer(64, FailureInjector.NONE).score(List.of(waited, future)).scores();
+
+        assertThat(scores.get(0).queueWaitMicros()).isEqualTo(7_000);
+        assertThat(scores.get(1).queueWaitMicros()).isZero();
+        assertThat(scores.get(0).scoredAtMs()).isEqualTo(NOW_MS);
+    }
+
+    private BatchScorer scorer(int maxBatch, FailureInjector failures) {
+        ModelManifest manifest = new ModelManifest("fraud", "fraud-lr", "2", ModelRole.CANARY, ModelRuntime.ONNX,
+                Path.of("m.onnx"), "0".repeat(64), new InputMapping("input", List.of("amount", "hour")),
+                new OutputMapping(null, List.of("fraud", "legit")), new Batching(maxBatch, 0), Lineage.unknown());
+        return new BatchScorer(manifest, model, failures, CLOCK);
+    }
+
+    private static ScoringRequest request(String id, double amount, long deadlineAtMs) {
+        return new ScoringRequest(id, "fraud", features(amount), null, NOW_MS - 10_000, deadlineAtMs, null, null);
+    }
+
+    private static ObjectNode features(double amount) {
+        return JsonCodec.mapper().createObjectNode().put("amount", amount).put("hour", 3);
+    }
+}
