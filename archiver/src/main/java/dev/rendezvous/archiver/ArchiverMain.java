@@ -2,29 +2,63 @@ package dev.rendezvous.archiver;
 
 import dev.rendezvous.kafka.KafkaSettings;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** Runs the archiver on its own: {@code ArchiverMain <bootstrap-servers> <archive-dir> <app>[,<app>...] [<topic-prefix>]}. */
-public final class ArchiverMain {
-    private ArchiverMain() {
+/**
+ * Runs the archiver on its own until stopped:
+ * {@code ArchiverMain <bootstrap-servers> <archive-dir> <app>[,<app>...] [<topic-prefix>] [options]}.
+ */
+@Command(name = "archiver", mixinStandardHelpOptions = true,
+        description = "Archives the decoy, scores and results topics of applications into NDJSON segments.")
+public final class ArchiverMain implements Callable<Integer> {
+    @Parameters(index = "0", description = "Kafka bootstrap servers, host:port[,host:port]")
+    String bootstrapServers;
+
+    @Parameters(index = "1", description = "archive directory")
+    Path archiveDir;
+
+    @Parameters(index = "2", split = ",", description = "applications to archive, comma-separated")
+    List<String> apps;
+
+    @Parameters(index = "3", arity = "0..1", defaultValue = "", description = "topic prefix (default: none)")
+    String topicPrefix;
+
+    @Option(names = "--max-segment-bytes", description = "seal a segment before it passes this size (default: ${DEFAULT-VALUE})")
+    long maxSegmentBytes = ArchiverSettings.DEFAULT_MAX_SEGMENT_BYTES;
+
+    @Option(names = "--max-segment-age", description = "seal a segment once open this long, ISO-8601 (default: ${DEFAULT-VALUE})")
+    Duration maxSegmentAge = ArchiverSettings.DEFAULT_MAX_SEGMENT_AGE;
+
+    @Option(names = "--kafka-property", description = "extra Kafka client property key=value (TLS, SASL, group.instance.id …); repeatable")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ArchiverMain()).execute(args));
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        if (args.length < 3 || args.length > 4) {
-            System.err.println("usage: ArchiverMain <bootstrap-servers> <archive-dir> <app>[,<app>...] [<topic-prefix>]");
-            System.exit(2);
-        }
-        Set<String> apps = new LinkedHashSet<>(List.of(args[2].split(",")));
-        KafkaSettings settings = KafkaSettings.local(args[0], args.length == 4 ? args[3] : "");
-        Archiver archiver = Archiver.start(settings, Path.of(args[1]), apps);
+    @Override
+    public Integer call() throws InterruptedException {
+        KafkaSettings kafka = new KafkaSettings(bootstrapServers, kafkaProperties, topicPrefix, 1);
+        ArchiverSettings settings = new ArchiverSettings(archiveDir, new LinkedHashSet<>(apps), EnumSet.allOf(RecordKind.class),
+                maxSegmentBytes, maxSegmentAge);
+        Archiver archiver = Archiver.start(kafka, settings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             archiver.close();
             stopped.countDown();
         }, "archiver-shutdown"));
         stopped.await();
+        return 0;
     }
 }

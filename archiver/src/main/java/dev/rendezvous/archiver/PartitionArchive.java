@@ -3,12 +3,14 @@ package dev.rendezvous.archiver;
 import dev.rendezvous.archiver.line.ArchivedLine;
 import dev.rendezvous.archiver.line.LineEncoder;
 import dev.rendezvous.archiver.line.SourceCoordinates;
+import dev.rendezvous.archiver.segment.SegmentLimits;
 import dev.rendezvous.archiver.segment.SegmentWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -35,6 +37,10 @@ final class PartitionArchive implements Closeable {
      * restarted decoy copies again (what it had not committed: about one poll batch).
      */
     static PartitionArchive open(Path archiveDir, ArchiveTarget target, int partition, long maxSegmentBytes) throws IOException {
+        return open(archiveDir, target, partition, SegmentLimits.bySize(maxSegmentBytes), System::currentTimeMillis);
+    }
+
+    static PartitionArchive open(Path archiveDir, ArchiveTarget target, int partition, SegmentLimits limits, LongSupplier clockMs) throws IOException {
         SourceWatermarks watermarks = new SourceWatermarks();
         boolean dedupeBySource = target.kind() == RecordKind.DECOY;
         Consumer<ArchivedLine> history = dedupeBySource ? line -> {
@@ -42,7 +48,7 @@ final class PartitionArchive implements Closeable {
                 watermarks.advance(line.source());
             }
         } : null;
-        SegmentWriter writer = SegmentWriter.open(target.directory(archiveDir), target.kind().dirName(), partition, maxSegmentBytes, history);
+        SegmentWriter writer = SegmentWriter.open(target.directory(archiveDir), target.kind().dirName(), partition, limits, clockMs, history);
         return new PartitionArchive(writer, watermarks, dedupeBySource);
     }
 
@@ -66,6 +72,16 @@ final class PartitionArchive implements Closeable {
     /** Makes every appended line durable. */
     void sync() throws IOException {
         writer.sync();
+    }
+
+    /** Seals the open segment once it reaches its maximum age; returns whether it did. */
+    boolean sealIfDue() throws IOException {
+        return writer.sealIfDue();
+    }
+
+    /** Seals the open segment, if any. */
+    void sealNow() throws IOException {
+        writer.sealNow();
     }
 
     long lastOffset() {

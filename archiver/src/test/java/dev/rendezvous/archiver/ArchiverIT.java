@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.rendezvous.archiver.line.ArchivedLine;
+import dev.rendezvous.archiver.segment.SegmentCatalog;
+import dev.rendezvous.archiver.segment.SegmentSeal;
+import dev.rendezvous.archiver.snapshot.SnapshotStore;
 import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.kafka.embedded.EmbeddedKafkaBroker;
 import dev.rendezvous.kafka.embedded.EmbeddedKafkaExtension;
@@ -102,6 +105,28 @@ class ArchiverIT {
         assertThat(ArchivedLine.value(lines(RecordKind.SCORES).get(0))).isEqualTo(score);
         assertThat(ArchivedLine.value(lines(RecordKind.RESULTS).get(0))).isEqualTo(decision);
         assertThat(archiveDir.resolve(APP).resolve("scores").resolve("scores-p1-00000000000000000000.ndjson")).exists();
+    }
+
+    @Test
+    void snapshotCreationHasTheRunningArchiverSealItsOpenSegmentsFirst(EmbeddedKafkaBroker broker) throws Exception {
+        KafkaSettings settings = settings(broker, "snapshot");
+        TopicNames names = settings.topics();
+        provision(settings, names);
+        Map<String, byte[]> produced = new HashMap<>();
+        produceDecoyCopies(settings, names, 0, 10, produced);
+
+        try (Archiver archiver = Archiver.start(settings, ArchiverSettings.of(archiveDir, Set.of(APP)))) {
+            awaitArchived(archiver, RecordKind.DECOY, produced.keySet());
+            assertThat(SegmentCatalog.sealed(archiveDir.resolve(APP))).as("nothing sealed before the snapshot").isEmpty();
+
+            SnapshotStore store = new SnapshotStore(archiveDir);
+            SnapshotStore.Created created = store.create(APP, null, "it", Duration.ofSeconds(30));
+
+            assertThat(created.openSegmentsLeftOut()).isZero();
+            assertThat(created.snapshot().segments()).extracting(SegmentSeal::partition).containsExactlyInAnyOrder(0, 1);
+            assertThat(created.snapshot().records()).isEqualTo(10);
+            assertThat(store.verify(APP, created.id()).ok()).isTrue();
+        }
     }
 
     private static KafkaSettings settings(EmbeddedKafkaBroker broker, String name) {

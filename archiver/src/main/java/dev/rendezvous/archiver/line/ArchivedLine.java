@@ -9,10 +9,11 @@ import java.util.Arrays;
 import java.util.Base64;
 
 /**
- * What the archive needs to know of a line it wrote earlier: its Kafka coordinates, the decoy's
- * source coordinates (null when absent) and the value's hash (null when the record had no value).
+ * What the archive needs to know of a line it wrote earlier: its Kafka coordinates and timestamp, its
+ * key as text (null when absent or not UTF-8), the decoy's source coordinates (null when absent) and
+ * the value's hash (null when the record had no value).
  */
-public record ArchivedLine(String topic, int partition, long offset, SourceCoordinates source, String sha256) {
+public record ArchivedLine(String topic, int partition, long offset, long timestamp, String key, SourceCoordinates source, String sha256) {
     /** Reads back whatever the encoder may have embedded (see {@code VerbatimJson}'s tighter limits). */
     private static final JsonFactory READER = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
@@ -93,6 +94,8 @@ public record ArchivedLine(String topic, int partition, long offset, SourceCoord
         private String topic;
         private Integer partition;
         private Long offset;
+        private long timestamp = -1;
+        private String key;
         private String sourceTopic;
         private Integer sourcePartition;
         private Long sourceOffset;
@@ -103,6 +106,8 @@ public record ArchivedLine(String topic, int partition, long offset, SourceCoord
                 case "topic" -> topic = parser.getValueAsString();
                 case "partition" -> partition = parser.getIntValue();
                 case "offset" -> offset = parser.getLongValue();
+                case "timestamp" -> timestamp = parser.getLongValue();
+                case "key" -> key = parser.getValueAsString();
                 case "sourceTopic" -> sourceTopic = parser.getValueAsString();
                 case "sourcePartition" -> sourcePartition = parser.getIntValue();
                 case "sourceOffset" -> sourceOffset = parser.getLongValue();
@@ -118,7 +123,7 @@ public record ArchivedLine(String topic, int partition, long offset, SourceCoord
             SourceCoordinates source = sourceTopic != null && sourcePartition != null && sourceOffset != null
                     ? new SourceCoordinates(sourceTopic, sourcePartition, sourceOffset)
                     : null;
-            return new ArchivedLine(topic, partition, offset, source, sha256);
+            return new ArchivedLine(topic, partition, offset, timestamp, key, source, sha256);
         }
     }
 }

@@ -63,6 +63,14 @@ public final class LineEncoder {
         }
     }
 
+    /**
+     * Whether {@code value} is archived verbatim in {@code value} (one strict, single-line, UTF-8 JSON
+     * value) rather than as {@code valueBase64}: exactly the values that can be one line of NDJSON.
+     */
+    public static boolean isVerbatimJson(byte[] value) {
+        return VerbatimJson.embeddable(value).isPresent();
+    }
+
     private static void writeSourceFields(JsonGenerator json, ConsumerRecord<byte[], byte[]> record) throws IOException {
         Optional<String> sourceTopic = RecordHeaders.text(record.headers(), RecordHeaders.SOURCE_TOPIC);
         if (sourceTopic.isPresent()) {

@@ -1,27 +1,92 @@
 package dev.rendezvous.archiver.segment;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * Names and finds segment files: {@code <kind>-p<partition>-<first offset, 20 digits>.ndjson}, zero-padded
- * like Kafka's own log segments so that {@code ls} lists them in offset order.
+ * like Kafka's own log segments so that {@code ls} lists them in offset order. A sealed segment has two
+ * sidecars with the same base name: {@code .seal.json} (its manifest entry) and {@code .idx} (its key index).
  */
 public final class SegmentFiles {
+    private static final Pattern ANY_SEGMENT = Pattern.compile("([a-z]+)-p(\\d+)-(\\d{1,20})\\.ndjson");
+    private static final String SEGMENT_SUFFIX = ".ndjson";
+
     private SegmentFiles() {
     }
 
     /** One segment file and the offset of the first record it was opened for. */
     public record Segment(Path path, long firstOffset) {
+    }
+
+    /** What a segment's file name says: its kind, partition and first offset. */
+    public record SegmentName(String kind, int partition, long firstOffset) {
+    }
+
+    /** Parses a segment file name; empty for any other file (sidecars, temporary files). */
+    public static Optional<SegmentName> parse(String fileName) {
+        Matcher matcher = ANY_SEGMENT.matcher(fileName);
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(new SegmentName(matcher.group(1), Integer.parseInt(matcher.group(2)), Long.parseLong(matcher.group(3))));
+    }
+
+    /** The seal sidecar of {@code segment}: its presence is what makes the segment sealed. */
+    public static Path sealPath(Path segment) {
+        return sidecar(segment, ".seal.json");
+    }
+
+    /** The key index sidecar of {@code segment}, written just before its seal. */
+    public static Path indexPath(Path segment) {
+        return sidecar(segment, ".idx");
+    }
+
+    private static Path sidecar(Path segment, String suffix) {
+        String name = segment.getFileName().toString();
+        String base = name.endsWith(SEGMENT_SUFFIX) ? name.substring(0, name.length() - SEGMENT_SUFFIX.length()) : name;
+        return segment.resolveSibling(base + suffix);
+    }
+
+    /**
+     * Writes {@code bytes} to {@code file} all or nothing: to a temporary file, fsync'd, renamed over
+     * {@code file}, and the directory fsync'd, so a crash leaves either no file or the whole one.
+     */
+    public static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(file.getParent());
+    }
+
+    /** Removes every write permission; a guard against accidents (root ignores it), not the seal itself. */
+    public static void makeReadOnly(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
+        } catch (UnsupportedOperationException e) {
+            if (!file.toFile().setWritable(false, false)) {
+                throw new IOException("cannot make " + file + " read-only", e);
+            }
+        }
     }
 
     public static String fileName(String kind, int partition, long firstOffset) {

@@ -8,18 +8,23 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Appends archive lines of one topic-partition to its current segment file, rolling to a new file
- * when the segment is full. Lines reach the disk only on {@link #sync()}; the caller commits Kafka
- * offsets after that, never before. Opening a writer recovers the newest segment (see
- * {@link SegmentRecovery}), so the writer knows the highest offset already archived.
+ * Appends archive lines of one topic-partition to its current (open) segment file, sealing it (see
+ * {@link SegmentSealer}) when it is full or old enough and starting the next one on the next line.
+ * Lines reach the disk only on {@link #sync()}; the caller commits Kafka offsets after that, never
+ * before. Opening a writer recovers the newest segment (see {@link SegmentRecovery}) unless it is
+ * sealed, so the writer knows the highest offset already archived.
  *
- * <p>Older segments are complete by construction: a segment is fsync'd before the next one is created.
+ * <p>Older segments are complete by construction: a segment is fsync'd and sealed before the next one
+ * is created; one a crash left unsealed is sealed when the writer opens.
  */
 public final class SegmentWriter implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentWriter.class);
@@ -27,17 +32,27 @@ public final class SegmentWriter implements Closeable {
     private final Path dir;
     private final String kind;
     private final int partition;
-    private final long maxSegmentBytes;
+    private final SegmentLimits limits;
+    private final LongSupplier clockMs;
     private FileChannel current;
+    private Path currentFile;
+    private long currentCreatedMs;
     private long currentBytes;
     private long lastOffset;
     private boolean dirty;
 
-    private SegmentWriter(Path dir, String kind, int partition, long maxSegmentBytes) {
+    private SegmentWriter(Path dir, String kind, int partition, SegmentLimits limits, LongSupplier clockMs) {
         this.dir = dir;
         this.kind = kind;
         this.partition = partition;
-        this.maxSegmentBytes = maxSegmentBytes;
+        this.limits = limits;
+        this.clockMs = clockMs;
+    }
+
+    /** Opens a writer that rolls by size only, on the system clock. */
+    public static SegmentWriter open(Path dir, String kind, int partition, long maxSegmentBytes,
+                                     Consumer<ArchivedLine> history) throws IOException {
+        return open(dir, kind, partition, SegmentLimits.bySize(maxSegmentBytes), System::currentTimeMillis, history);
     }
 
     /**
@@ -46,12 +61,9 @@ public final class SegmentWriter implements Closeable {
      * @param history when not null, receives the lines of the segment before the newest and then of
      *                the newest, in order: at least one full segment, for dedupe state beyond offsets
      */
-    public static SegmentWriter open(Path dir, String kind, int partition, long maxSegmentBytes,
+    public static SegmentWriter open(Path dir, String kind, int partition, SegmentLimits limits, LongSupplier clockMs,
                                      Consumer<ArchivedLine> history) throws IOException {
-        if (maxSegmentBytes < 1) {
-            throw new IllegalArgumentException("maxSegmentBytes must be positive, was " + maxSegmentBytes);
-        }
-        SegmentWriter writer = new SegmentWriter(dir, kind, partition, maxSegmentBytes);
+        SegmentWriter writer = new SegmentWriter(dir, kind, partition, limits, clockMs);
         List<SegmentFiles.Segment> kept = writer.recover();
         try {
             if (history != null) {
@@ -76,8 +88,11 @@ public final class SegmentWriter implements Closeable {
         if (offset <= lastOffset) {
             throw new IllegalArgumentException(kind + "-p" + partition + ": offset " + offset + " is not above the last archived offset " + lastOffset);
         }
-        if (current == null || (currentBytes > 0 && currentBytes + line.length > maxSegmentBytes)) {
-            roll(offset);
+        if (current != null && currentBytes > 0 && (currentBytes + line.length > limits.maxBytes() || isDue())) {
+            sealCurrent();
+        }
+        if (current == null) {
+            create(offset);
         }
         ByteBuffer buffer = ByteBuffer.wrap(line);
         while (buffer.hasRemaining()) {
@@ -96,7 +111,36 @@ public final class SegmentWriter implements Closeable {
         }
     }
 
-    /** Syncs and closes the current segment. */
+    /** Seals the open segment if it has been open for the maximum age; returns whether it did. */
+    public boolean sealIfDue() throws IOException {
+        if (current != null && isDue()) {
+            sealCurrent();
+            return true;
+        }
+        return false;
+    }
+
+    /** Seals the open segment, if any, e.g. for a snapshot; the next line starts a new segment. */
+    public void sealNow() throws IOException {
+        if (current != null) {
+            sealCurrent();
+        }
+    }
+
+    private boolean isDue() {
+        return clockMs.getAsLong() - currentCreatedMs >= limits.maxAgeMs();
+    }
+
+    private void sealCurrent() throws IOException {
+        close();
+        Path file = currentFile;
+        currentFile = null;
+        SegmentSeal seal = SegmentSealer.seal(file, clockMs.getAsLong());
+        LOG.info("{}: sealed {} records, offsets {}..{}, {} bytes, sha256 {}", file, seal.records(), seal.firstOffset(),
+                seal.lastOffset(), seal.bytes(), seal.sha256());
+    }
+
+    /** Syncs and closes the current segment, leaving it open (unsealed) for the next writer. */
     @Override
     public void close() throws IOException {
         if (current != null) {
@@ -115,15 +159,26 @@ public final class SegmentWriter implements Closeable {
                 LOG.debug("{}-p{}: error while abandoning the segment", kind, partition, e);
             }
             current = null;
+            currentFile = null;
         }
     }
 
-    /** Recovers the newest segment with a complete line and returns the segments kept, oldest first. */
+    /**
+     * Recovers the newest segment with a complete line and returns the segments kept, oldest first. A
+     * sealed newest segment is left as it is; the next line starts a new one.
+     */
     private List<SegmentFiles.Segment> recover() throws IOException {
         lastOffset = -1;
         List<SegmentFiles.Segment> segments = SegmentFiles.list(dir, kind, partition);
         for (int i = segments.size() - 1; i >= 0; i--) {
             Path file = segments.get(i).path();
+            Optional<SegmentSeal> seal = SegmentSealer.readSeal(file);
+            if (seal.isPresent()) {
+                SegmentSealer.makeReadOnly(file);
+                lastOffset = seal.get().lastOffset();
+                sealOlderThan(segments, i);
+                return segments.subList(0, i + 1);
+            }
             SegmentRecovery.Result result = SegmentRecovery.recover(file);
             if (result.droppedBytes() > 0) {
                 LOG.warn("{}: dropped {} bytes after the last complete line (offset {}); they were never committed and will be archived again",
@@ -133,7 +188,11 @@ public final class SegmentWriter implements Closeable {
                 lastOffset = result.lastOffset();
                 current = FileChannel.open(file, StandardOpenOption.WRITE);
                 current.position(result.validBytes());
+                currentFile = file;
                 currentBytes = result.validBytes();
+                currentCreatedMs = Math.min(clockMs.getAsLong(),
+                        Files.readAttributes(file, BasicFileAttributes.class).creationTime().toMillis());
+                sealOlderThan(segments, i);
                 return segments.subList(0, i + 1);
             }
             // Created just before a crash and nothing in it survived: the previous segment is the newest.
@@ -143,12 +202,23 @@ public final class SegmentWriter implements Closeable {
         return List.of();
     }
 
-    private void roll(long firstOffset) throws IOException {
-        close();
+    /** Seals segments before the newest that a crash (or an archive from before sealing existed) left unsealed. */
+    private void sealOlderThan(List<SegmentFiles.Segment> segments, int newest) throws IOException {
+        for (SegmentFiles.Segment segment : segments.subList(0, newest)) {
+            if (!SegmentSealer.isSealed(segment.path())) {
+                LOG.warn("{}: found complete but unsealed; sealing it now", segment.path());
+                SegmentSealer.seal(segment.path(), clockMs.getAsLong());
+            }
+        }
+    }
+
+    private void create(long firstOffset) throws IOException {
         SegmentFiles.createDirectoriesDurably(dir);
         Path file = dir.resolve(SegmentFiles.fileName(kind, partition, firstOffset));
         current = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         SegmentFiles.syncDirectory(dir);
+        currentFile = file;
+        currentCreatedMs = clockMs.getAsLong();
         currentBytes = 0;
     }
 }

@@ -141,7 +141,7 @@ class LineEncoderTest {
 
         ArchivedLine line = ArchivedLine.parse(LineEncoder.encode(record(9, utf8("r-9"), utf8("[1]"), headers)));
 
-        assertThat(line).isEqualTo(new ArchivedLine("fraud.decoy", 3, 9, new SourceCoordinates("fraud.requests", 3, 41), sha256Hex(utf8("[1]"))));
+        assertThat(line).isEqualTo(new ArchivedLine("fraud.decoy", 3, 9, 1_700_000_000_005L, "r-9", new SourceCoordinates("fraud.requests", 3, 41), sha256Hex(utf8("[1]"))));
     }
 
     static ConsumerRecord<byte[], byte[]> record(long offset, byte[] key, byte[] value, org.apache.kafka.common.header.internals.RecordHeaders headers) {

@@ -1,0 +1,41 @@
+package dev.rendezvous.archiver.cli;
+
+import dev.rendezvous.archiver.segment.ManifestJson;
+import dev.rendezvous.archiver.snapshot.ExportManifest;
+import dev.rendezvous.archiver.snapshot.SnapshotStore;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code archive export}: a snapshot's inputs as a training-data set. */
+@Command(name = "export", description = "Write a snapshot's decoy inputs as NDJSON (one request per line) with an export.json manifest.")
+final class ExportCommand implements Callable<Integer> {
+    @Mixin
+    ArchiveDirOption archive;
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--snapshot", required = true, paramLabel = "<id>")
+    String snapshotId;
+    @Option(names = "--app", description = "the application (default: look in all)")
+    String app;
+    @Option(names = "--out", required = true, description = "a new or empty directory")
+    Path out;
+    @Option(names = "--format", defaultValue = "ndjson", description = "only ndjson so far")
+    String format;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!format.equals("ndjson")) {
+            throw new ParameterException(spec.commandLine(), "--format " + format + " is not supported yet; expected ndjson");
+        }
+        ExportManifest manifest = new SnapshotStore(archive.dir).export(app, snapshotId, out);
+        spec.commandLine().getOut().println(ManifestJson.pretty(manifest));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.rendezvous.archiver.cli;
+
+import dev.rendezvous.archiver.segment.ManifestJson;
+import dev.rendezvous.archiver.snapshot.SnapshotStore;
+import dev.rendezvous.archiver.snapshot.SnapshotSummary;
+import dev.rendezvous.archiver.snapshot.VerifyReport;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code archive snapshot create|list|show|verify}. */
+@Command(name = "snapshot", description = "Create, list, show and verify snapshots.",
+        subcommands = {SnapshotCommand.Create.class, SnapshotCommand.ListSnapshots.class, SnapshotCommand.Show.class, SnapshotCommand.Verify.class})
+final class SnapshotCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "create", description = "Seal the open segments (via the running archiver) and snapshot every sealed segment.")
+    static final class Create implements Callable<Integer> {
+        @Mixin
+        ArchiveDirOption archive;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--app", required = true)
+        String app;
+        @Option(names = "--until", converter = TimeConverter.class, description = "leave out records after this time: now, epoch ms or ISO-8601 (default: now)")
+        Long untilMs;
+        @Option(names = "--label")
+        String label;
+        @Option(names = "--seal-timeout", defaultValue = "PT30S", description = "how long to wait for the archiver to seal open segments (default: ${DEFAULT-VALUE})")
+        Duration sealTimeout;
+
+        @Override
+        public Integer call() throws Exception {
+            SnapshotStore.Created created = new SnapshotStore(archive.dir).create(app, untilMs, label, sealTimeout);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(created.id());
+            if (created.openSegmentsLeftOut() > 0) {
+                spec.commandLine().getErr().println("warning: " + created.openSegmentsLeftOut()
+                        + " open segments were not sealed in time (is the archiver running?); the snapshot covers sealed data only");
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List the snapshots of an application.")
+    static final class ListSnapshots implements Callable<Integer> {
+        @Mixin
+        ArchiveDirOption archive;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--app", required = true)
+        String app;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            for (SnapshotSummary s : new SnapshotStore(archive.dir).list(app)) {
+                out.printf("%s  %s  %d segments  %d bytes  %s%n", s.id(), Instant.ofEpochMilli(s.createdAtMs()), s.segments(), s.bytes(),
+                        s.label() == null ? "" : s.label());
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "Print a snapshot's manifest.")
+    static final class Show implements Callable<Integer> {
+        @Mixin
+        ArchiveDirOption archive;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--app", description = "the application (default: look in all)")
+        String app;
+        @Parameters(paramLabel = "<id>")
+        String id;
+
+        @Override
+        public Integer call() throws Exception {
+            spec.commandLine().getOut().println(ManifestJson.pretty(new SnapshotStore(archive.dir).show(app, id)));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", description = "Re-hash every segment of a snapshot; exit 1 on any mismatch.")
+    static final class Verify implements Callable<Integer> {
+        @Mixin
+        ArchiveDirOption archive;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--app", description = "the application (default: look in all)")
+        String app;
+        @Parameters(paramLabel = "<id>")
+        String id;
+
+        @Override
+        public Integer call() throws Exception {
+            VerifyReport report = new SnapshotStore(archive.dir).verify(app, id);
+            spec.commandLine().getOut().println(ManifestJson.pretty(report));
+            spec.commandLine().getOut().flush();
+            return report.ok() ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.rendezvous.archiver.snapshot;
+
+import dev.rendezvous.archiver.line.ArchivedLine;
+import dev.rendezvous.archiver.line.LineEncoder;
+import dev.rendezvous.archiver.segment.ManifestJson;
+import dev.rendezvous.archiver.segment.SegmentCatalog;
+import dev.rendezvous.archiver.segment.SegmentFiles;
+import dev.rendezvous.archiver.segment.SegmentLines;
+import dev.rendezvous.archiver.segment.SegmentSeal;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Materialises a snapshot's decoy inputs as a training-data set: {@code inputs.ndjson}, the exact
+ * request bytes one per line in partition and offset order, then {@code export.json}
+ * ({@link ExportManifest}), written last so that its presence means the export is complete. Every
+ * segment is re-hashed while read and every value checked against its own hash; any mismatch fails
+ * the export.
+ */
+final class SnapshotExport {
+    static final String DATA_FILE = "inputs.ndjson";
+    static final String MANIFEST_FILE = "export.json";
+    private static final int MAX_SKIPPED_LISTED = 1000;
+
+    private SnapshotExport() {
+    }
+
+    static ExportManifest write(Path appDir, String id, Snapshot snapshot, Path outDir, long nowMs) throws IOException {
+        requireEmpty(outDir);
+        Files.createDirectories(outDir);
+        List<SegmentSeal> decoy = snapshot.segments().stream().filter(seal -> seal.kind().equals("decoy"))
+                .sorted(Comparator.comparingInt(SegmentSeal::partition).thenComparingLong(SegmentSeal::firstOffset)).toList();
+        Counts counts = new Counts();
+        List<ExportManifest.Source> sources = new ArrayList<>();
+        MessageDigest dataDigest = sha256();
+        Path data = outDir.resolve(DATA_FILE);
+        try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(data), 1 << 16), dataDigest)) {
+            for (SegmentSeal seal : decoy) {
+                long cut = snapshot.cut(seal.kind(), seal.partition()).orElse(seal.lastOffset());
+                copyInputs(SegmentCatalog.path(appDir, seal), seal, cut, out, counts);
+                sources.add(new ExportManifest.Source(seal.relativePath(), seal.sha256(), Math.min(cut, seal.lastOffset())));
+            }
+        }
+        ExportManifest manifest = new ExportManifest(id, snapshot.app(), "ndjson", DATA_FILE, HexFormat.of().formatHex(dataDigest.digest()),
+                counts.rows, counts.skippedRows, counts.skipped, sources, nowMs);
+        SegmentFiles.writeAtomically(outDir.resolve(MANIFEST_FILE), ManifestJson.canonical(manifest));
+        return manifest;
+    }
+
+    private static void copyInputs(Path segment, SegmentSeal seal, long cut, OutputStream out, Counts counts) throws IOException {
+        MessageDigest digest = sha256();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(segment), digest)) {
+            // The whole file is read, also past the cut, to check its hash.
+            SegmentLines.read(in, (position, line, length) -> {
+                byte[] bytes = Arrays.copyOf(line, length);
+                ArchivedLine parsed = ArchivedLine.parse(bytes);
+                if (parsed.offset() <= cut) {
+                    copyInput(seal, bytes, parsed, out, counts);
+                }
+                return true;
+            });
+        }
+        String actual = HexFormat.of().formatHex(digest.digest());
+        if (!actual.equals(seal.sha256())) {
+            throw new IOException(seal.relativePath() + " has sha256 " + actual + " but its seal says " + seal.sha256() + "; export aborted");
+        }
+    }
+
+    private static void copyInput(SegmentSeal seal, byte[] line, ArchivedLine parsed, OutputStream out, Counts counts) throws IOException {
+        byte[] value = ArchivedLine.value(line);
+        String coordinates = parsed.topic() + "-" + parsed.partition() + "@" + parsed.offset();
+        if (value != null && !LineEncoder.sha256(value).equals(parsed.sha256())) {
+            throw new IOException(seal.relativePath() + ": the value of " + coordinates + " does not match its sha256; export aborted");
+        }
+        if (value == null || !LineEncoder.isVerbatimJson(value)) {
+            counts.skippedRows++;
+            if (counts.skipped.size() < MAX_SKIPPED_LISTED) {
+                counts.skipped.add(coordinates);
+            }
+            return;
+        }
+        out.write(value);
+        out.write('\n');
+        counts.rows++;
+    }
+
+    private static void requireEmpty(Path outDir) throws IOException {
+        if (Files.isDirectory(outDir)) {
+            try (Stream<Path> files = Files.list(outDir)) {
+                if (files.findAny().isPresent()) {
+                    throw new IOException("export directory " + outDir + " is not empty; exports are never overwritten");
+                }
+            }
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /** Running totals of one export. */
+    private static final class Counts {
+        long rows;
+        long skippedRows;
+        final List<String> skipped = new ArrayList<>();
+    }
+}

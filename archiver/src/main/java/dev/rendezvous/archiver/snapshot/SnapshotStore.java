@@ -1,0 +1,248 @@
+package dev.rendezvous.archiver.snapshot;
+
+import dev.rendezvous.archiver.line.ArchivedLine;
+import dev.rendezvous.archiver.line.LineEncoder;
+import dev.rendezvous.archiver.segment.ArchiveNames;
+import dev.rendezvous.archiver.segment.ManifestJson;
+import dev.rendezvous.archiver.segment.SealRequests;
+import dev.rendezvous.archiver.segment.SegmentCatalog;
+import dev.rendezvous.archiver.segment.SegmentFiles;
+import dev.rendezvous.archiver.segment.SegmentLines;
+import dev.rendezvous.archiver.segment.SegmentSeal;
+import dev.rendezvous.archiver.segment.SegmentSealer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates, lists, shows and verifies snapshots: immutable, content-addressed manifests that reference
+ * sealed segments by name and hash, so that no data is copied. Creation first asks the running
+ * archiver to seal the open segments (see {@link SealRequests}) and waits for it a bounded time;
+ * whatever is still open after that is left out (and reported), never read half-written.
+ */
+public final class SnapshotStore {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{64}");
+
+    private final Path archiveDir;
+    private final LongSupplier clockMs;
+
+    public SnapshotStore(Path archiveDir) {
+        this(archiveDir, System::currentTimeMillis);
+    }
+
+    SnapshotStore(Path archiveDir, LongSupplier clockMs) {
+        this.archiveDir = archiveDir;
+        this.clockMs = clockMs;
+    }
+
+    /**
+     * What creation produced.
+     *
+     * @param openSegmentsLeftOut segments still open after the seal wait, hence not in the snapshot
+     */
+    public record Created(String id, Snapshot snapshot, int openSegmentsLeftOut) {
+    }
+
+    /**
+     * Creates a snapshot of {@code app}'s sealed segments, after asking the archiver to seal the open ones.
+     *
+     * @param untilMs     cut off records with a later timestamp; null for everything sealed
+     * @param label       free text, may be null
+     * @param sealTimeout how long to wait for the archiver to seal; zero to snapshot only what is sealed already
+     */
+    public Created create(String app, Long untilMs, String label, Duration sealTimeout) throws IOException, InterruptedException {
+        Path appDir = appDir(app);
+        int leftOut = awaitSeal(appDir, sealTimeout);
+        long now = clockMs.getAsLong();
+        try (AppLock lock = AppLock.acquire(snapshotsDir(app))) {
+            List<SegmentSeal> sealed = SegmentCatalog.sealed(appDir);
+            Snapshot snapshot = cut(appDir, app, now, untilMs == null ? now : untilMs, label, sealed);
+            byte[] manifest = ManifestJson.canonical(snapshot);
+            String id = LineEncoder.sha256(manifest);
+            Path file = snapshotsDir(app).resolve(id + ".json");
+            if (!Files.exists(file)) {
+                SegmentFiles.writeAtomically(file, manifest);
+                SegmentFiles.makeReadOnly(file);
+            }
+            LOG.info("snapshot {} of {}: {} segments, {} left open", id, app, snapshot.segments().size(), leftOut);
+            return new Created(id, snapshot, leftOut);
+        }
+    }
+
+    /** Every snapshot of {@code app}, oldest first. */
+    public List<SnapshotSummary> list(String app) throws IOException {
+        Path dir = snapshotsDir(app);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<SnapshotSummary> summaries = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(SnapshotStore::isManifest).toList()) {
+                String id = idOf(file);
+                summaries.add(SnapshotSummary.of(id, ManifestJson.read(file, Snapshot.class)));
+            }
+        }
+        summaries.sort(Comparator.comparingLong(SnapshotSummary::createdAtMs).thenComparing(SnapshotSummary::id));
+        return summaries;
+    }
+
+    /** The snapshot with {@code id}, looked for in {@code app} or, when null, in every application. */
+    public Snapshot show(String app, String id) throws IOException {
+        return ManifestJson.read(manifestPath(app, id), Snapshot.class);
+    }
+
+    /** Re-hashes the manifest and every segment it references. */
+    public VerifyReport verify(String app, String id) throws IOException {
+        Path file = manifestPath(app, id);
+        boolean intact = LineEncoder.sha256(Files.readAllBytes(file)).equals(id);
+        Snapshot snapshot = ManifestJson.read(file, Snapshot.class);
+        Path appDir = appDir(snapshot.app());
+        List<VerifyReport.Mismatch> mismatches = new ArrayList<>();
+        for (SegmentSeal seal : snapshot.segments()) {
+            Path segment = SegmentCatalog.path(appDir, seal);
+            String actual;
+            try {
+                actual = SegmentSealer.sha256(segment);
+            } catch (NoSuchFileException e) {
+                actual = null;
+            }
+            if (!seal.sha256().equals(actual)) {
+                mismatches.add(new VerifyReport.Mismatch(seal.relativePath(), seal.sha256(), actual));
+            }
+        }
+        return new VerifyReport(id, snapshot.app(), intact, snapshot.segments().size(), mismatches);
+    }
+
+    /** Writes the snapshot's decoy inputs to {@code outDir} (see {@link SnapshotExport}). */
+    public ExportManifest export(String app, String id, Path outDir) throws IOException {
+        Snapshot snapshot = show(app, id);
+        return SnapshotExport.write(appDir(snapshot.app()), id, snapshot, outDir, clockMs.getAsLong());
+    }
+
+    /** The relative paths of every segment some snapshot of {@code app} references: retention keeps them. */
+    public Set<String> referencedSegments(String app) throws IOException {
+        Set<String> referenced = new HashSet<>();
+        for (SnapshotSummary summary : list(app)) {
+            show(app, summary.id()).segments().forEach(seal -> referenced.add(seal.relativePath()));
+        }
+        return referenced;
+    }
+
+    /** The application that holds snapshot {@code id}. */
+    public String appOf(String id) throws IOException {
+        requireId(id);
+        for (String app : SegmentCatalog.apps(archiveDir)) {
+            if (Files.exists(snapshotsDir(app).resolve(id + ".json"))) {
+                return app;
+            }
+        }
+        throw new NoSuchFileException("no snapshot " + id + " in " + archiveDir);
+    }
+
+    Path snapshotsDir(String app) {
+        return appDir(app).resolve("snapshots");
+    }
+
+    private Path manifestPath(String app, String id) throws IOException {
+        requireId(id);
+        Path file = snapshotsDir(app == null ? appOf(id) : app).resolve(id + ".json");
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException("no snapshot " + id + " of " + app + " (" + file + ")");
+        }
+        return file;
+    }
+
+    private Path appDir(String app) {
+        ArchiveNames.requireApp(app);
+        return archiveDir.resolve(app);
+    }
+
+    /** Files a seal request when anything is open and waits until each segment open then is sealed (or gone). */
+    private int awaitSeal(Path appDir, Duration timeout) throws IOException, InterruptedException {
+        List<SegmentCatalog.OpenSegment> open = SegmentCatalog.open(appDir);
+        if (open.isEmpty() || timeout.isZero()) {
+            return open.size();
+        }
+        Path request = SealRequests.request(appDir, clockMs.getAsLong());
+        try {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                int stillOpen = (int) open.stream()
+                        .filter(segment -> Files.exists(segment.path()) && !SegmentSealer.isSealed(segment.path())).count();
+                if (stillOpen == 0 || System.nanoTime() > deadline) {
+                    if (stillOpen > 0) {
+                        LOG.warn("snapshot of {}: {} open segments were not sealed within {} (is the archiver running?); they are left out",
+                                appDir.getFileName(), stillOpen, timeout);
+                    }
+                    return stillOpen;
+                }
+                // Polling files: the archiver checks its requests once a second, so 50 ms costs nothing.
+                Thread.sleep(50);
+            }
+        } finally {
+            Files.deleteIfExists(request);
+        }
+    }
+
+    /** The segments with a record at or before {@code untilMs}, and per partition the last offset at or before it. */
+    private static Snapshot cut(Path appDir, String app, long nowMs, long untilMs, String label, List<SegmentSeal> sealed) throws IOException {
+        List<SegmentSeal> included = new ArrayList<>();
+        Map<String, Snapshot.Cut> cuts = new LinkedHashMap<>();
+        for (SegmentSeal seal : sealed) {
+            if (seal.minTimestamp() > untilMs) {
+                continue;
+            }
+            long last = seal.maxTimestamp() <= untilMs ? seal.lastOffset() : lastOffsetUntil(SegmentCatalog.path(appDir, seal), untilMs);
+            included.add(seal);
+            String key = seal.kind() + "-" + seal.partition();
+            Snapshot.Cut previous = cuts.get(key);
+            if (previous == null || previous.offset() < last) {
+                cuts.put(key, new Snapshot.Cut(seal.kind(), seal.partition(), last));
+            }
+        }
+        return new Snapshot(app, nowMs, untilMs, label, included, List.copyOf(cuts.values()));
+    }
+
+    private static long lastOffsetUntil(Path segment, long untilMs) throws IOException {
+        long[] last = {-1};
+        SegmentLines.read(segment, (position, line, length) -> {
+            ArchivedLine parsed = ArchivedLine.parse(line, length);
+            if (parsed.timestamp() <= untilMs) {
+                last[0] = parsed.offset();
+            }
+            return true;
+        });
+        return last[0];
+    }
+
+    private static boolean isManifest(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".json") && ID.matcher(name.substring(0, name.length() - 5)).matches();
+    }
+
+    private static String idOf(Path file) {
+        String name = file.getFileName().toString();
+        return name.substring(0, name.length() - 5);
+    }
+
+    private static void requireId(String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("snapshot id '" + id + "' is not 64 lower-case hex digits");
+        }
+    }
+}
