@@ -72,10 +72,11 @@ final class MailboxStore {
         mailboxes.values().removeIf(m -> m.partition() == partition && m.app().equals(app));
     }
 
+    /** Requests read but not decided yet (scores waiting for their request do not count). */
     int undecidedCount() {
         int count = 0;
         for (Mailbox mailbox : mailboxes.values()) {
-            if (!mailbox.decided()) {
+            if (!mailbox.decided() && mailbox.request() != null) {
                 count++;
             }
         }
