@@ -1,13 +1,14 @@
 package dev.rendezvous.deploy;
 
+import dev.rendezvous.archiver.cli.ArchiveCommand;
 import dev.rendezvous.deploy.launch.UpCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code rendezvous} command line: {@code up} starts the whole platform. */
+/** The {@code rendezvous} command line: {@code up} starts the whole platform; {@code archive} reads the archive. */
 @Command(name = "rendezvous", mixinStandardHelpOptions = true, version = "rendezvous 0.1.0-SNAPSHOT",
         description = "Streaming model serving on Apache Kafka.",
-        subcommands = {UpCommand.class})
+        subcommands = {UpCommand.class, ArchiveCommand.class})
 public final class Main {
     public static void main(String[] args) {
         CommandLine commandLine = new CommandLine(new Main());

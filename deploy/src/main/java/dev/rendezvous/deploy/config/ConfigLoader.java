@@ -156,6 +156,12 @@ public final class ConfigLoader {
                 }
             }
         }
+        if (config.archive().maxSegmentBytes() < 4096) {
+            problems.add("archive.maxSegmentBytes: " + config.archive().maxSegmentBytes() + "; expected at least 4096");
+        }
+        if (config.archive().maxSegmentAgeMs() < 100) {
+            problems.add("archive.maxSegmentAgeMs: " + config.archive().maxSegmentAgeMs() + "; expected at least 100");
+        }
         if (config.models().manifests() == null) {
             problems.add("models.manifests: expected a list (may be empty)");
         }

@@ -31,7 +31,7 @@ public record PlatformConfig(Kafka kafka, Gateway gateway, List<App> apps, Model
     public record Models(boolean demo, Path demoDir, List<Path> manifests) {
     }
 
-    /** Where the archiver writes. */
-    public record Archive(boolean enabled, Path dir) {
+    /** Where the archiver writes, and when it seals a segment (whichever limit comes first). */
+    public record Archive(boolean enabled, Path dir, long maxSegmentBytes, long maxSegmentAgeMs) {
     }
 }

@@ -2,6 +2,7 @@ package dev.rendezvous.deploy.launch;
 
 import dev.rendezvous.app.AppSettings;
 import dev.rendezvous.archiver.Archiver;
+import dev.rendezvous.archiver.ArchiverSettings;
 import dev.rendezvous.decoy.DecoyService;
 import dev.rendezvous.demo.DemoModels;
 import dev.rendezvous.deploy.config.PlatformConfig;
@@ -115,7 +116,9 @@ public final class Platform implements AutoCloseable {
         own(DecoyService.start(kafka, Set.copyOf(apps)));
         groups.add(DecoyService.groupId(kafka));
         if (config.archive().enabled()) {
-            own(Archiver.start(kafka, config.archive().dir(), Set.copyOf(apps)));
+            var archive = config.archive();
+            own(Archiver.start(kafka, ArchiverSettings.of(archive.dir(), Set.copyOf(apps))
+                    .withSegmentLimits(archive.maxSegmentBytes(), Duration.ofMillis(archive.maxSegmentAgeMs()))));
             groups.add(Archiver.groupId(kafka));
         }
         String rendezvousGroup = kafka.topics().group("rendezvous");
