@@ -113,6 +113,9 @@ public final class ConfigLoader {
 
     private static void validate(PlatformConfig config) {
         List<String> problems = new ArrayList<>();
+        if (config.services() == null || config.services().isEmpty()) {
+            problems.add("services: empty; expected some of gateway, rendezvous, models, decoy, archiver");
+        }
         var kafka = config.kafka();
         if (!kafka.embedded() && (kafka.bootstrapServers() == null || kafka.bootstrapServers().isBlank())) {
             problems.add("kafka.bootstrapServers: missing; expected host:port[,host:port] when kafka.embedded is false");

@@ -9,7 +9,21 @@ import java.util.Map;
  * The whole platform's configuration, as read from {@code rendezvous.yaml} over the built-in
  * defaults. Every field has a default; validation happens in {@link ConfigLoader}.
  */
-public record PlatformConfig(Kafka kafka, Gateway gateway, List<App> apps, Models models, Archive archive) {
+public record PlatformConfig(List<Service> services, Kafka kafka, Gateway gateway, List<App> apps, Models models, Archive archive) {
+
+    /** The parts one process can run; a production deployment runs each in its own process. */
+    public enum Service {
+        GATEWAY, RENDEZVOUS, MODELS, DECOY, ARCHIVER;
+
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static Service parse(String text) {
+            return valueOf(text.trim().toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
+    public boolean runs(Service service) {
+        return services.contains(service);
+    }
 
     /**
      * Where Kafka is: an embedded broker started in-process (the local default), or an external

@@ -6,6 +6,7 @@ import dev.rendezvous.archiver.ArchiverSettings;
 import dev.rendezvous.decoy.DecoyService;
 import dev.rendezvous.demo.DemoModels;
 import dev.rendezvous.deploy.config.PlatformConfig;
+import dev.rendezvous.deploy.config.PlatformConfig.Service;
 import dev.rendezvous.engine.Arbiters;
 import dev.rendezvous.engine.RendezvousService;
 import dev.rendezvous.gateway.GatewayConfig;
@@ -103,7 +104,7 @@ public final class Platform implements AutoCloseable {
 
         ControlPlane control = startControlPlane(policies);
         fleet = own(new ModelFleet(kafka, control.registry(), metrics));
-        for (Path manifest : manifests(config.models())) {
+        for (Path manifest : config.runs(Service.MODELS) ? manifests(config.models()) : List.<Path>of()) {
             ModelManifest loaded = ModelManifest.load(manifest);
             if (apps.contains(loaded.app())) {
                 fleet.deploy(loaded, runnerOptions.apply(loaded.ref()));
@@ -113,21 +114,28 @@ public final class Platform implements AutoCloseable {
         }
         groups.addAll(fleet.consumerGroups());
 
-        own(DecoyService.start(kafka, Set.copyOf(apps)));
-        groups.add(DecoyService.groupId(kafka));
-        if (config.archive().enabled()) {
+        if (config.runs(Service.DECOY)) {
+            own(DecoyService.start(kafka, Set.copyOf(apps)));
+            groups.add(DecoyService.groupId(kafka));
+        }
+        if (config.runs(Service.ARCHIVER) && config.archive().enabled()) {
             var archive = config.archive();
             own(Archiver.start(kafka, ArchiverSettings.of(archive.dir(), Set.copyOf(apps))
                     .withSegmentLimits(archive.maxSegmentBytes(), Duration.ofMillis(archive.maxSegmentAgeMs()))));
             groups.add(Archiver.groupId(kafka));
         }
-        String rendezvousGroup = kafka.topics().group("rendezvous");
-        own(RendezvousService.start(kafka, apps, rendezvousGroup,
-                Arbiters.following(control.policies(), new LiveMembers(control.registry(), System::currentTimeMillis)),
-                metrics, System::currentTimeMillis));
-        groups.add(rendezvousGroup);
+        if (config.runs(Service.RENDEZVOUS)) {
+            String rendezvousGroup = kafka.topics().group("rendezvous");
+            own(RendezvousService.start(kafka, apps, rendezvousGroup,
+                    Arbiters.following(control.policies(), new LiveMembers(control.registry(), System::currentTimeMillis)),
+                    metrics, System::currentTimeMillis));
+            groups.add(rendezvousGroup);
+        }
         GroupReadiness.await(kafka, groups, Duration.ofSeconds(60));
         awaitHeartbeats(control.registry(), apps);
+        if (!config.runs(Service.GATEWAY)) {
+            return;
+        }
 
         var g = config.gateway();
         adminToken = g.adminToken() == null || g.adminToken().isBlank() ? generatedToken() : g.adminToken();
@@ -215,8 +223,9 @@ public final class Platform implements AutoCloseable {
         return service;
     }
 
+    /** The gateway's HTTP port, or -1 when this process runs no gateway. */
     public int gatewayPort() {
-        return gateway.port();
+        return gateway == null ? -1 : gateway.port();
     }
 
     public KafkaSettings kafka() {

@@ -47,6 +47,11 @@ public final class UpCommand implements Callable<Integer> {
         }, "rendezvous-shutdown"));
         long readyMs = (System.nanoTime() - startNanos) / 1_000_000;
         String app = platformConfig.apps().get(0).name();
+        if (platform.gatewayPort() < 0) {
+            System.out.printf("%nRendezvous services %s are up in %d ms (Ctrl-C stops them)%n", platformConfig.services(), readyMs);
+            stopped.await();
+            return 0;
+        }
         System.out.printf("%nRendezvous is up in %d ms: http://localhost:%d (Ctrl-C stops it)%n", readyMs, platform.gatewayPort());
         System.out.printf("Kafka: %s   readiness: curl -s localhost:%d/health/ready%n", platform.kafka().bootstrapServers(), platform.gatewayPort());
         if (platformConfig.gateway().adminToken() == null || platformConfig.gateway().adminToken().isBlank()) {

@@ -1,0 +1,73 @@
+package dev.rendezvous.deploy.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigLoaderTest {
+
+    @Test
+    void startsFromDefaultsThatRunEverythingOnTheEmbeddedBroker() {
+        PlatformConfig config = ConfigLoader.load(null, Map.of());
+
+        assertThat(config.kafka().embedded()).isTrue();
+        assertThat(config.gateway().port()).isEqualTo(8080);
+        assertThat(config.apps()).extracting(PlatformConfig.App::name).containsExactly("fraud");
+        assertThat(config.services()).containsExactlyInAnyOrder(PlatformConfig.Service.values());
+    }
+
+    @Test
+    void appliesTheFileOverTheDefaultsAndSetFlagsOverTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("rendezvous.yaml");
+        Files.writeString(file, "gateway:\n  port: 9000\n  replyGraceMs: 250\nkafka:\n  properties:\n    security.protocol: SSL\n");
+
+        PlatformConfig config = ConfigLoader.load(file, Map.of("gateway.port", "9100", "services", "[gateway, rendezvous]"));
+
+        assertThat(config.gateway().port()).isEqualTo(9100);
+        assertThat(config.gateway().replyGraceMs()).isEqualTo(250);
+        assertThat(config.gateway().instanceId()).isEqualTo("gateway-1");
+        assertThat(config.kafka().properties()).containsEntry("security.protocol", "SSL");
+        assertThat(config.services()).containsExactly(PlatformConfig.Service.GATEWAY, PlatformConfig.Service.RENDEZVOUS);
+    }
+
+    static Stream<Arguments> badConfigurations() {
+        return Stream.of(
+                Arguments.of("gateway.prot", "1", "prot"),
+                Arguments.of("gateway.port", "70000", "gateway.port: 70000 is not a port"),
+                Arguments.of("kafka.embedded", "false", "kafka.bootstrapServers: missing"),
+                Arguments.of("kafka.topicPrefix", "bad prefix", "kafka.topicPrefix"),
+                Arguments.of("gateway.instanceId", "has space", "gateway.instanceId"),
+                Arguments.of("archive.maxSegmentBytes", "10", "archive.maxSegmentBytes"),
+                Arguments.of("services", "[gateway, teleporter]", "services"),
+                Arguments.of("apps", "[]", "apps: empty"));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @MethodSource("badConfigurations")
+    void refusesABadValueWithAnErrorNamingTheKey(String key, String value, String message) {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(key, value)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void namesEveryProblemOfAnAppAtOnce(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("rendezvous.yaml");
+        Files.writeString(file, "apps:\n  - name: Bad Name\n    partitions: 0\n    retentionMs: 5\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .hasMessageContaining("apps[0].name")
+                .hasMessageContaining("apps[0].partitions")
+                .hasMessageContaining("apps[0].retentionMs")
+                .hasMessageContaining("apps[0].policy");
+    }
+}
