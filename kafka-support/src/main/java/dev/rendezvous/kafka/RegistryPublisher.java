@@ -27,6 +27,7 @@ public final class RegistryPublisher implements AutoCloseable {
     private final KafkaSettings settings;
     private ScheduledExecutorService beats;
     private Heartbeat lastBeat;
+    private boolean closed;
 
     public RegistryPublisher(KafkaSettings settings, String clientId) {
         this.settings = settings;
@@ -75,11 +76,15 @@ public final class RegistryPublisher implements AutoCloseable {
         }
     }
 
-    /** Stops beating, says "stopping" once, and closes the producer. */
+    /** Stops beating, says "stopping" once, and closes the producer; closing again does nothing. */
     @Override
     public void close() {
         Heartbeat last;
         synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
             if (beats != null) {
                 beats.shutdownNow();
             }
