@@ -1,17 +1,36 @@
 package dev.rendezvous.gateway;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
 /**
  * Typed settings of one gateway instance.
  *
- * @param host          interface to listen on
- * @param port          HTTP port; 0 picks a free one
- * @param instanceId    names this instance's reply topic (its return address); unique per instance
- * @param replyGraceMs  how long past a request's deadline the gateway waits for the rendezvous's
- *                      decision before answering with a timeout itself
- * @param maxBodyBytes  largest accepted request body; larger gets 413
- * @param adminToken    the bearer token the admin API requires
+ * @param host              interface to listen on
+ * @param port              HTTP port; 0 picks a free one
+ * @param instanceId        names this instance's reply topic (its return address); unique per instance
+ * @param replyGraceMs      how long past a request's deadline the gateway waits for the rendezvous's
+ *                          decision before answering with a timeout itself
+ * @param maxBodyBytes      largest accepted request body; larger gets 413
+ * @param adminToken        the bearer token the admin API requires
+ * @param maxInflight       requests this gateway waits on at once, all apps together; beyond it 503 with Retry-After
+ * @param maxInflightPerApp requests one app may have in flight at once; beyond it 503 with Retry-After
+ * @param maxJsonDepth      deepest JSON nesting a scoring body may have; deeper gets 400
+ * @param maxArrayLength    longest JSON array, and most elements of one tensor, a scoring body may have; more gets 400
+ * @param apiKeys           app to the API keys its scoring calls must present; an app not listed (and an empty map) needs none
+ * @param shutdownGraceMs   how long {@link GatewayServer#close()} waits past the longest deadline and reply grace
+ *                          for in-flight requests before closing anyway
  */
-public record GatewayConfig(String host, int port, String instanceId, long replyGraceMs, int maxBodyBytes, String adminToken) {
+public record GatewayConfig(String host, int port, String instanceId, long replyGraceMs, int maxBodyBytes, String adminToken,
+                            int maxInflight, int maxInflightPerApp, int maxJsonDepth, int maxArrayLength,
+                            Map<String, Set<String>> apiKeys, long shutdownGraceMs) {
+    public static final int DEFAULT_MAX_INFLIGHT = 10_000;
+    public static final int DEFAULT_MAX_INFLIGHT_PER_APP = 5_000;
+    public static final int DEFAULT_MAX_JSON_DEPTH = 32;
+    public static final int DEFAULT_MAX_ARRAY_LENGTH = 100_000;
+    public static final long DEFAULT_SHUTDOWN_GRACE_MS = 1_000;
+
     public GatewayConfig {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("gateway.port must be 0-65535, was " + port);
@@ -28,6 +47,28 @@ public record GatewayConfig(String host, int port, String instanceId, long reply
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("gateway.maxBodyBytes must be at least 1024, was " + maxBodyBytes);
         }
+        if (maxInflight < 1) {
+            throw new IllegalArgumentException("gateway.maxInflight must be at least 1, was " + maxInflight);
+        }
+        if (maxInflightPerApp < 1 || maxInflightPerApp > maxInflight) {
+            throw new IllegalArgumentException("gateway.maxInflightPerApp must be 1.." + maxInflight + " (gateway.maxInflight), was " + maxInflightPerApp);
+        }
+        if (maxJsonDepth < 4 || maxJsonDepth > 1000) {
+            throw new IllegalArgumentException("gateway.maxJsonDepth must be 4-1000, was " + maxJsonDepth);
+        }
+        if (maxArrayLength < 1) {
+            throw new IllegalArgumentException("gateway.maxArrayLength must be at least 1, was " + maxArrayLength);
+        }
+        if (shutdownGraceMs < 0) {
+            throw new IllegalArgumentException("gateway.shutdownGraceMs must not be negative, was " + shutdownGraceMs);
+        }
+        apiKeys = copyKeys(apiKeys);
+    }
+
+    /** The settings before issue 8's limits existed; every new setting takes its default. */
+    public GatewayConfig(String host, int port, String instanceId, long replyGraceMs, int maxBodyBytes, String adminToken) {
+        this(host, port, instanceId, replyGraceMs, maxBodyBytes, adminToken, DEFAULT_MAX_INFLIGHT, DEFAULT_MAX_INFLIGHT_PER_APP,
+                DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_ARRAY_LENGTH, Map.of(), DEFAULT_SHUTDOWN_GRACE_MS);
     }
 
     public static GatewayConfig defaults(String instanceId, String adminToken) {
@@ -35,6 +76,41 @@ public record GatewayConfig(String host, int port, String instanceId, long reply
     }
 
     public GatewayConfig withPort(int newPort) {
-        return new GatewayConfig(host, newPort, instanceId, replyGraceMs, maxBodyBytes, adminToken);
+        return new GatewayConfig(host, newPort, instanceId, replyGraceMs, maxBodyBytes, adminToken, maxInflight, maxInflightPerApp,
+                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs);
+    }
+
+    public GatewayConfig withInflightLimits(int newMaxInflight, int newMaxInflightPerApp) {
+        return new GatewayConfig(host, port, instanceId, replyGraceMs, maxBodyBytes, adminToken, newMaxInflight, newMaxInflightPerApp,
+                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs);
+    }
+
+    public GatewayConfig withApiKeys(Map<String, Set<String>> newApiKeys) {
+        return new GatewayConfig(host, port, instanceId, replyGraceMs, maxBodyBytes, adminToken, maxInflight, maxInflightPerApp,
+                maxJsonDepth, maxArrayLength, newApiKeys, shutdownGraceMs);
+    }
+
+    public GatewayConfig withReplyGraceMs(long newReplyGraceMs) {
+        return new GatewayConfig(host, port, instanceId, newReplyGraceMs, maxBodyBytes, adminToken, maxInflight, maxInflightPerApp,
+                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs);
+    }
+
+    private static Map<String, Set<String>> copyKeys(Map<String, Set<String>> keys) {
+        if (keys == null) {
+            return Map.of();
+        }
+        Map<String, Set<String>> copy = new LinkedHashMap<>();
+        keys.forEach((app, accepted) -> {
+            if (accepted == null || accepted.isEmpty()) {
+                throw new IllegalArgumentException("gateway.apiKeys." + app + " lists no key; remove the app to leave it open, or list at least one key");
+            }
+            for (String key : accepted) {
+                if (key == null || key.length() < 16) {
+                    throw new IllegalArgumentException("gateway.apiKeys." + app + " has a key shorter than 16 characters; expected at least 16");
+                }
+            }
+            copy.put(app, Set.copyOf(accepted));
+        });
+        return Map.copyOf(copy);
     }
 }

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -28,13 +29,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP gateway: scoring ({@code POST /v1/score/{app}}), health ({@code /health/live},
- * {@code /health/ready}), Prometheus metrics ({@code /metrics}) and the admin API
- * ({@code /v1/admin/...}) on one Vert.x server.
+ * The HTTP gateway: scoring ({@code POST /v1/score/{app}}), the Open Inference Protocol v2
+ * ({@code /v2/...}), health ({@code /health/live}, {@code /health/ready}), Prometheus metrics
+ * ({@code /metrics}) and the admin API ({@code /v1/admin/...}) on one Vert.x server.
  */
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     private static final int REPLY_PARTITIONS = 1;
+    // Readiness must flip within seconds when Kafka goes away, not after the provisioning timeout.
+    private static final int READINESS_TIMEOUT_MS = 2_000;
 
     private final Vertx vertx;
     private final HttpServer server;
@@ -42,22 +45,40 @@ public final class GatewayServer implements AutoCloseable {
     private final ReplyListener replies;
     private final ReadinessProbe readiness;
     private final Admin admin;
+    private final InflightLimiter limiter;
+    private final MaxDeadlines maxDeadlines;
+    private final GatewayConfig config;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private GatewayServer(Vertx vertx, HttpServer server, KafkaProducer<String, byte[]> producer, ReplyListener replies,
-                          ReadinessProbe readiness, Admin admin) {
+                          ReadinessProbe readiness, Admin admin, InflightLimiter limiter, MaxDeadlines maxDeadlines, GatewayConfig config) {
         this.vertx = vertx;
         this.server = server;
         this.producer = producer;
         this.replies = replies;
         this.readiness = readiness;
         this.admin = admin;
+        this.limiter = limiter;
+        this.maxDeadlines = maxDeadlines;
+        this.config = config;
     }
 
-    /** Creates the reply topic, starts listening for replies, then serves HTTP. */
+    /** Starts a gateway without an archive: {@code /v1/admin/trace} answers 404 "no archive configured". */
     public static GatewayServer start(KafkaSettings settings, GatewayConfig config, Collection<AppSettings> appList,
                                       ControlPlane control, PrometheusMeterRegistry registry) throws Exception {
+        return start(settings, config, appList, control, registry, TraceLookup.NOT_CONFIGURED);
+    }
+
+    /** Creates the reply topic, starts listening for replies, then serves HTTP; {@code traces} backs {@code /v1/admin/trace}. */
+    public static GatewayServer start(KafkaSettings settings, GatewayConfig config, Collection<AppSettings> appList,
+                                      ControlPlane control, PrometheusMeterRegistry registry, TraceLookup traces) throws Exception {
         Map<String, AppSettings> apps = new LinkedHashMap<>();
         appList.forEach(app -> apps.put(app.name(), app));
+        for (String app : config.apiKeys().keySet()) {
+            if (!apps.containsKey(app)) {
+                throw new IllegalArgumentException("gateway.apiKeys names app '" + app + "', which is not configured; known apps: " + apps.keySet());
+            }
+        }
         Admin admin = settings.newAdmin("gateway-" + config.instanceId());
         TopicProvisioner provisioner = new TopicProvisioner(admin, settings.replicationFactor(), 10_000);
         TopicSpec replyTopic = new TopicLayout(settings.topics(), settings.replicationFactor()).replyTopic(config.instanceId(), REPLY_PARTITIONS);
@@ -75,26 +96,39 @@ public final class GatewayServer implements AutoCloseable {
 
         PendingReplies pending = new PendingReplies();
         ReplyListener replies = new ReplyListener(settings, replyTopic.name(), REPLY_PARTITIONS, pending).start();
-        ReadinessProbe readiness = new ReadinessProbe(provisioner, required, replies::isRunning).start();
+        ReadinessProbe readiness = new ReadinessProbe(new TopicProvisioner(admin, settings.replicationFactor(), READINESS_TIMEOUT_MS),
+                required, replies::isRunning).start();
+        InflightLimiter limiter = new InflightLimiter(config.maxInflight(), config.maxInflightPerApp());
+        MaxDeadlines maxDeadlines = new MaxDeadlines(apps, control.policies());
 
         Vertx vertx = Vertx.vertx();
-        ScoreRoute score = new ScoreRoute(vertx, apps, control.policies(), settings.topics(), replyTopic.name(), producer, pending, config,
-                registry, System::currentTimeMillis);
-        registry.gauge("rdv.gateway.inflight", pending, PendingReplies::size);
+        RequestDispatcher dispatcher = new RequestDispatcher(vertx, settings.topics(), replyTopic.name(), producer, pending, config.replyGraceMs());
+        JsonBodyReader bodies = new JsonBodyReader(config.maxJsonDepth(), config.maxArrayLength());
+        ScoringAdmission admission = new ScoringAdmission(apps.keySet(), new ApiKeys(config.apiKeys()), limiter, readiness::problems);
+        BodyHandler bodyHandler = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+        ScoreRoute score = new ScoreRoute(bodies, maxDeadlines, dispatcher, registry, System::currentTimeMillis);
+        registry.gauge("rdv.gateway.inflight", limiter, InflightLimiter::inflight);
+        registry.gauge("rdv.gateway.pending", pending, PendingReplies::size);
+
         Router router = Router.router(vertx);
         router.get("/health/live").handler(ctx -> HttpResponses.json(ctx, 200, Map.of("status", "live")));
         router.get("/health/ready").handler(ctx -> {
-            List<String> problems = readiness.problems();
+            List<String> problems = readinessProblems(readiness, limiter);
             HttpResponses.json(ctx, problems.isEmpty() ? 200 : 503,
                     problems.isEmpty() ? Map.of("status", "ready") : Map.of("status", "not-ready", "problems", problems));
         });
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(registry.scrape()));
-        router.post("/v1/score/:app")
-                .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
-                .handler(score::handle);
+        // Admission is its own route, ahead of the one that reads the body: a refused request is never read.
+        router.post("/v1/score/:app").handler(admission);
+        router.post("/v1/score/:app").handler(bodyHandler).handler(score::handle);
+        AppModels models = new AppModels(control.registry(), control.policies(), System::currentTimeMillis);
+        OipInfer infer = new OipInfer(bodies, new TensorValidator(config.maxArrayLength()), models, maxDeadlines, dispatcher, registry,
+                System::currentTimeMillis);
+        new OipRoutes(apps.keySet(), models, infer, () -> readinessProblems(readiness, limiter)).install(router, admission, bodyHandler);
         new AdminRoutes(vertx, control, apps.keySet(), config.adminToken()).install(router);
+        new TraceRoute(vertx, apps.keySet(), traces).install(router);
         installErrorHandlers(router);
 
         HttpServer server = vertx.createHttpServer(new HttpServerOptions()
@@ -105,7 +139,16 @@ public final class GatewayServer implements AutoCloseable {
                 .listen()
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         LOG.info("Gateway {} listening on http://{}:{} for apps {}", config.instanceId(), config.host(), server.actualPort(), apps.keySet());
-        return new GatewayServer(vertx, server, producer, replies, readiness, admin);
+        return new GatewayServer(vertx, server, producer, replies, readiness, admin, limiter, maxDeadlines, config);
+    }
+
+    private static List<String> readinessProblems(ReadinessProbe readiness, InflightLimiter limiter) {
+        if (!limiter.isDraining()) {
+            return readiness.problems();
+        }
+        List<String> problems = new ArrayList<>(readiness.problems());
+        problems.add("the gateway is shutting down");
+        return problems;
     }
 
     private static void installErrorHandlers(Router router) {
@@ -131,9 +174,26 @@ public final class GatewayServer implements AutoCloseable {
         return server.actualPort();
     }
 
-    /** Stops accepting connections, then stops the reply listener and flushes the producer. */
+    /**
+     * Shuts down gracefully: new scoring requests get 503 at once, the ones in flight are answered
+     * (or timed out) — waiting at most the longest deadline plus the reply grace plus
+     * {@code gateway.shutdownGraceMs} — then the server, the reply listener and the producer (flushed)
+     * close. Blocks; never call it on a Vert.x event loop.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        limiter.startDraining();
+        long waitMs = maxDeadlines.longest() + config.replyGraceMs() + config.shutdownGraceMs();
+        try {
+            if (!limiter.awaitIdle(waitMs)) {
+                LOG.warn("Gateway {} closes with {} requests still in flight after waiting {} ms", config.instanceId(), limiter.inflight(), waitMs);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             server.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -141,6 +201,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         readiness.close();
         replies.close();
+        producer.flush();
         producer.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));
         try {

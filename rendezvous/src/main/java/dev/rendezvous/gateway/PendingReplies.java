@@ -40,9 +40,9 @@ final class PendingReplies {
         return true;
     }
 
-    /** Forgets a request whose record could not be sent. */
-    void abandon(String app, String requestId) {
-        pending.remove(key(app, requestId));
+    /** Forgets a request whose record could not be sent; false if it was already completed. */
+    boolean abandon(String app, String requestId) {
+        return pending.remove(key(app, requestId)) != null;
     }
 
     int size() {

@@ -126,6 +126,14 @@ class AdminApiIT {
         });
     }
 
+    @Test
+    void answersTraceRequestsWith404WhenNoArchiveIsConfigured() throws Exception {
+        HttpResponse<String> response = send("GET", "/v1/admin/trace/claims/some-request-1", "Bearer " + TOKEN, null);
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(JsonCodec.mapper().readTree(response.body()).path("error").asText()).contains("no archive is configured");
+    }
+
     private long currentVersion() throws Exception {
         return JsonCodec.mapper().readTree(send("GET", "/v1/admin/policies/claims", "Bearer " + TOKEN, null).body()).path("version").asLong();
     }

@@ -28,6 +28,10 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import dev.rendezvous.protocol.RecordHeaders;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -116,18 +120,74 @@ class GatewayValidationIT {
 
     @Test
     void producesNothingToKafkaForRejectedRequests() throws Exception {
+        long before = requestRecords();
         for (Arguments bad : badRequests().toList()) {
             Object[] a = bad.get();
             post((String) a[1], (String) a[2], (String) a[3], Map.of());
         }
         post("/v1/score/shop", "application/json", "{\"features\": {\"a\": 1}}", Map.of("X-Deadline-Ms", "nope"));
 
-        String topic = kafka.topics().requests(APP);
-        var offsets = admin.listOffsets(Map.of(
-                        new TopicPartition(topic, 0), OffsetSpec.latest(),
-                        new TopicPartition(topic, 1), OffsetSpec.latest()))
-                .all().get(10, TimeUnit.SECONDS);
-        assertThat(offsets.values()).allSatisfy(info -> assertThat(info.offset()).isZero());
+        assertThat(requestRecords()).isEqualTo(before);
+    }
+
+    @Test
+    void clampsADeadlineLongerThanThePolicyAllowsAndSaysSo() throws Exception {
+        HttpResponse<String> response = post("/v1/score/shop", "application/json", "{\"features\": {\"a\": 1}}",
+                Map.of("X-Deadline-Ms", "60000"));
+
+        JsonNode body = JsonCodec.mapper().readTree(response.body());
+        assertThat(body.path("deadlineMs").asLong()).isEqualTo(200);
+        assertThat(body.path("deadlineClamped").asBoolean()).isTrue();
+        assertThat(body.path("requestedDeadlineMs").asLong()).isEqualTo(60000);
+        assertThat(response.headers().firstValue("X-Deadline-Ms")).hasValue("200");
+    }
+
+    @Test
+    void copiesAWellFormedTraceparentOntoTheRequestRecordAndDropsAMalformedOne() throws Exception {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        post("/v1/score/shop", "application/json", "{\"features\": {\"a\": 1}}",
+                Map.of("X-Request-Id", "traced-1", "X-Deadline-Ms", "5", "traceparent", traceparent));
+        post("/v1/score/shop", "application/json", "{\"features\": {\"a\": 1}}",
+                Map.of("X-Request-Id", "traced-2", "X-Deadline-Ms", "5", "traceparent", "00-not-a-trace-01"));
+
+        Map<String, ConsumerRecord<String, byte[]>> records = new java.util.HashMap<>();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            readRequests().forEach(r -> records.put(r.key(), r));
+            return records.containsKey("traced-1") && records.containsKey("traced-2");
+        });
+        assertThat(RecordHeaders.text(records.get("traced-1").headers(), RecordHeaders.TRACEPARENT)).hasValue(traceparent);
+        assertThat(RecordHeaders.text(records.get("traced-2").headers(), RecordHeaders.TRACEPARENT)).isEmpty();
+    }
+
+    @Test
+    void rejectsARequestIdAlreadyInFlightWith409() throws Exception {
+        // Sent together: whichever arrives second finds the first in flight (it waits 200 ms + grace for a decision).
+        var first = postAsync("{\"features\": {\"a\": 1}}", Map.of("X-Request-Id", "twice-1"));
+        var second = postAsync("{\"id\": \"twice-1\", \"features\": {\"a\": 2}}", Map.of());
+
+        List<HttpResponse<String>> answers = List.of(first.get(10, TimeUnit.SECONDS), second.get(10, TimeUnit.SECONDS));
+
+        assertThat(answers).extracting(HttpResponse::statusCode).containsExactlyInAnyOrder(409, 504);
+        HttpResponse<String> refused = answers.stream().filter(r -> r.statusCode() == 409).findFirst().orElseThrow();
+        assertThat(JsonCodec.mapper().readTree(refused.body()).path("error").asText()).contains("already in flight");
+    }
+
+    static Stream<Arguments> limitBreaches() {
+        return Stream.of(
+                Arguments.of("nesting deeper than 32", "{\"features\": {\"a\": " + "[".repeat(40) + "]".repeat(40) + "}}", "body", "nesting depth"),
+                Arguments.of("array longer than 100000", "{\"features\": {\"a\": [" + "0,".repeat(100_000) + "0]}}", "body.features.a", "100001 elements"),
+                Arguments.of("id header differs from body id", "{\"id\": \"other\", \"features\": {}}", "header X-Request-Id", "differs"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("limitBreaches")
+    void rejectsBodiesBeyondTheJsonLimitsWithAPreciseError(String name, String body, String where, String messagePart) throws Exception {
+        HttpResponse<String> response = post("/v1/score/shop", "application/json", body, Map.of("X-Request-Id", "limits-1"));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode error = JsonCodec.mapper().readTree(response.body());
+        assertThat(error.path("where").asText()).isEqualTo(where);
+        assertThat(error.path("error").asText()).contains(messagePart);
     }
 
     @Test
@@ -157,6 +217,37 @@ class GatewayValidationIT {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private java.util.concurrent.CompletableFuture<HttpResponse<String>> postAsync(String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/v1/score/shop"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private long requestRecords() throws Exception {
+        String topic = kafka.topics().requests(APP);
+        return admin.listOffsets(Map.of(
+                        new TopicPartition(topic, 0), OffsetSpec.latest(),
+                        new TopicPartition(topic, 1), OffsetSpec.latest()))
+                .all().get(10, TimeUnit.SECONDS).values().stream().mapToLong(i -> i.offset()).sum();
+    }
+
+    private List<ConsumerRecord<String, byte[]>> readRequests() {
+        List<ConsumerRecord<String, byte[]>> records = new java.util.ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = kafka.newStringKeyConsumer(null, "test-reader", "earliest")) {
+            List<TopicPartition> partitions = List.of(new TopicPartition(kafka.topics().requests(APP), 0),
+                    new TopicPartition(kafka.topics().requests(APP), 1));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            for (int i = 0; i < 5; i++) {
+                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+            }
+        }
+        return records;
     }
 
     private HttpResponse<String> get(String path) throws Exception {

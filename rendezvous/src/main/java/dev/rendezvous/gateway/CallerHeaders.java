@@ -1,0 +1,61 @@
+package dev.rendezvous.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rendezvous.protocol.RequestIds;
+import io.vertx.ext.web.RoutingContext;
+
+/** What a caller may say in headers (and the body's {@code id}) about any scoring request: its id and its deadline. */
+final class CallerHeaders {
+    static final String REQUEST_ID = "X-Request-Id";
+    static final String DEADLINE_MS = "X-Deadline-Ms";
+
+    private CallerHeaders() {
+    }
+
+    /**
+     * The request id from {@code X-Request-Id} or the body's {@code id} (they must agree when both
+     * are given), or a new one when neither is.
+     */
+    static String requestId(RoutingContext ctx, JsonNode bodyId) {
+        String fromHeader = ctx.request().getHeader(REQUEST_ID);
+        if (bodyId != null && !bodyId.isNull() && !bodyId.isTextual()) {
+            throw new ApiError(400, "'id' must be a string", "body.id");
+        }
+        String fromBody = bodyId == null || bodyId.isNull() ? null : bodyId.asText();
+        if (fromHeader != null && fromBody != null && !fromHeader.equals(fromBody)) {
+            throw new ApiError(400, "the body's id '" + abbreviate(fromBody) + "' differs from " + REQUEST_ID + " '" + abbreviate(fromHeader)
+                    + "'; send one of them, or the same id in both", "header " + REQUEST_ID);
+        }
+        String id = fromHeader != null ? fromHeader : fromBody;
+        if (id == null) {
+            return RequestIds.generate();
+        }
+        String where = fromHeader != null ? "header " + REQUEST_ID : "body.id";
+        RequestIds.problemWith(id).ifPresent(problem -> {
+            throw new ApiError(400, problem, where);
+        });
+        return id;
+    }
+
+    /** The deadline the caller asks for in {@code X-Deadline-Ms}, or null when it asks for none. */
+    static Long requestedDeadlineMs(RoutingContext ctx) {
+        String header = ctx.request().getHeader(DEADLINE_MS);
+        if (header == null) {
+            return null;
+        }
+        long requested;
+        try {
+            requested = Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            throw new ApiError(400, DEADLINE_MS + " must be a whole number of milliseconds, was '" + abbreviate(header) + "'", "header " + DEADLINE_MS);
+        }
+        if (requested < 1) {
+            throw new ApiError(400, DEADLINE_MS + " must be at least 1, was " + requested, "header " + DEADLINE_MS);
+        }
+        return requested;
+    }
+
+    static String abbreviate(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 64) + "...";
+    }
+}

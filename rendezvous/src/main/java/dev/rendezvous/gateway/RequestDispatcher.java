@@ -1,0 +1,87 @@
+package dev.rendezvous.gateway;
+
+import dev.rendezvous.protocol.Decision;
+import dev.rendezvous.protocol.JsonCodec;
+import dev.rendezvous.protocol.RecordHeaders;
+import dev.rendezvous.protocol.ScoringRequest;
+import dev.rendezvous.protocol.TopicNames;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Sends a validated request to {@code <app>.requests} (keyed by its id, {@code traceparent} as a
+ * record header), waits for its decision on the reply topic, and hands the route the decision — or
+ * null when none came by the deadline plus the reply grace. A record Kafka refused is answered 503
+ * with {@code Retry-After}, not as a timeout: the request was never made. (A record still unacknowledged
+ * at the deadline is a timeout: Kafka may yet have it, and acknowledgements can lag a short deadline.)
+ */
+final class RequestDispatcher {
+    private final Vertx vertx;
+    private final TopicNames topics;
+    private final Producer<String, byte[]> producer;
+    private final PendingReplies pending;
+    private final long replyGraceMs;
+    private final String replyTopic;
+
+    RequestDispatcher(Vertx vertx, TopicNames topics, String replyTopic, Producer<String, byte[]> producer, PendingReplies pending,
+                      long replyGraceMs) {
+        this.vertx = vertx;
+        this.replyTopic = replyTopic;
+        this.topics = topics;
+        this.producer = producer;
+        this.pending = pending;
+        this.replyGraceMs = replyGraceMs;
+    }
+
+    /** This gateway's return address: the topic its decisions come back on. */
+    String replyTopic() {
+        return replyTopic;
+    }
+
+    /**
+     * @param traceparent a valid W3C traceparent to copy onto the record, or null
+     * @param answer      called once on the request's context with the decision, or null on timeout
+     * @throws ApiError 409 when the id is already in flight for the app, 503 when Kafka refuses at once
+     */
+    void dispatch(RoutingContext ctx, ScoringRequest request, String traceparent, Consumer<Decision> answer) {
+        Context context = vertx.getOrCreateContext();
+        long[] timer = new long[1];
+        boolean registered = pending.register(request.app(), request.id(), decision -> {
+            vertx.cancelTimer(timer[0]);
+            context.runOnContext(v -> answer.accept(decision));
+        });
+        if (!registered) {
+            throw new ApiError(409, "request id '" + request.id() + "' is already in flight for app " + request.app(),
+                    "header " + CallerHeaders.REQUEST_ID);
+        }
+        timer[0] = vertx.setTimer(request.budgetMs() + replyGraceMs, id -> pending.expire(request.app(), request.id()));
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.requests(request.app()), request.id(), JsonCodec.encode(request));
+        if (traceparent != null) {
+            RecordHeaders.put(record.headers(), RecordHeaders.TRACEPARENT, traceparent);
+        }
+        try {
+            producer.send(record, (metadata, error) -> {
+                if (error != null && pending.abandon(request.app(), request.id())) {
+                    vertx.cancelTimer(timer[0]);
+                    context.runOnContext(v -> notWritten(ctx, "the request could not be written to Kafka: " + error.getMessage()));
+                }
+            });
+        } catch (RuntimeException e) {
+            // send() itself fails when metadata cannot be fetched within max.block.ms: Kafka is away.
+            vertx.cancelTimer(timer[0]);
+            pending.abandon(request.app(), request.id());
+            throw ScoringAdmission.unavailable(ctx, "the request could not be written to Kafka: " + e.getMessage(), "kafka");
+        }
+    }
+
+    private static void notWritten(RoutingContext ctx, String message) {
+        if (!ctx.response().ended() && !ctx.response().closed()) {
+            ctx.response().putHeader("Retry-After", ScoringAdmission.RETRY_AFTER_SECONDS);
+        }
+        HttpResponses.error(ctx, 503, message, "kafka");
+    }
+}

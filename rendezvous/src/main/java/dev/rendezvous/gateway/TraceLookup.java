@@ -1,0 +1,34 @@
+package dev.rendezvous.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Finds the archived trace of one request — its input, every model's answer, the decision — for
+ * {@code GET /v1/admin/trace/{app}/{requestId}}. Implementations may block (they read the archive);
+ * the gateway calls them on a worker thread.
+ */
+@FunctionalInterface
+public interface TraceLookup {
+    /** The lookup of a gateway started without an archive: every trace answers 404 "no archive configured". */
+    TraceLookup NOT_CONFIGURED = new TraceLookup() {
+        @Override
+        public Optional<JsonNode> trace(String app, String requestId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public boolean configured() {
+            return false;
+        }
+    };
+
+    /** The request's trace as JSON, or empty when the archive holds nothing for it. */
+    Optional<JsonNode> trace(String app, String requestId) throws IOException;
+
+    /** Whether an archive stands behind this lookup. */
+    default boolean configured() {
+        return true;
+    }
+}
