@@ -139,6 +139,25 @@ class PlatformIT {
 
     @Test
     @Order(3)
+    void tracesARequestFromTheArchiveWithEveryAnswerTheDecisionAndTheServedModelsLineage() {
+        HttpRequest trace = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + platform.gatewayPort() + "/v1/admin/trace/fraud/req-7"))
+                .header("Authorization", "Bearer platform-it-admin-token").GET().build();
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> response = http.send(trace, HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            JsonNode body = JsonCodec.mapper().readTree(response.body());
+            assertThat(body.path("input").path("hashVerified").asBoolean()).isTrue();
+            assertThat(body.path("input").path("value").path("id").asText()).isEqualTo("req-7");
+            assertThat(body.path("scores")).hasSize(3);
+            assertThat(body.path("decision").path("value").path("model").asText()).isEqualTo("fraud-fm");
+            assertThat(body.path("servedModel").path("ref").asText()).isEqualTo("fraud-fm@1");
+            assertThat(body.path("servedModel").path("lineage").path("seed").asLong()).isEqualTo(11);
+        });
+    }
+
+    @Test
+    @Order(4)
     void answersWithTheFallbackByTheDeadlineWhenEveryRunnerIsStopped() throws Exception {
         for (String ref : List.of("fraud-fm@1", "fraud-lr@1", "fraud-lr@2")) {
             assertThat(platform.stopModel("fraud", ModelRef.parse(ref))).isTrue();

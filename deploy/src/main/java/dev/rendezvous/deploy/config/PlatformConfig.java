@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The whole platform's configuration, as read from {@code rendezvous.yaml} over the built-in
@@ -34,7 +35,9 @@ public record PlatformConfig(List<Service> services, Kafka kafka, Gateway gatewa
     }
 
     /** The HTTP gateway; an empty {@code adminToken} means "generate one for this run and print it". */
-    public record Gateway(String host, int port, String instanceId, long replyGraceMs, int maxBodyBytes, String adminToken) {
+    public record Gateway(String host, int port, String instanceId, long replyGraceMs, int maxBodyBytes, String adminToken,
+                          int maxInflight, int maxInflightPerApp, int maxJsonDepth, int maxArrayLength,
+                          Map<String, Set<String>> apiKeys, long shutdownGraceMs) {
     }
 
     /** One application: its topics' partitions and retention, and its rendezvous policy. */

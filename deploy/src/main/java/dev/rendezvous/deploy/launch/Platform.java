@@ -11,6 +11,7 @@ import dev.rendezvous.engine.Arbiters;
 import dev.rendezvous.engine.RendezvousService;
 import dev.rendezvous.gateway.GatewayConfig;
 import dev.rendezvous.gateway.GatewayServer;
+import dev.rendezvous.gateway.TraceLookup;
 import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.kafka.RegistryView;
 import dev.rendezvous.kafka.embedded.EmbeddedKafkaBroker;
@@ -143,9 +144,12 @@ public final class Platform implements AutoCloseable {
         for (int i = 0; i < apps.size(); i++) {
             appSettings.add(new AppSettings(apps.get(i), config.apps().get(i).partitions(), policies.get(i).deadlineMs()));
         }
-        gateway = own(GatewayServer.start(kafka,
-                new GatewayConfig(g.host(), g.port(), g.instanceId(), g.replyGraceMs(), g.maxBodyBytes(), adminToken),
-                appSettings, control, metrics));
+        GatewayConfig gatewayConfig = new GatewayConfig(g.host(), g.port(), g.instanceId(), g.replyGraceMs(), g.maxBodyBytes(), adminToken,
+                g.maxInflight(), g.maxInflightPerApp(), g.maxJsonDepth(), g.maxArrayLength(), g.apiKeys(), g.shutdownGraceMs());
+        TraceLookup traces = config.archive().enabled()
+                ? new ArchiveTraces(config.archive().dir(), control.registry())
+                : TraceLookup.NOT_CONFIGURED;
+        gateway = own(GatewayServer.start(kafka, gatewayConfig, appSettings, control, metrics, traces));
     }
 
     private KafkaSettings startKafka(PlatformConfig.Kafka config) {
