@@ -1,9 +1,10 @@
 package dev.rendezvous.runner;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rendezvous.runner.api.Signature;
+import dev.rendezvous.runner.api.TensorValue;
 import dev.rendezvous.runner.scoring.BatchModel;
 import dev.rendezvous.runner.scoring.ModelFailureException;
-import java.util.List;
+import java.util.Map;
 
 /** A model made slower on purpose ({@link RunnerOptions#delayMs()}): the delay counts as inference time. */
 final class DelayedModel implements BatchModel {
@@ -16,19 +17,19 @@ final class DelayedModel implements BatchModel {
     }
 
     @Override
-    public List<String> outputNames() {
-        return model.outputNames();
+    public Signature signature() {
+        return model.signature();
     }
 
     @Override
-    public List<ObjectNode> score(float[][] rows) throws ModelFailureException {
+    public Map<String, TensorValue> infer(Map<String, TensorValue> inputs, long deadlineAtMs) throws ModelFailureException {
         try {
             Thread.sleep(delayMs);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ModelFailureException("interrupted while simulating a slow model", e);
         }
-        return model.score(rows);
+        return model.infer(inputs, deadlineAtMs);
     }
 
     @Override

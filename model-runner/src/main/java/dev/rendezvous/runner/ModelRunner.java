@@ -10,8 +10,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import dev.rendezvous.kafka.RegistryView;
+import dev.rendezvous.protocol.ModelRegistration;
+import dev.rendezvous.protocol.ModelRole;
+import dev.rendezvous.runner.registry.RegistryMembership;
+import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.PartitionInfo;
@@ -34,31 +43,83 @@ public final class ModelRunner implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final RequestHandler handler;
     private final PollLoop<byte[]> loop;
+    private final AtomicReference<ModelRole> role;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private RegistryMembership membership;
+    private RegistryView ownedView;
     private boolean closed;
 
     private ModelRunner(ModelManifest manifest, String consumerGroup, BatchModel model, KafkaProducer<String, byte[]> producer,
-                        RequestHandler handler, PollLoop<byte[]> loop) {
+                        RequestHandler handler, PollLoop<byte[]> loop, AtomicReference<ModelRole> role) {
         this.manifest = manifest;
         this.consumerGroup = consumerGroup;
         this.model = model;
         this.producer = producer;
         this.handler = handler;
         this.loop = loop;
-    }
-
-    /** Starts a production runner: no artificial delay or failures, meters in a private registry. */
-    public static ModelRunner start(KafkaSettings kafka, ModelManifest manifest) {
-        return start(kafka, manifest, RunnerOptions.defaults(), new SimpleMeterRegistry());
+        this.role = role;
     }
 
     /**
-     * Loads the model, checks the app's requests and scores topics exist with equal partition counts,
-     * and starts consuming on its own thread.
+     * Starts a production runner, registered (see {@link #start(KafkaSettings, ModelManifest, RunnerOptions, MeterRegistry, RegistryView)})
+     * with a registry view of its own, meters in a private registry.
+     */
+    public static ModelRunner start(KafkaSettings kafka, ModelManifest manifest) throws InterruptedException {
+        return startRegistered(kafka, manifest, RunnerOptions.defaults(), new SimpleMeterRegistry());
+    }
+
+    /**
+     * Starts a runner that scores but is NOT registered: no entry in {@code rdv.models}, no heartbeats,
+     * no reaction to retirement. For tests, and for launchers that register runners themselves.
      *
      * @throws dev.rendezvous.runner.scoring.ModelLoadException when the model does not load as described
      * @throws IllegalStateException                            when the topics are missing or not co-partitioned
      */
     public static ModelRunner start(KafkaSettings kafka, ModelManifest manifest, RunnerOptions options, MeterRegistry registry) {
+        return launch(kafka, manifest, options, registry);
+    }
+
+    /**
+     * Starts a registered runner that follows {@code registry} (a view shared with the caller, which
+     * keeps owning it): registers the version in {@code rdv.models} with its signature and lineage,
+     * keeping the role the registry already gives it unless retired (else the manifest's role); sends a
+     * heartbeat every second while consuming and a last one marked stopping on close; stamps scores
+     * with the registry's current role; and stops consuming cleanly once the registry retires it.
+     *
+     * @throws dev.rendezvous.runner.scoring.ModelLoadException when the model does not load as described
+     * @throws IllegalStateException                            when the topics are missing or the registration cannot be written
+     */
+    public static ModelRunner start(KafkaSettings kafka, ModelManifest manifest, RunnerOptions options, MeterRegistry meters,
+                                    RegistryView registry) {
+        ModelRunner runner = launch(kafka, manifest, options, meters);
+        try {
+            runner.join(kafka, registry);
+            return runner;
+        } catch (RuntimeException e) {
+            runner.close();
+            throw e;
+        }
+    }
+
+    /** Like {@link #start(KafkaSettings, ModelManifest, RunnerOptions, MeterRegistry, RegistryView)}, with a registry view of its own, closed with the runner. */
+    public static ModelRunner startRegistered(KafkaSettings kafka, ModelManifest manifest, RunnerOptions options, MeterRegistry meters)
+            throws InterruptedException {
+        // The model and the topics first: a runner that cannot start should not wait for the registry.
+        ModelRunner runner = launch(kafka, manifest, options, meters);
+        try {
+            RegistryView view = RegistryView.start(kafka, "registry-view-" + runner.consumerGroup + "-" + INSTANCES.get());
+            synchronized (runner) {
+                runner.ownedView = view;
+            }
+            runner.join(kafka, view);
+            return runner;
+        } catch (RuntimeException | InterruptedException e) {
+            runner.close();
+            throw e;
+        }
+    }
+
+    private static ModelRunner launch(KafkaSettings kafka, ModelManifest manifest, RunnerOptions options, MeterRegistry registry) {
         long loadStart = System.nanoTime();
         BatchModel loaded = ModelRuntimes.load(manifest);
         BatchModel model = options.delayMs() > 0 ? new DelayedModel(loaded, options.delayMs()) : loaded;
@@ -73,15 +134,16 @@ public final class ModelRunner implements AutoCloseable {
             producer = kafka.newProducer(clientId);
             consumer = kafka.newConsumer(group, clientId, "latest");
             checkTopics(consumer, topics.requests(manifest.app()), topics.scores(manifest.app()));
-            BatchScorer scorer = new BatchScorer(manifest, model, options.failures(), Clock.systemUTC());
+            AtomicReference<ModelRole> role = new AtomicReference<>(manifest.role());
+            BatchScorer scorer = new BatchScorer(manifest, model, options.failures(), Clock.systemUTC(), role::get);
             RequestHandler handler = new RequestHandler(manifest, scorer, producer, topics.scores(manifest.app()),
                     topics.deadLetter(manifest.app()), new RunnerMetrics(registry, manifest));
             String requests = topics.requests(manifest.app());
             PollLoop<byte[]> loop = new PollLoop<>(clientId, consumer, c -> handler.subscribe(c, requests), handler);
-            ModelRunner runner = new ModelRunner(manifest, group, model, producer, handler, loop);
+            ModelRunner runner = new ModelRunner(manifest, group, model, producer, handler, loop, role);
             loop.start();
-            LOG.info("{} ({}, app {}) started: group {}, model loaded in {} ms, batches of up to {}{}", manifest.ref(),
-                    manifest.role().wireName(), manifest.app(), group, loadMillis,
+            LOG.info("{} ({}, app {}, runtime {}) started: group {}, model loaded in {} ms, batches of up to {}{}", manifest.ref(),
+                    manifest.role().wireName(), manifest.app(), manifest.runtime().wireName(), group, loadMillis,
                     manifest.batching().maxBatch(), options.equals(RunnerOptions.defaults()) ? "" : ", test options " + options);
             return runner;
         } catch (RuntimeException e) {
@@ -94,6 +156,23 @@ public final class ModelRunner implements AutoCloseable {
             model.close();
             throw e;
         }
+    }
+
+    private void join(KafkaSettings kafka, RegistryView registry) {
+        String instance = ManagementFactory.getRuntimeMXBean().getName().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + INSTANCES.get();
+        RegistryMembership joined = RegistryMembership.join(kafka, manifest, model.signature(), registry, instance, role, loop::isRunning,
+                this::stopRetired);
+        synchronized (this) {
+            membership = joined;
+        }
+    }
+
+    /** Called on the registry watcher's thread; closing (which stops that watcher) happens on another. */
+    private void stopRetired() {
+        LOG.info("{} of app {} was retired in the registry: stopping", manifest.ref(), manifest.app());
+        Thread stopper = new Thread(this::close, "retire-" + consumerGroup);
+        stopper.setDaemon(false);
+        stopper.start();
     }
 
     public ModelManifest manifest() {
@@ -114,7 +193,27 @@ public final class ModelRunner implements AutoCloseable {
         return loop.isRunning();
     }
 
-    /** Stops consuming, sends what was scored, commits its offsets, leaves the group and frees the model. */
+    /** The role the registry gives this version now (the manifest's role when not registered). */
+    public ModelRole role() {
+        return role.get();
+    }
+
+    /** The registration this runner wrote, if it is a registered runner. */
+    public Optional<ModelRegistration> registration() {
+        synchronized (this) {
+            return Optional.ofNullable(membership).map(RegistryMembership::registration);
+        }
+    }
+
+    /** Waits until the runner has stopped (closed, or retired in the registry); false if the time ran out first. */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Stops consuming, sends what was scored, commits its offsets, leaves the group, says "stopping" in a
+     * last heartbeat (when registered) and frees the model.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -123,7 +222,14 @@ public final class ModelRunner implements AutoCloseable {
         closed = true;
         loop.close();
         producer.close(Duration.ofSeconds(5));
+        if (membership != null) {
+            membership.close();
+        }
+        if (ownedView != null) {
+            ownedView.close();
+        }
         model.close();
+        stopped.countDown();
         LOG.info("{} stopped", manifest.ref());
     }
 

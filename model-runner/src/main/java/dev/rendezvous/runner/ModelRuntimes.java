@@ -2,17 +2,30 @@ package dev.rendezvous.runner;
 
 import dev.rendezvous.runner.manifest.ModelManifest;
 import dev.rendezvous.runner.onnx.OnnxModel;
+import dev.rendezvous.runner.plugin.PluginModel;
+import dev.rendezvous.runner.remote.RemoteOipModel;
 import dev.rendezvous.runner.scoring.BatchModel;
+import dev.rendezvous.runner.scoring.SignatureCheck;
 
-/** Loads a manifest's model with the runtime it names. */
-final class ModelRuntimes {
+/** Loads a manifest's model with the runtime it names, and checks the manifest's mappings against it. */
+public final class ModelRuntimes {
     private ModelRuntimes() {
     }
 
-    static BatchModel load(ModelManifest manifest) {
+    /** @throws dev.rendezvous.runner.scoring.ModelLoadException when the model does not load as the manifest describes it */
+    public static BatchModel load(ModelManifest manifest) {
         // Exhaustive over the closed set: a new runtime does not compile until it is handled here.
-        return switch (manifest.runtime()) {
+        BatchModel model = switch (manifest.runtime()) {
             case ONNX -> OnnxModel.load(manifest);
+            case JAVA -> PluginModel.load(manifest);
+            case REMOTE_OIP -> RemoteOipModel.load(manifest);
         };
+        try {
+            SignatureCheck.check(manifest, model.signature());
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
     }
 }

@@ -12,9 +12,11 @@ import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A runner's meters, tagged with app, model and version: {@code rdv.runner.requests},
+ * A runner's meters, tagged with app, model and version: counters {@code rdv.runner.requests},
  * {@code rdv.runner.errors} (tag {@code code}), {@code rdv.runner.expired}, {@code rdv.runner.dead.letters},
- * {@code rdv.runner.send.failures}, {@code rdv.runner.batch.size} and {@code rdv.runner.inference}.
+ * {@code rdv.runner.send.failures}; histograms {@code rdv.runner.batch.size} (requests per model call),
+ * {@code rdv.runner.queue.wait} (receipt to start of scoring, per request) and {@code rdv.runner.inference}
+ * (per model call).
  */
 final class RunnerMetrics {
     private final MeterRegistry registry;
@@ -25,6 +27,7 @@ final class RunnerMetrics {
     private final Counter sendFailures;
     private final DistributionSummary batchSize;
     private final Timer inference;
+    private final Timer queueWait;
 
     RunnerMetrics(MeterRegistry registry, ModelManifest manifest) {
         this.registry = registry;
@@ -33,12 +36,18 @@ final class RunnerMetrics {
         this.expired = Counter.builder("rdv.runner.expired").description("requests whose deadline passed before scoring").tags(tags).register(registry);
         this.deadLetters = Counter.builder("rdv.runner.dead.letters").description("records sent to the dead-letter topic").tags(tags).register(registry);
         this.sendFailures = Counter.builder("rdv.runner.send.failures").description("scores Kafka did not accept").tags(tags).register(registry);
-        this.batchSize = DistributionSummary.builder("rdv.runner.batch.size").description("rows per model call").tags(tags).register(registry);
-        this.inference = Timer.builder("rdv.runner.inference").description("time per model call").tags(tags).register(registry);
+        // Percentile histograms, so that a Prometheus-style registry can aggregate them across runners.
+        this.batchSize = DistributionSummary.builder("rdv.runner.batch.size").description("requests per model call").tags(tags)
+                .publishPercentileHistogram().register(registry);
+        this.inference = Timer.builder("rdv.runner.inference").description("time per model call").tags(tags)
+                .publishPercentileHistogram().register(registry);
+        this.queueWait = Timer.builder("rdv.runner.queue.wait").description("time from a request's receipt to the start of its scoring")
+                .tags(tags).publishPercentileHistogram().register(registry);
     }
 
     void scored(ModelScore score) {
         requests.increment();
+        queueWait.record(score.queueWaitMicros(), TimeUnit.MICROSECONDS);
         if (score.failed()) {
             Counter.builder("rdv.runner.errors").tags(tags).tag("code", score.error().code()).register(registry).increment();
             if (ScoreError.EXPIRED_BEFORE_START.equals(score.error().code())) {

@@ -15,6 +15,7 @@ import dev.rendezvous.protocol.ModelScore;
 import dev.rendezvous.protocol.RecordHeaders;
 import dev.rendezvous.protocol.ScoreError;
 import dev.rendezvous.protocol.ScoringRequest;
+import dev.rendezvous.protocol.Tensor;
 import dev.rendezvous.protocol.TopicLayout;
 import dev.rendezvous.protocol.TopicNames;
 import dev.rendezvous.protocol.TopicProvisioner;
@@ -106,6 +107,34 @@ class ModelRunnerIT {
         }
         assertThat(registry.get("rdv.runner.requests").tag("model", "fraud-fm").counter().count()).isEqualTo(samples.size());
         assertThat(registry.get("rdv.runner.batch.size").summary().totalAmount()).isEqualTo(samples.size());
+        assertThat(registry.get("rdv.runner.queue.wait").tag("version", "1").timer().count()).isEqualTo(samples.size());
+    }
+
+    @Test
+    void answersOipTensorRequestsWithOipOutputsEqualToOnnxRuntimeCalledDirectly(EmbeddedKafkaBroker broker, TestInfo test) throws Exception {
+        setUp(broker, test);
+        ModelManifest manifest = DemoManifests.lr();
+        started(manifest, RunnerOptions.defaults(), new SimpleMeterRegistry());
+        List<Map<String, Number>> samples = DemoModels.sampleFeatures(16, 2);
+        float[][] expected;
+        try (DirectOnnx direct = new DirectOnnx(manifest)) {
+            expected = direct.score(samples);
+        }
+        List<List<Float>> rows = new ArrayList<>();
+        for (Map<String, Number> sample : samples) {
+            rows.add(manifest.input().features().stream().map(f -> sample.get(f).floatValue()).toList());
+        }
+        long now = System.currentTimeMillis();
+        Tensor input = new Tensor("input", "FP32", List.of(2L, 5L), JsonCodec.mapper().valueToTree(rows));
+        send(new ScoringRequest("tensors", APP, null, List.of(input), now, now + 60_000, null, null), null);
+
+        ModelScore score = JsonCodec.decode(readScores(1).get("tensors").value(), ModelScore.class);
+
+        JsonNode output = score.output().get("outputs").get(0);
+        assertThat(output.get("name").asText()).isEqualTo("output");
+        assertThat(output.get("datatype").asText()).isEqualTo("FP32");
+        assertThat(output.get("shape").toString()).isEqualTo("[2,2]");
+        assertThat(floats(output.get("data"))).containsExactly(expected[0][0], expected[0][1], expected[1][0], expected[1][1]);
     }
 
     @Test

@@ -13,11 +13,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 
 /** Test helper: reads every record of a topic from the beginning, without a consumer group. */
-final class TopicReader implements AutoCloseable {
+public final class TopicReader implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
 
-    TopicReader(String bootstrapServers, String topic) {
+    public TopicReader(String bootstrapServers, String topic) {
         consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers), new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                 .map(info -> new TopicPartition(topic, info.partition())).toList();
@@ -26,7 +26,7 @@ final class TopicReader implements AutoCloseable {
     }
 
     /** Polls until {@code done} holds for everything read so far (at most 30 s), and returns it. */
-    List<ConsumerRecord<String, byte[]>> readUntil(Predicate<List<ConsumerRecord<String, byte[]>>> done) {
+    public List<ConsumerRecord<String, byte[]>> readUntil(Predicate<List<ConsumerRecord<String, byte[]>>> done) {
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1)).until(() -> {
             consumer.poll(Duration.ofMillis(100)).forEach(records::add);
             return done.test(records);
@@ -34,7 +34,7 @@ final class TopicReader implements AutoCloseable {
         return List.copyOf(records);
     }
 
-    List<ConsumerRecord<String, byte[]>> readAtLeast(int count) {
+    public List<ConsumerRecord<String, byte[]>> readAtLeast(int count) {
         return readUntil(read -> read.size() >= count);
     }
 

@@ -13,4 +13,11 @@ final class ManifestFields {
             throw new IllegalArgumentException(field + " is blank; expected " + expected);
         }
     }
+
+    static void requireAbsent(String field, Object value, ModelRuntime runtime) {
+        if (value != null) {
+            throw new IllegalArgumentException(field + " is set, but runtime " + runtime.wireName() + " does not use it; expected "
+                    + field + " only with runtime " + ModelRuntime.usersOf(field));
+        }
+    }
 }

@@ -42,6 +42,9 @@ final class ManifestLoader {
 
     static ModelManifest load(Path file) {
         ModelManifest parsed = parse(file);
+        if (parsed.artifact() == null) {
+            return parsed;
+        }
         Path directory = file.toAbsolutePath().getParent();
         ModelManifest manifest = parsed.withArtifact(directory.resolve(parsed.artifact()).normalize());
         verifyArtifact(file, manifest);
@@ -54,7 +57,7 @@ final class ManifestLoader {
             ModelManifest manifest = new String(yaml, java.nio.charset.StandardCharsets.UTF_8).isBlank()
                     ? null : YAML.readValue(yaml, ModelManifest.class);
             if (manifest == null) {
-                throw new ManifestException(file, "the file is empty; expected a YAML mapping with app, name, version, runtime, artifact, sha256 and input", null);
+                throw new ManifestException(file, "the file is empty; expected a YAML mapping with app, name, version, runtime and artifact with sha256 (or url and model)", null);
             }
             return manifest;
         } catch (UnrecognizedPropertyException e) {

@@ -3,14 +3,16 @@ package dev.rendezvous.runner.manifest;
 import dev.rendezvous.protocol.ModelRef;
 import dev.rendezvous.protocol.ModelRole;
 import dev.rendezvous.protocol.TopicNames;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * One deployable model version, as described by its YAML manifest: who it is, which artifact (with
- * its SHA-256) and runtime execute it, how requests map to its input and its output to labels, how
- * it batches, and where it comes from.
+ * One deployable model version, as described by its YAML manifest: who it is, which runtime executes
+ * it and with what (an artifact with its SHA-256, or a remote server), how named features map to its
+ * input and its output to labels, how it batches, and where it comes from. docs/models.md describes
+ * every field.
  *
  * <p>Example:
  * <pre>{@code
@@ -18,20 +20,24 @@ import java.util.regex.Pattern;
  * name: fraud-lr
  * version: "2"
  * role: canary              # live | shadow | canary | retired; default shadow
- * runtime: onnx
- * artifact: fraud-lr-2.onnx # relative to the manifest file
+ * runtime: onnx             # onnx | java | remote-oip
+ * artifact: fraud-lr-2.onnx # relative to the manifest file (onnx, java)
  * sha256: 2357f272c876fd64aafb0d0c16907bc04052c134bf7acea014f58689037d4ece
- * input:  { tensor: input, features: [amount, cardAgeDays, distanceKm, hour, merchantRisk] }
- * output: { tensor: output, labels: [fraud, legit] }
+ * input:  { tensor: input, features: [amount, cardAgeDays, distanceKm, hour, merchantRisk] }   # optional
+ * output: { tensor: output, labels: [fraud, legit] }                                           # optional
  * batching: { maxBatch: 64, maxWaitMs: 0 }
  * lineage: { trainingData: ..., rawData: ..., prepCode: ..., trainCode: ..., seed: 22, params: {...}, metrics: {...} }
  * }</pre>
  *
- * @param artifact where the model file is; {@link #load} resolves it against the manifest's directory
+ * @param artifact  the model file (onnx) or plug-in jar (java); {@link #load} resolves it against the manifest's directory
+ * @param className java only: the {@link dev.rendezvous.runner.api.Model} implementation to use when the jar provides several
+ * @param url       remote-oip only: the model server's base URL, e.g. {@code http://models:8000}
+ * @param model     remote-oip only: the model's name on that server
+ * @param input     how named features fill the model's input; null when the model takes OIP tensors only
  */
 public record ModelManifest(String app, String name, String version, ModelRole role, ModelRuntime runtime,
-                            Path artifact, String sha256, InputMapping input, OutputMapping output,
-                            Batching batching, Lineage lineage) {
+                            Path artifact, String sha256, String className, URI url, String model,
+                            InputMapping input, OutputMapping output, Batching batching, Lineage lineage) {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     public ModelManifest {
@@ -48,18 +54,40 @@ public record ModelManifest(String app, String name, String version, ModelRole r
         }
         role = role == null ? ModelRole.SHADOW : role;
         if (runtime == null) {
-            throw new IllegalArgumentException("runtime is missing; expected one of " + ModelRuntime.ONNX.wireName());
+            throw new IllegalArgumentException("runtime is missing; expected one of " + ModelRuntime.expected());
         }
-        if (artifact == null) {
-            throw new IllegalArgumentException("artifact is missing; expected the model file's path, relative to the manifest");
+        if (runtime.usesArtifact()) {
+            if (artifact == null) {
+                throw new IllegalArgumentException("artifact is missing; runtime " + runtime.wireName() + " needs the "
+                        + runtime.artifactKind() + "'s path, relative to the manifest");
+            }
+            ManifestFields.requireText("sha256", sha256, "the artifact's SHA-256 as 64 hex digits");
+            sha256 = sha256.trim().toLowerCase(Locale.ROOT);
+            if (!SHA256.matcher(sha256).matches()) {
+                throw new IllegalArgumentException("sha256 is '" + sha256 + "'; expected 64 hex digits");
+            }
+        } else {
+            ManifestFields.requireAbsent("artifact", artifact, runtime);
+            ManifestFields.requireAbsent("sha256", sha256, runtime);
         }
-        ManifestFields.requireText("sha256", sha256, "the artifact's SHA-256 as 64 hex digits");
-        sha256 = sha256.trim().toLowerCase(Locale.ROOT);
-        if (!SHA256.matcher(sha256).matches()) {
-            throw new IllegalArgumentException("sha256 is '" + sha256 + "'; expected 64 hex digits");
+        if (runtime == ModelRuntime.JAVA) {
+            if (className != null) {
+                ManifestFields.requireText("className", className, "the fully qualified name of a Model implementation in the jar");
+            }
+        } else {
+            ManifestFields.requireAbsent("className", className, runtime);
         }
-        if (input == null) {
-            throw new IllegalArgumentException("input is missing; expected { tensor: <input name>, features: [<names in column order>] }");
+        if (runtime == ModelRuntime.REMOTE_OIP) {
+            if (url == null) {
+                throw new IllegalArgumentException("url is missing; runtime remote-oip needs the model server's base URL, e.g. http://models:8000");
+            }
+            if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
+                throw new IllegalArgumentException("url is '" + url + "'; expected an http:// or https:// URL with a host");
+            }
+            ManifestFields.requireText("model", model, "the model's name on the remote server");
+        } else {
+            ManifestFields.requireAbsent("url", url, runtime);
+            ManifestFields.requireAbsent("model", model, runtime);
         }
         output = output == null ? OutputMapping.none() : output;
         batching = batching == null ? Batching.defaults() : batching;
@@ -85,7 +113,23 @@ public record ModelManifest(String app, String name, String version, ModelRole r
         return "model." + name + "." + version;
     }
 
-    ModelManifest withArtifact(Path resolved) {
-        return new ModelManifest(app, name, version, role, runtime, resolved, sha256, input, output, batching, lineage);
+    /** The same manifest with another artifact path, e.g. resolved against the manifest's directory. */
+    public ModelManifest withArtifact(Path resolved) {
+        return new ModelManifest(app, name, version, role, runtime, resolved, sha256, className, url, model, input, output, batching, lineage);
+    }
+
+    /** The same manifest with another input mapping. */
+    public ModelManifest withInput(InputMapping mapping) {
+        return new ModelManifest(app, name, version, role, runtime, artifact, sha256, className, url, model, mapping, output, batching, lineage);
+    }
+
+    /** The same manifest with another output mapping. */
+    public ModelManifest withOutput(OutputMapping mapping) {
+        return new ModelManifest(app, name, version, role, runtime, artifact, sha256, className, url, model, input, mapping, batching, lineage);
+    }
+
+    /** The same manifest with other batching limits. */
+    public ModelManifest withBatching(Batching limits) {
+        return new ModelManifest(app, name, version, role, runtime, artifact, sha256, className, url, model, input, output, limits, lineage);
     }
 }

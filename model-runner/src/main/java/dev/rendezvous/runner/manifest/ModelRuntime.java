@@ -7,12 +7,16 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * How a model's artifact is executed. A closed set: the runner has an exhaustive switch over it, so
- * adding {@code java} or {@code remote-oip} here makes the compiler point at every place to extend.
+ * How a model is executed. A closed set: the runner has an exhaustive switch over it, so adding a
+ * runtime here makes the compiler point at every place to extend.
  */
 public enum ModelRuntime {
-    /** An ONNX graph run in-process by ONNX Runtime. */
-    ONNX;
+    /** An ONNX graph ({@code artifact}) run in-process by ONNX Runtime. */
+    ONNX,
+    /** A {@link dev.rendezvous.runner.api.Model} from a plug-in jar ({@code artifact}), found with ServiceLoader. */
+    JAVA,
+    /** A model on another server speaking the Open Inference Protocol v2 REST ({@code url}, {@code model}). */
+    REMOTE_OIP;
 
     @JsonValue
     public String wireName() {
@@ -29,7 +33,25 @@ public enum ModelRuntime {
         throw new IllegalArgumentException("runtime '" + text + "' is not supported; expected one of " + expected());
     }
 
-    private static String expected() {
+    /** Whether the runtime loads a local file named by {@code artifact} and checked against {@code sha256}. */
+    public boolean usesArtifact() {
+        return this != REMOTE_OIP;
+    }
+
+    String artifactKind() {
+        return this == JAVA ? "plug-in jar" : "model file";
+    }
+
+    static String expected() {
         return Arrays.stream(values()).map(ModelRuntime::wireName).collect(Collectors.joining(", "));
+    }
+
+    /** Which runtimes use a runtime-specific manifest field, for error messages. */
+    static String usersOf(String field) {
+        return switch (field) {
+            case "artifact", "sha256" -> "onnx or java";
+            case "className" -> "java";
+            default -> "remote-oip";
+        };
     }
 }

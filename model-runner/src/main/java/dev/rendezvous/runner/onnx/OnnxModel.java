@@ -1,53 +1,54 @@
 package dev.rendezvous.runner.onnx;
 
 import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rendezvous.protocol.JsonCodec;
+import dev.rendezvous.runner.api.DataType;
+import dev.rendezvous.runner.api.Signature;
+import dev.rendezvous.runner.api.TensorSpec;
+import dev.rendezvous.runner.api.TensorValue;
 import dev.rendezvous.runner.manifest.ArtifactHash;
 import dev.rendezvous.runner.manifest.ModelManifest;
 import dev.rendezvous.runner.scoring.BatchModel;
 import dev.rendezvous.runner.scoring.ModelFailureException;
 import dev.rendezvous.runner.scoring.ModelLoadException;
 import java.io.IOException;
-import java.lang.reflect.Array;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * An ONNX model run in-process by ONNX Runtime: feeds a batch as one FLOAT tensor {@code [rows, features]}
- * to the manifest's input and splits every output (tensor or sequence) back into one slice per row.
+ * An ONNX model run in-process by ONNX Runtime: any number of named inputs and tensor outputs of types
+ * FP32, FP64, INT32, INT64, BOOL and STRING, any rank, dynamic dimensions as the graph declares them.
  */
 public final class OnnxModel implements BatchModel {
-    private static final ObjectMapper JSON = JsonCodec.mapper();
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxModel.class);
 
     private final OrtEnvironment environment;
     private final OrtSession session;
-    private final String input;
-    private final int columns;
-    private final List<String> outputNames;
+    private final Signature signature;
+    private final Set<String> outputNames;
 
-    private OnnxModel(OrtEnvironment environment, OrtSession session, String input, int columns) {
+    private OnnxModel(OrtEnvironment environment, OrtSession session, Signature signature) {
         this.environment = environment;
         this.session = session;
-        this.input = input;
-        this.columns = columns;
-        this.outputNames = List.copyOf(session.getOutputNames());
+        this.signature = signature;
+        this.outputNames = new LinkedHashSet<>(signature.outputNames());
     }
 
     /**
      * Loads the manifest's artifact, checking the bytes it loads against the manifest's hash (the file
-     * may have changed since the manifest was read) and the model's input and outputs against the mapping.
+     * may have changed since the manifest was read), and reads the model's signature.
      */
     public static OnnxModel load(ModelManifest manifest) {
         byte[] bytes;
@@ -68,9 +69,7 @@ public final class OnnxModel implements BatchModel {
             options.setIntraOpNumThreads(1);
             options.setInterOpNumThreads(1);
             session = environment.createSession(bytes, options);
-            int columns = checkInput(manifest, session);
-            checkOutput(manifest, session);
-            OnnxModel model = new OnnxModel(environment, session, manifest.input().tensor(), columns);
+            OnnxModel model = new OnnxModel(environment, session, signature(manifest, session));
             model.warmUp();
             return model;
         } catch (OrtException e) {
@@ -83,28 +82,28 @@ public final class OnnxModel implements BatchModel {
     }
 
     @Override
-    public List<String> outputNames() {
-        return outputNames;
+    public Signature signature() {
+        return signature;
     }
 
     @Override
-    public List<ObjectNode> score(float[][] rows) throws ModelFailureException {
-        float[] flat = new float[rows.length * columns];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(rows[i], 0, flat, i * columns, columns);
-        }
-        try (OnnxTensor tensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(flat), new long[] {rows.length, columns});
-             OrtSession.Result result = session.run(Map.of(input, tensor))) {
-            List<ObjectNode> outputs = new ArrayList<>(rows.length);
-            for (int i = 0; i < rows.length; i++) {
-                outputs.add(JSON.createObjectNode());
+    public Map<String, TensorValue> infer(Map<String, TensorValue> inputs, long deadlineAtMs) throws ModelFailureException {
+        Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, TensorValue> input : inputs.entrySet()) {
+                feeds.put(input.getKey(), OnnxTensors.toOrt(environment, input.getValue()));
             }
-            for (Map.Entry<String, OnnxValue> entry : result) {
-                splitByRow(entry.getKey(), entry.getValue().getValue(), outputs);
+            try (OrtSession.Result result = session.run(feeds, outputNames)) {
+                Map<String, TensorValue> outputs = new LinkedHashMap<>();
+                for (Map.Entry<String, OnnxValue> output : result) {
+                    outputs.put(output.getKey(), OnnxTensors.fromOrt(output.getKey(), (OnnxTensor) output.getValue()));
+                }
+                return outputs;
             }
-            return outputs;
         } catch (OrtException e) {
-            throw new ModelFailureException("ONNX Runtime failed on a batch of " + rows.length + ": " + e.getMessage(), e);
+            throw new ModelFailureException("ONNX Runtime failed on inputs " + describe(inputs) + ": " + e.getMessage(), e);
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
         }
     }
 
@@ -113,71 +112,52 @@ public final class OnnxModel implements BatchModel {
         closeQuietly(session);
     }
 
-    private static void splitByRow(String name, Object value, List<ObjectNode> outputs) throws ModelFailureException {
-        int rows = outputs.size();
-        if (value instanceof List<?> list && list.size() == rows) {
-            for (int i = 0; i < rows; i++) {
-                outputs.get(i).set(name, JSON.valueToTree(list.get(i)));
-            }
-        } else if (value != null && value.getClass().isArray() && Array.getLength(value) == rows) {
-            for (int i = 0; i < rows; i++) {
-                outputs.get(i).set(name, JSON.valueToTree(Array.get(value, i)));
-            }
-        } else {
-            throw new ModelFailureException("output '" + name + "' does not have one entry per input row (" + rows
-                    + "); this runner needs outputs whose first dimension is the batch", null);
-        }
-    }
-
     /** The first call of a session allocates its buffers; pay for that before the first request does. */
-    private void warmUp() throws OrtException {
+    private void warmUp() {
+        Map<String, TensorValue> inputs = new LinkedHashMap<>();
+        for (TensorSpec spec : signature.inputs()) {
+            inputs.put(spec.name(), OnnxTensors.zeros(spec.type(), spec.shape().stream().mapToLong(d -> d < 0 ? 1 : d).toArray()));
+        }
         try {
-            score(new float[1][columns]);
-        } catch (ModelFailureException e) {
+            infer(inputs, Long.MAX_VALUE);
+        } catch (ModelFailureException | RuntimeException e) {
             // A model may reject all-zero input; real requests will tell.
         }
     }
 
-    private static int checkInput(ModelManifest manifest, OrtSession session) throws OrtException {
-        String name = manifest.input().tensor();
-        NodeInfo node = session.getInputInfo().get(name);
-        if (node == null) {
-            throw new ModelLoadException(manifest, "input.tensor '" + name + "' is not an input of the model; its inputs are "
-                    + session.getInputNames(), null);
+    private static Signature signature(ModelManifest manifest, OrtSession session) throws OrtException {
+        List<TensorSpec> inputs = new ArrayList<>();
+        for (NodeInfo node : session.getInputInfo().values()) {
+            if (!(node.getInfo() instanceof TensorInfo info)) {
+                throw new ModelLoadException(manifest, "input '" + node.getName() + "' is " + node.getInfo() + "; this runner feeds tensors only", null);
+            }
+            inputs.add(spec(manifest, "input", node.getName(), info));
         }
-        if (session.getNumInputs() != 1) {
-            throw new ModelLoadException(manifest, "the model has inputs " + session.getInputNames()
-                    + "; this runner feeds exactly one FLOAT tensor", null);
-        }
-        if (!(node.getInfo() instanceof TensorInfo info) || info.type != OnnxJavaType.FLOAT || info.getShape().length != 2) {
-            throw new ModelLoadException(manifest, "input.tensor '" + name + "' is " + node.getInfo()
-                    + "; expected a FLOAT tensor of shape [batch, features]", null);
-        }
-        long width = info.getShape()[1];
-        int features = manifest.input().features().size();
-        if (width >= 0 && width != features) {
-            throw new ModelLoadException(manifest, "input.features lists " + features + " features but input '" + name
-                    + "' has " + width + " columns", null);
-        }
-        return features;
-    }
-
-    private static void checkOutput(ModelManifest manifest, OrtSession session) throws OrtException {
-        String name = manifest.output().tensor();
-        if (name != null && !session.getOutputNames().contains(name)) {
-            throw new ModelLoadException(manifest, "output.tensor '" + name + "' is not an output of the model; its outputs are "
-                    + session.getOutputNames(), null);
-        }
-        List<String> labels = manifest.output().labels();
-        String labelled = name != null ? name : session.getOutputNames().iterator().next();
-        if (!labels.isEmpty() && session.getOutputInfo().get(labelled).getInfo() instanceof TensorInfo info) {
-            long[] shape = info.getShape();
-            long width = shape.length == 2 ? shape[1] : -1;
-            if (width >= 0 && width != labels.size()) {
-                throw new ModelLoadException(manifest, "output.labels lists " + labels.size() + " labels but output '" + labelled
-                        + "' has " + width + " columns", null);
+        List<TensorSpec> outputs = new ArrayList<>();
+        for (NodeInfo node : session.getOutputInfo().values()) {
+            if (node.getInfo() instanceof TensorInfo info) {
+                outputs.add(spec(manifest, "output", node.getName(), info));
+            } else {
+                // E.g. skl2onnx's ZipMap probabilities (a sequence of maps): the runner returns tensors only.
+                LOG.warn("{}: output '{}' is {}, not a tensor; leaving it out", manifest.ref(), node.getName(), node.getInfo());
             }
         }
+        if (outputs.isEmpty()) {
+            throw new ModelLoadException(manifest, "the model has no tensor outputs (outputs " + session.getOutputNames() + ")", null);
+        }
+        return new Signature(inputs, outputs);
+    }
+
+    private static TensorSpec spec(ModelManifest manifest, String kind, String name, TensorInfo info) {
+        DataType type = OnnxTensors.dataType(info.type).orElseThrow(() -> new ModelLoadException(manifest, kind + " '" + name
+                + "' has element type " + info.type + "; this runner supports " + DataType.supportedNames(), null));
+        return TensorSpec.of(name, type, info.getShape());
+    }
+
+    private static String describe(Map<String, TensorValue> inputs) {
+        StringBuilder text = new StringBuilder("{");
+        inputs.forEach((name, value) -> text.append(text.length() == 1 ? "" : ", ").append(name).append(": ").append(value.describe()));
+        return text.append('}').toString();
     }
 
     private static void closeQuietly(OrtSession session) {

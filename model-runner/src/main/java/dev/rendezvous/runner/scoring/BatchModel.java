@@ -1,24 +1,58 @@
 package dev.rendezvous.runner.scoring;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rendezvous.runner.api.Signature;
+import dev.rendezvous.runner.api.TensorValue;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * A loaded model version that scores a batch of FLOAT feature rows in one call. This is the seam
- * between request handling and a runtime (ONNX today; Java models and remote OIP servers later).
+ * A loaded model version as the scorer sees it, whatever its runtime (ONNX, Java plug-in, remote OIP
+ * server): a signature and a call from input tensors to output tensors.
  */
 public interface BatchModel extends AutoCloseable {
 
-    /** The model's output names, in the model's order; the first is where labels apply by default. */
-    List<String> outputNames();
+    /** What one call did: its outputs, or why it failed, and how long it took. */
+    record Inference(Map<String, TensorValue> outputs, String failure, long micros) {
+    }
+
+    /** The model's inputs and outputs; fixed once loaded. */
+    Signature signature();
 
     /**
-     * Scores {@code rows} (each in the manifest's feature order) and returns one JSON object per row,
-     * keyed by output name, holding that row's slice of each output.
+     * Runs one call. When the signature batches along dimension 0, the inputs may hold the stacked
+     * rows of several requests, and every output must have one row per input row.
      *
-     * @throws ModelFailureException when the model cannot score the batch; every request in it fails
+     * @param deadlineAtMs the earliest deadline of the requests in the call, epoch milliseconds
+     * @throws ModelFailureException when the model cannot score the inputs; every request in the call fails
      */
-    List<ObjectNode> score(float[][] rows) throws ModelFailureException;
+    Map<String, TensorValue> infer(Map<String, TensorValue> inputs, long deadlineAtMs) throws ModelFailureException;
+
+    /**
+     * Runs independent calls, one per request, returning one {@link Inference} each in order. The
+     * default runs them one after another; a runtime that waits on the network runs them concurrently.
+     */
+    default List<Inference> inferEach(List<Map<String, TensorValue>> inputs, List<Long> deadlinesAtMs) {
+        List<Inference> results = new ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            long begin = System.nanoTime();
+            try {
+                Map<String, TensorValue> outputs = infer(inputs.get(i), deadlinesAtMs.get(i));
+                results.add(new Inference(outputs, null, (System.nanoTime() - begin) / 1_000));
+            } catch (ModelFailureException | RuntimeException e) {
+                results.add(new Inference(null, e.getMessage() != null ? e.getMessage() : e.toString(), (System.nanoTime() - begin) / 1_000));
+            }
+        }
+        return results;
+    }
+
+    /**
+     * Whether the requests of a poll may be stacked into one call when the signature allows it; a
+     * runtime that forwards each request on its own (remote) says no.
+     */
+    default boolean stacksRequests() {
+        return true;
+    }
 
     @Override
     void close();

@@ -1,53 +1,69 @@
 package dev.rendezvous.runner.scoring;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rendezvous.protocol.ModelRole;
 import dev.rendezvous.protocol.ModelScore;
 import dev.rendezvous.protocol.ScoreError;
 import dev.rendezvous.protocol.ScoringRequest;
+import dev.rendezvous.runner.api.TensorSpec;
+import dev.rendezvous.runner.api.TensorValue;
 import dev.rendezvous.runner.manifest.ModelManifest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Scores the requests of one poll: each chunk of at most {@code maxBatch} requests is checked (expired,
- * invalid, injected failure) and its valid rows go to the model in ONE call; returns exactly one
+ * invalid, injected failure); requests whose inputs stack along dimension 0 go to the model in ONE call
+ * and the outputs are split back per request, the others are scored one call each. Returns exactly one
  * {@link ModelScore} per request, in order. Never throws for a request or model problem: those become
- * error scores.
- *
- * <p>An output is a JSON object with one member per model output holding this request's row, plus
- * {@code "label"} (the argmax) when the manifest lists labels, e.g. {@code {"output":[0.12,0.88],"label":"legit"}}.
+ * error scores. Outputs are written in the request's form (see {@link ScoreOutputs}).
  */
 public final class BatchScorer {
-    /** The member added to an output when labels are known (unless the model has an output of that name). */
-    public static final String LABEL = "label";
+    /** The member added to a features-form output when labels are known (unless the model has an output of that name). */
+    public static final String LABEL = ScoreOutputs.LABEL;
 
     private final ModelManifest manifest;
     private final BatchModel model;
-    private final FeatureRows featureRows;
+    private final RequestTensors requestTensors;
+    private final ScoreOutputs outputs;
     private final FailureInjector failures;
     private final Clock clock;
-    private final String labelledOutput;
+    private final Supplier<ModelRole> role;
 
     public BatchScorer(ModelManifest manifest, BatchModel model, FailureInjector failures, Clock clock) {
-        this.manifest = manifest;
-        this.model = model;
-        this.featureRows = new FeatureRows(manifest.input());
-        this.failures = failures;
-        this.clock = clock;
-        this.labelledOutput = manifest.output().tensor() != null ? manifest.output().tensor() : model.outputNames().get(0);
+        this(manifest, model, failures, clock, manifest::role);
     }
 
-    /** What one model call did, for metrics: how many rows it took and how long it ran. */
+    /**
+     * @param role the role stamped on each score: the registry's current one, which a promotion changes
+     * @throws IllegalArgumentException when the manifest's input mapping does not fit the model's signature
+     */
+    public BatchScorer(ModelManifest manifest, BatchModel model, FailureInjector failures, Clock clock, Supplier<ModelRole> role) {
+        this.manifest = manifest;
+        this.model = model;
+        this.requestTensors = new RequestTensors(model.signature(), manifest.input(), model.stacksRequests());
+        this.outputs = new ScoreOutputs(manifest.output(), model.signature().outputNames());
+        this.failures = failures;
+        this.clock = clock;
+        this.role = role;
+    }
+
+    /** What one model call did, for metrics: how many requests it took and how long it ran. */
     public record Call(int batchSize, long inferenceMicros, boolean failed) {
     }
 
     /** The scores, in request order, and the model calls made for them. */
     public record Result(List<ModelScore> scores, List<Call> calls) {
+    }
+
+    private record Pending(int index, ScoringRequest request, RequestTensors.Prepared prepared) {
     }
 
     public Result score(List<ScoringRequest> requests) {
@@ -63,8 +79,8 @@ public final class BatchScorer {
     private void scoreChunk(List<ScoringRequest> chunk, List<ModelScore> scores, List<Call> calls) {
         Instant start = clock.instant();
         ModelScore[] chunkScores = new ModelScore[chunk.size()];
-        List<Integer> toScore = new ArrayList<>();
-        List<float[]> rows = new ArrayList<>();
+        Map<String, List<Pending>> stacks = new LinkedHashMap<>();
+        List<Pending> alone = new ArrayList<>();
         for (int i = 0; i < chunk.size(); i++) {
             ScoringRequest request = chunk.get(i);
             long waitMicros = queueWaitMicros(request, start);
@@ -74,66 +90,107 @@ public final class BatchScorer {
                 continue;
             }
             try {
-                float[] row = featureRows.row(request);
+                RequestTensors.Prepared prepared = requestTensors.prepare(request);
                 Optional<String> failure = failures.failureFor(request);
                 if (failure.isPresent()) {
                     chunkScores[i] = error(request, ScoreError.MODEL_FAILURE, failure.get(), waitMicros, 0, 0);
-                    continue;
+                } else if (prepared.stackKey() != null) {
+                    stacks.computeIfAbsent(prepared.stackKey(), key -> new ArrayList<>()).add(new Pending(i, request, prepared));
+                } else {
+                    alone.add(new Pending(i, request, prepared));
                 }
-                toScore.add(i);
-                rows.add(row);
             } catch (InvalidInputException e) {
                 chunkScores[i] = error(request, ScoreError.INVALID_INPUT, e.getMessage(), waitMicros, 0, 0);
             }
         }
-        if (!rows.isEmpty()) {
-            callModel(chunk, toScore, rows.toArray(float[][]::new), start, chunkScores, calls);
+        for (List<Pending> stack : stacks.values()) {
+            callStacked(stack, start, chunkScores, calls);
+        }
+        if (!alone.isEmpty()) {
+            callEach(alone, start, chunkScores, calls);
         }
         scores.addAll(List.of(chunkScores));
     }
 
-    private void callModel(List<ScoringRequest> chunk, List<Integer> toScore, float[][] rows, Instant start,
-                           ModelScore[] chunkScores, List<Call> calls) {
+    /** One call for requests whose inputs stack along dimension 0; outputs are split back by each request's rows. */
+    private void callStacked(List<Pending> stack, Instant start, ModelScore[] chunkScores, List<Call> calls) {
+        Map<String, TensorValue> inputs = new LinkedHashMap<>();
+        int totalRows = 0;
+        long deadline = Long.MAX_VALUE;
+        for (Pending pending : stack) {
+            totalRows += pending.prepared().rows();
+            deadline = Math.min(deadline, pending.request().deadlineAtMs());
+        }
+        for (TensorSpec spec : model.signature().inputs()) {
+            inputs.put(spec.name(), TensorValue.concat(stack.stream().map(p -> p.prepared().inputs().get(spec.name())).toList()));
+        }
         long begin = System.nanoTime();
-        List<ObjectNode> outputs = null;
-        String failure = null;
+        Map<String, TensorValue> result = null;
+        String failure;
         try {
-            outputs = model.score(rows);
-            if (outputs.size() != rows.length) {
-                failure = "the model returned " + outputs.size() + " rows for a batch of " + rows.length;
-            }
+            result = model.infer(inputs, deadline);
+            failure = checkOutputs(result, totalRows);
         } catch (ModelFailureException | RuntimeException e) {
             failure = e.getMessage() != null ? e.getMessage() : e.toString();
         }
         long inferenceMicros = (System.nanoTime() - begin) / 1_000;
-        calls.add(new Call(rows.length, inferenceMicros, failure != null));
-        for (int k = 0; k < toScore.size(); k++) {
-            int i = toScore.get(k);
-            ScoringRequest request = chunk.get(i);
-            long waitMicros = queueWaitMicros(request, start);
-            chunkScores[i] = failure != null
-                    ? error(request, ScoreError.MODEL_FAILURE, failure, waitMicros, inferenceMicros, rows.length)
-                    : output(request, withLabel(outputs.get(k)), waitMicros, inferenceMicros, rows.length);
+        calls.add(new Call(stack.size(), inferenceMicros, failure != null));
+        int row = 0;
+        for (Pending pending : stack) {
+            int rows = pending.prepared().rows();
+            if (failure != null) {
+                chunkScores[pending.index()] = error(pending.request(), ScoreError.MODEL_FAILURE, failure,
+                        queueWaitMicros(pending.request(), start), inferenceMicros, stack.size());
+            } else {
+                Map<String, TensorValue> own = new LinkedHashMap<>();
+                for (TensorSpec spec : model.signature().outputs()) {
+                    TensorValue value = result.get(spec.name());
+                    own.put(spec.name(), stack.size() == 1 ? value : value.rows(row, row + rows));
+                }
+                chunkScores[pending.index()] = output(pending.request(), outputs.write(pending.prepared().form(), own),
+                        queueWaitMicros(pending.request(), start), inferenceMicros, stack.size());
+            }
+            row += rows;
         }
     }
 
-    private ObjectNode withLabel(ObjectNode output) {
-        List<String> labels = manifest.output().labels();
-        JsonNode row = output.get(labelledOutput);
-        if (labels.isEmpty() || output.has(LABEL) || row == null || !row.isArray() || row.size() != labels.size()) {
-            return output;
-        }
-        int best = -1;
-        for (int j = 0; j < row.size(); j++) {
-            double value = row.get(j).asDouble(Double.NaN);
-            if (!Double.isNaN(value) && (best < 0 || value > row.get(best).asDouble())) {
-                best = j;
+    /** One call per request, for models or inputs that cannot be stacked. */
+    private void callEach(List<Pending> alone, Instant start, ModelScore[] chunkScores, List<Call> calls) {
+        List<BatchModel.Inference> results = model.inferEach(alone.stream().map(p -> p.prepared().inputs()).toList(),
+                alone.stream().map(p -> p.request().deadlineAtMs()).toList());
+        for (int k = 0; k < alone.size(); k++) {
+            Pending pending = alone.get(k);
+            BatchModel.Inference inference = results.get(k);
+            String failure = inference.failure() != null ? inference.failure() : checkOutputs(inference.outputs(), -1);
+            calls.add(new Call(1, inference.micros(), failure != null));
+            long waitMicros = queueWaitMicros(pending.request(), start);
+            if (failure != null) {
+                chunkScores[pending.index()] = error(pending.request(), ScoreError.MODEL_FAILURE, failure, waitMicros, inference.micros(), 1);
+            } else {
+                Map<String, TensorValue> own = new LinkedHashMap<>();
+                model.signature().outputs().forEach(spec -> own.put(spec.name(), inference.outputs().get(spec.name())));
+                chunkScores[pending.index()] = output(pending.request(), outputs.write(pending.prepared().form(), own),
+                        waitMicros, inference.micros(), 1);
             }
         }
-        if (best >= 0) {
-            output.put(LABEL, labels.get(best));
+    }
+
+    /** Why a model's result cannot be used (an output missing, or not one row per input row), or null. */
+    private String checkOutputs(Map<String, TensorValue> result, int rows) {
+        if (result == null) {
+            return "the model returned no outputs";
         }
-        return output;
+        for (TensorSpec spec : model.signature().outputs()) {
+            TensorValue value = result.get(spec.name());
+            if (value == null) {
+                return "the model's result lacks output '" + spec.name() + "'; it returned " + result.keySet();
+            }
+            if (rows >= 0 && (value.rank() == 0 || value.dim(0) != rows)) {
+                return "output '" + spec.name() + "' is " + value.describe() + " for a batch of " + rows
+                        + " rows; stacked requests need one output row per input row";
+            }
+        }
+        return null;
     }
 
     private static long queueWaitMicros(ScoringRequest request, Instant start) {
@@ -142,12 +199,12 @@ public final class BatchScorer {
     }
 
     private ModelScore output(ScoringRequest request, JsonNode output, long waitMicros, long inferenceMicros, int batchSize) {
-        return new ModelScore(request.id(), request.app(), manifest.name(), manifest.version(), manifest.role(),
+        return new ModelScore(request.id(), request.app(), manifest.name(), manifest.version(), role.get(),
                 output, null, waitMicros, inferenceMicros, batchSize, clock.millis());
     }
 
     private ModelScore error(ScoringRequest request, String code, String message, long waitMicros, long inferenceMicros, int batchSize) {
-        return new ModelScore(request.id(), request.app(), manifest.name(), manifest.version(), manifest.role(),
+        return new ModelScore(request.id(), request.app(), manifest.name(), manifest.version(), role.get(),
                 null, new ScoreError(code, message), waitMicros, inferenceMicros, batchSize, clock.millis());
     }
 }

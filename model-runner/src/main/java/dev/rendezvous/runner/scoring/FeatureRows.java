@@ -1,96 +1,119 @@
 package dev.rendezvous.runner.scoring;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rendezvous.protocol.ScoringRequest;
-import dev.rendezvous.protocol.Tensor;
+import dev.rendezvous.runner.api.DataType;
+import dev.rendezvous.runner.api.Signature;
+import dev.rendezvous.runner.api.TensorSpec;
+import dev.rendezvous.runner.api.TensorValue;
 import dev.rendezvous.runner.manifest.InputMapping;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
- * Turns a request into one FLOAT row in the model's column order: from named scalar {@code features}
- * (extra features are ignored), or from a single Open Inference Protocol tensor holding exactly one row.
+ * Turns a request's named scalar {@code features} into the one row {@code [1, features]} of the
+ * manifest's input tensor, column i holding {@code input.features[i]} (extra features are ignored).
  */
 public final class FeatureRows {
-    private static final Set<String> NUMERIC_TYPES = Set.of("FP16", "FP32", "FP64", "INT8", "INT16", "INT32", "INT64",
-            "UINT8", "UINT16", "UINT32", "UINT64");
+    private static final Set<DataType> NUMERIC = EnumSet.of(DataType.FP32, DataType.FP64, DataType.INT32, DataType.INT64);
 
     private final List<String> features;
+    private final TensorSpec spec;
 
-    public FeatureRows(InputMapping input) {
-        this.features = input.features();
-    }
-
-    public float[] row(ScoringRequest request) throws InvalidInputException {
-        if (request.features() != null) {
-            return fromFeatures(request.features());
+    /**
+     * @throws IllegalArgumentException naming the manifest field when the mapping does not fit the model:
+     *                                  unknown tensor, several inputs, wrong width or a non-numeric type
+     */
+    public FeatureRows(InputMapping mapping, Signature signature) {
+        this.features = mapping.features();
+        this.spec = signature.input(mapping.tensor()).orElseThrow(() -> new IllegalArgumentException("input.tensor '" + mapping.tensor()
+                + "' is not an input of the model; its inputs are " + signature.inputNames()));
+        if (signature.inputs().size() != 1) {
+            throw new IllegalArgumentException("input.features maps named features to '" + mapping.tensor() + "', but the model has inputs "
+                    + signature.inputNames() + "; a model with several inputs takes tensors (the request's 'inputs') only: leave 'input' out");
         }
-        return fromTensors(request.inputs());
+        if (!NUMERIC.contains(spec.type())) {
+            throw new IllegalArgumentException("input.tensor '" + spec.name() + "' is " + spec.describe()
+                    + "; named features fill numeric inputs only (FP32, FP64, INT32, INT64)");
+        }
+        List<Long> shape = spec.shape();
+        if (shape.size() != 2 || (shape.get(0) != TensorSpec.DYNAMIC && shape.get(0) != 1)) {
+            throw new IllegalArgumentException("input.tensor '" + spec.name() + "' has shape " + shape
+                    + "; named features fill a [batch, features] input, e.g. [-1, " + features.size() + "]");
+        }
+        if (shape.get(1) != TensorSpec.DYNAMIC && shape.get(1) != features.size()) {
+            throw new IllegalArgumentException("input.features lists " + features.size() + " features but input '" + spec.name()
+                    + "' has " + shape.get(1) + " columns");
+        }
     }
 
-    private float[] fromFeatures(JsonNode named) throws InvalidInputException {
-        float[] row = new float[features.size()];
-        for (int i = 0; i < row.length; i++) {
-            String feature = features.get(i);
-            JsonNode value = named.get(feature);
-            if (value == null) {
-                throw new InvalidInputException("feature '" + feature + "' is missing; this model needs " + features);
+    public String tensorName() {
+        return spec.name();
+    }
+
+    public TensorValue row(JsonNode named) throws InvalidInputException {
+        int n = features.size();
+        long[] shape = {1, n};
+        return switch (spec.type()) {
+            case FP32 -> {
+                float[] row = new float[n];
+                for (int i = 0; i < n; i++) {
+                    double value = number(named, i).doubleValue();
+                    if (Float.isInfinite((float) value)) {
+                        throw new InvalidInputException("feature '" + features.get(i) + "' is " + value + "; expected a number within FP32 range");
+                    }
+                    row[i] = (float) value;
+                }
+                yield TensorValue.of(row, shape);
             }
-            row[i] = toFloat("feature '" + feature + "'", value);
-        }
-        return row;
-    }
-
-    private float[] fromTensors(List<Tensor> inputs) throws InvalidInputException {
-        if (inputs.size() != 1) {
-            throw new InvalidInputException("got " + inputs.size() + " input tensors; this model takes one FP32 tensor of shape [1, "
-                    + features.size() + "] with columns " + features + ", or named 'features'");
-        }
-        Tensor tensor = inputs.get(0);
-        if (!NUMERIC_TYPES.contains(tensor.datatype())) {
-            throw new InvalidInputException("tensor '" + tensor.name() + "' has datatype " + tensor.datatype() + "; expected a numeric type such as FP32");
-        }
-        long elements = tensor.shape().stream().mapToLong(Long::longValue).reduce(1, Math::multiplyExact);
-        if (elements != features.size()) {
-            throw new InvalidInputException("tensor '" + tensor.name() + "' has shape " + tensor.shape() + "; expected one row of "
-                    + features.size() + " values with columns " + features);
-        }
-        float[] row = new float[features.size()];
-        int filled = flatten(tensor.name(), tensor.data(), row, 0);
-        if (filled != row.length) {
-            throw new InvalidInputException("tensor '" + tensor.name() + "' has " + filled + " values in 'data'; its shape "
-                    + tensor.shape() + " promises " + row.length);
-        }
-        return row;
-    }
-
-    private static int flatten(String tensor, JsonNode data, float[] row, int at) throws InvalidInputException {
-        if (!data.isArray()) {
-            if (at >= row.length) {
-                return at + 1;
+            case FP64 -> {
+                double[] row = new double[n];
+                for (int i = 0; i < n; i++) {
+                    row[i] = number(named, i).doubleValue();
+                }
+                yield TensorValue.of(row, shape);
             }
-            row[at] = toFloat("tensor '" + tensor + "' value " + at, data);
-            return at + 1;
-        }
-        for (JsonNode element : data) {
-            at = flatten(tensor, element, row, at);
-        }
-        return at;
+            case INT32 -> {
+                int[] row = new int[n];
+                for (int i = 0; i < n; i++) {
+                    row[i] = whole(named, i, true).intValue();
+                }
+                yield TensorValue.of(row, shape);
+            }
+            case INT64 -> {
+                long[] row = new long[n];
+                for (int i = 0; i < n; i++) {
+                    row[i] = whole(named, i, false).longValue();
+                }
+                yield TensorValue.of(row, shape);
+            }
+            default -> throw new IllegalStateException("checked in the constructor: " + spec.type());
+        };
     }
 
-    private static float toFloat(String what, JsonNode value) throws InvalidInputException {
+    private JsonNode number(JsonNode named, int i) throws InvalidInputException {
+        JsonNode value = named.get(features.get(i));
+        if (value == null) {
+            throw new InvalidInputException("feature '" + features.get(i) + "' is missing; this model needs " + features);
+        }
         if (!value.isNumber()) {
-            throw new InvalidInputException(what + " is " + describe(value) + "; expected a number");
+            throw new InvalidInputException("feature '" + features.get(i) + "' is " + describe(value) + "; expected a number");
         }
-        float f = value.floatValue();
-        if (Float.isInfinite(f)) {
-            throw new InvalidInputException(what + " is " + value + "; expected a number within FLOAT range");
+        return value;
+    }
+
+    private JsonNode whole(JsonNode named, int i, boolean int32) throws InvalidInputException {
+        JsonNode value = number(named, i);
+        if (!value.isIntegralNumber() || !(int32 ? value.canConvertToInt() : value.canConvertToLong())) {
+            throw new InvalidInputException("feature '" + features.get(i) + "' is " + value + "; input '" + spec.name() + "' is "
+                    + spec.type() + ", so expected a whole number");
         }
-        return f;
+        return value;
     }
 
     private static String describe(JsonNode value) {
         String text = value.toString();
-        return (text.length() > 40 ? text.substring(0, 40) + "..." : text) + " (" + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + ")";
+        return (text.length() > 40 ? text.substring(0, 40) + "..." : text) + " (" + value.getNodeType().name().toLowerCase(Locale.ROOT) + ")";
     }
 }

@@ -92,7 +92,7 @@ class ModelManifestTest {
                 Arguments.of("unknown role", valid() + "role: boss\n",
                         List.of("role 'boss' is unknown", "live, shadow, canary, retired")),
                 Arguments.of("unsupported runtime", valid().replace("runtime: onnx", "runtime: tensorflow"),
-                        List.of("runtime 'tensorflow' is not supported", "expected one of onnx")),
+                        List.of("runtime 'tensorflow' is not supported", "expected one of onnx, java, remote-oip")),
                 Arguments.of("missing runtime", valid().replace("runtime: onnx\n", ""),
                         List.of("runtime is missing", "onnx")),
                 Arguments.of("missing artifact file", valid().replace("models/m.onnx", "models/gone.onnx"),
@@ -105,8 +105,30 @@ class ModelManifestTest {
                         List.of("batching.maxBatch is 0", "expected 1 to 10000")),
                 Arguments.of("batch size not a number", valid() + "batching: { maxBatch: lots }\n",
                         List.of("batching.maxBatch is 'lots'", "expected a whole number")),
-                Arguments.of("missing input", valid().substring(0, valid().indexOf("input:")),
-                        List.of("input is missing", "tensor")),
+                Arguments.of("input without features", valid().replace("  features: [amount, hour]\n", ""),
+                        List.of("input.features is missing", "column order")),
+                Arguments.of("missing artifact field", valid().replace("artifact: models/m.onnx\n", ""),
+                        List.of("artifact is missing", "runtime onnx needs the model file's path")),
+                Arguments.of("missing sha256", valid().replace("sha256: " + MODEL_SHA + "\n", ""),
+                        List.of("sha256 is missing", "64 hex digits")),
+                Arguments.of("url for onnx", valid() + "url: http://models:8000\n",
+                        List.of("url is set, but runtime onnx does not use it", "only with runtime remote-oip")),
+                Arguments.of("className for onnx", valid() + "className: a.B\n",
+                        List.of("className is set, but runtime onnx does not use it", "only with runtime java")),
+                Arguments.of("java without artifact", valid().replace("runtime: onnx", "runtime: java").replace("artifact: models/m.onnx\n", ""),
+                        List.of("artifact is missing", "runtime java needs the plug-in jar's path")),
+                Arguments.of("blank className", valid().replace("runtime: onnx", "runtime: java") + "className: \" \"\n",
+                        List.of("className is blank", "Model implementation")),
+                Arguments.of("remote-oip without url", remote().replace("url: http://models:8000\n", ""),
+                        List.of("url is missing", "runtime remote-oip needs the model server's base URL")),
+                Arguments.of("remote-oip with a non-http url", remote().replace("http://models:8000", "ftp://models"),
+                        List.of("url is 'ftp://models'", "http:// or https://")),
+                Arguments.of("remote-oip url that is no URI", remote().replace("http://models:8000", "\"http://a b\""),
+                        List.of("url is 'http://a b'", "expected a URI")),
+                Arguments.of("remote-oip without model", remote().replace("model: fraud-remote\n", ""),
+                        List.of("model is missing", "the model's name on the remote server")),
+                Arguments.of("remote-oip with an artifact", remote() + "artifact: models/m.onnx\n",
+                        List.of("artifact is set, but runtime remote-oip does not use it", "only with runtime onnx or java")),
                 Arguments.of("feature listed twice", valid().replace("[amount, hour]", "[amount, hour, amount]"),
                         List.of("input.features[2] 'amount' is listed twice")),
                 Arguments.of("illegal app name", valid().replace("app: fraud", "app: Fraud!"),
@@ -116,6 +138,36 @@ class ModelManifestTest {
                 Arguments.of("duplicate key", valid() + "app: other\n",
                         List.of("not valid YAML", "Duplicate field 'app'")),
                 Arguments.of("empty file", "", List.of("the file is empty")));
+    }
+
+    private static String remote() {
+        return """
+                app: fraud
+                name: fraud-remote
+                version: "1"
+                runtime: remote-oip
+                url: http://models:8000
+                model: fraud-remote
+                """;
+    }
+
+    @Test
+    void loadsARemoteManifestWithoutArtifactOrInputMapping() throws Exception {
+        ModelManifest manifest = ModelManifest.load(write(remote()));
+
+        assertThat(manifest.runtime()).isEqualTo(ModelRuntime.REMOTE_OIP);
+        assertThat(manifest.url()).hasToString("http://models:8000");
+        assertThat(manifest.model()).isEqualTo("fraud-remote");
+        assertThat(manifest.artifact()).isNull();
+        assertThat(manifest.input()).isNull();
+    }
+
+    @Test
+    void loadsAJavaPluginManifestWithAClassName() throws Exception {
+        ModelManifest manifest = ModelManifest.load(write(valid().replace("runtime: onnx", "runtime: java") + "className: com.example.Rules\n"));
+
+        assertThat(manifest.runtime()).isEqualTo(ModelRuntime.JAVA);
+        assertThat(manifest.className()).isEqualTo("com.example.Rules");
     }
 
     @ParameterizedTest(name = "{0}")

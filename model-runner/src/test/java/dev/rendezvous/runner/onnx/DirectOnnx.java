@@ -1,9 +1,11 @@
 package dev.rendezvous.runner.onnx;
 
 import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.rendezvous.runner.manifest.ModelManifest;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +32,28 @@ public final class DirectOnnx implements AutoCloseable {
         try (OnnxTensor input = OnnxTensor.createTensor(environment, rows);
              OrtSession.Result result = session.run(Map.of(manifest.input().tensor(), input))) {
             return (float[][]) result.get("output").orElseThrow().getValue();
+        }
+    }
+
+    /**
+     * Runs the model on inputs given as Java arrays ({@code float[][]}, {@code String[][][]}, ...), returning
+     * each output as the nested Java array ONNX Runtime gives back.
+     */
+    public Map<String, Object> run(Map<String, Object> inputs) throws Exception {
+        Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, Object> input : inputs.entrySet()) {
+                tensors.put(input.getKey(), OnnxTensor.createTensor(environment, input.getValue()));
+            }
+            try (OrtSession.Result result = session.run(tensors)) {
+                Map<String, Object> outputs = new LinkedHashMap<>();
+                for (Map.Entry<String, OnnxValue> output : result) {
+                    outputs.put(output.getKey(), output.getValue().getValue());
+                }
+                return outputs;
+            }
+        } finally {
+            tensors.values().forEach(OnnxTensor::close);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.rendezvous.runner.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.ModelRole;
 import dev.rendezvous.protocol.ModelScore;
@@ -20,6 +21,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import dev.rendezvous.protocol.Tensor;
+import dev.rendezvous.runner.api.DataType;
+import dev.rendezvous.runner.api.Signature;
+import dev.rendezvous.runner.api.TensorSpec;
+import dev.rendezvous.runner.api.TensorValue;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -27,29 +34,34 @@ class BatchScorerTest {
     private static final long NOW_MS = 1_700_000_000_000L;
     private static final Clock CLOCK = Clock.fixed(Instant.ofEpochMilli(NOW_MS), ZoneOffset.UTC);
 
-    /** Scores a row as [x0, 1 - x0] and remembers the size of every call. */
+    /** Scores each row as [x0, 1 - x0] and remembers the rows of every call; optionally without a dynamic batch dimension. */
     private static final class FakeModel implements BatchModel {
         final List<Integer> calls = new ArrayList<>();
         boolean failing;
+        boolean dropLastRow;
+        long batchDim = TensorSpec.DYNAMIC;
 
         @Override
-        public List<String> outputNames() {
-            return List.of("output");
+        public Signature signature() {
+            return new Signature(List.of(new TensorSpec("input", DataType.FP32, List.of(batchDim, 2L))),
+                    List.of(new TensorSpec("output", DataType.FP32, List.of(batchDim, 2L))));
         }
 
         @Override
-        public List<ObjectNode> score(float[][] rows) throws ModelFailureException {
-            calls.add(rows.length);
+        public Map<String, TensorValue> infer(Map<String, TensorValue> inputs, long deadlineAtMs) throws ModelFailureException {
+            TensorValue input = inputs.get("input");
+            int rows = (int) input.dim(0);
+            calls.add(rows);
             if (failing) {
                 throw new ModelFailureException("the model broke", null);
             }
-            List<ObjectNode> outputs = new ArrayList<>();
-            for (float[] row : rows) {
-                ObjectNode output = JsonCodec.mapper().createObjectNode();
-                output.putArray("output").add(row[0]).add(1 - row[0]);
-                outputs.add(output);
+            int outRows = dropLastRow ? rows - 1 : rows;
+            float[] out = new float[outRows * 2];
+            for (int r = 0; r < outRows; r++) {
+                out[2 * r] = input.floats()[2 * r];
+                out[2 * r + 1] = 1 - input.floats()[2 * r];
             }
-            return outputs;
+            return Map.of("output", TensorValue.of(out, outRows, 2));
         }
 
         @Override
@@ -142,9 +154,80 @@ class BatchScorerTest {
         assertThat(scores.get(0).scoredAtMs()).isEqualTo(NOW_MS);
     }
 
+    @Test
+    void stacksTensorRequestsOfSeveralRowsIntoOneCallAndSplitsTheOutputsBackAsOipTensors() {
+        ScoringRequest two = tensorRequest("two", "[[0.1, 5], [0.2, 6]]", 2);
+        ScoringRequest one = tensorRequest("one", "[0.3, 7]", 1);
+        ScoringRequest features = request("features", 0.4, NOW_MS + 1_000);
+
+        List<ModelScore> scores = scorer(64, FailureInjector.NONE).score(List.of(two, one, features)).scores();
+
+        assertThat(model.calls).containsExactly(4);
+        assertThat(scores).extracting(ModelScore::batchSize).containsOnly(3);
+        assertThat(scores.get(0).output().toString()).isEqualTo(
+                "{\"outputs\":[{\"name\":\"output\",\"datatype\":\"FP32\",\"shape\":[2,2],\"data\":[0.1,0.9,0.2,0.8]}]}");
+        assertThat(scores.get(1).output().toString()).isEqualTo(
+                "{\"outputs\":[{\"name\":\"output\",\"datatype\":\"FP32\",\"shape\":[1,2],\"data\":[0.3,0.7]}]}");
+        assertThat(scores.get(2).output().toString()).isEqualTo("{\"output\":[0.4,0.6],\"label\":\"legit\"}");
+    }
+
+    @Test
+    void scoresEachRequestInItsOwnCallWhenTheModelsFirstDimensionIsFixed() {
+        model.batchDim = 1;
+
+        List<ModelScore> scores = scorer(64, FailureInjector.NONE).score(List.of(
+                request("a", 0.1, NOW_MS + 1_000), request("b", 0.2, NOW_MS + 1_000), tensorRequest("c", "[[0.3, 1]]", 1))).scores();
+
+        assertThat(model.calls).containsExactly(1, 1, 1);
+        assertThat(scores).extracting(ModelScore::batchSize).containsOnly(1);
+        assertThat(scores.get(1).output().get("output").get(0).floatValue()).isEqualTo(0.2f);
+    }
+
+    @Test
+    void answersAShapeMismatchWithInvalidInputAndScoresTheRest() {
+        List<ModelScore> scores = scorer(64, FailureInjector.NONE).score(List.of(
+                tensorRequest("wide", "[[1, 2, 3]]", List.of(1L, 3L)), request("ok", 0.5, NOW_MS + 1_000))).scores();
+
+        assertThat(scores.get(0).error()).isEqualTo(new ScoreError(ScoreError.INVALID_INPUT,
+                "input 'input' has shape [1, 3]; the model expects [-1, 2] (-1: any size)"));
+        assertThat(scores.get(1).output()).isNotNull();
+    }
+
+    @Test
+    void failsTheBatchWhenTheModelDoesNotReturnOneRowPerInputRow() {
+        model.dropLastRow = true;
+
+        List<ModelScore> scores = scorer(64, FailureInjector.NONE).score(List.of(
+                request("a", 0.1, NOW_MS + 1_000), request("b", 0.2, NOW_MS + 1_000))).scores();
+
+        assertThat(scores).allSatisfy(score -> assertThat(score.error().message())
+                .isEqualTo("output 'output' is FP32 [1, 2] for a batch of 2 rows; stacked requests need one output row per input row"));
+    }
+
+    @Test
+    void refusesAFeatureMappingThatDoesNotFitTheModel() {
+        model.batchDim = 7;
+
+        assertThatThrownBy(() -> scorer(64, FailureInjector.NONE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("input.tensor 'input' has shape [7, 2]");
+    }
+
+    private static ScoringRequest tensorRequest(String id, String data, long rows) {
+        return tensorRequest(id, data, List.of(rows, 2L));
+    }
+
+    private static ScoringRequest tensorRequest(String id, String data, List<Long> shape) {
+        try {
+            Tensor tensor = new Tensor("input", "FP32", shape, JsonCodec.mapper().readTree(data));
+            return new ScoringRequest(id, "fraud", null, List.of(tensor), NOW_MS - 10_000, NOW_MS + 1_000, null, null);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     private BatchScorer scorer(int maxBatch, FailureInjector failures) {
         ModelManifest manifest = new ModelManifest("fraud", "fraud-lr", "2", ModelRole.CANARY, ModelRuntime.ONNX,
-                Path.of("m.onnx"), "0".repeat(64), new InputMapping("input", List.of("amount", "hour")),
+                Path.of("m.onnx"), "0".repeat(64), null, null, null, new InputMapping("input", List.of("amount", "hour")),
                 new OutputMapping(null, List.of("fraud", "legit")), new Batching(maxBatch, 0), Lineage.unknown());
         return new BatchScorer(manifest, model, failures, CLOCK);
     }
