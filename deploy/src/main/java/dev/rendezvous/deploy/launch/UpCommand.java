@@ -40,17 +40,16 @@ public final class UpCommand implements Callable<Integer> {
         }
         Platform platform = Platform.start(platformConfig);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("Stopping Rendezvous ...");
-            platform.close();
-            stopped.countDown();
-        }, "rendezvous-shutdown"));
+        // SIGTERM and Ctrl-C end the wait below, so that the platform stops in order and the process
+        // exits 0 (a JVM killed by a signal through its shutdown hooks alone exits 143).
+        StopSignals.onTermOrInterrupt(stopped::countDown);
+        // Any other way out of the JVM still stops the platform (close is idempotent).
+        Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "rendezvous-shutdown"));
         long readyMs = (System.nanoTime() - startNanos) / 1_000_000;
         String app = platformConfig.apps().get(0).name();
         if (platform.gatewayPort() < 0) {
             System.out.printf("%nRendezvous services %s are up in %d ms (Ctrl-C stops them)%n", platformConfig.services(), readyMs);
-            stopped.await();
-            return 0;
+            return stopWhenAsked(platform, stopped);
         }
         System.out.printf("%nRendezvous is up in %d ms: http://localhost:%d (Ctrl-C stops it)%n", readyMs, platform.gatewayPort());
         System.out.printf("Kafka: %s   readiness: curl -s localhost:%d/health/ready%n", platform.kafka().bootstrapServers(), platform.gatewayPort());
@@ -59,7 +58,15 @@ public final class UpCommand implements Callable<Integer> {
         }
         System.out.printf("Try:%n  curl -s -H 'Content-Type: application/json' -d '%s' localhost:%d/v1/score/%s%n%n",
                 SampleRequests.body(app), platform.gatewayPort(), app);
-        stopped.await();
+        return stopWhenAsked(platform, stopped);
+    }
+
+    private static int stopWhenAsked(Platform platform, CountDownLatch stopRequested) throws InterruptedException {
+        stopRequested.await();
+        long startNanos = System.nanoTime();
+        System.out.println("Stopping Rendezvous ...");
+        platform.close();
+        System.out.printf("Rendezvous stopped in %d ms%n", (System.nanoTime() - startNanos) / 1_000_000);
         return 0;
     }
 }
