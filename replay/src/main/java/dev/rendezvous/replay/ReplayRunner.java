@@ -1,0 +1,108 @@
+package dev.rendezvous.replay;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rendezvous.archiver.snapshot.Snapshot;
+import dev.rendezvous.archiver.snapshot.SnapshotStore;
+import dev.rendezvous.replay.compare.AgreementRule;
+import dev.rendezvous.replay.compare.AnswerReader;
+import dev.rendezvous.replay.compare.Baseline;
+import dev.rendezvous.replay.compare.Comparison;
+import dev.rendezvous.replay.compare.ComparisonResult;
+import dev.rendezvous.replay.input.ServedAnswers;
+import dev.rendezvous.replay.input.SnapshotScan;
+import dev.rendezvous.replay.progress.ProgressReporter;
+import dev.rendezvous.replay.report.HtmlReport;
+import dev.rendezvous.replay.report.ReplayDescription;
+import dev.rendezvous.replay.report.ReportWriter;
+import dev.rendezvous.replay.scoring.InputScorer;
+import dev.rendezvous.replay.scoring.Replayed;
+import dev.rendezvous.runner.manifest.ModelManifest;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Replays a snapshot: reads its exact inputs (and, against served, its decisions), scores the inputs
+ * offline with the runner's code for a manifest, compares, and writes {@code report.json} and
+ * {@code report.html} to the output directory. No Kafka involved.
+ */
+public final class ReplayRunner {
+    public static final String REPORT_JSON = "report.json";
+    public static final String REPORT_HTML = "report.html";
+
+    private ReplayRunner() {
+    }
+
+    /** What a replay produced. */
+    public record Result(Path reportJson, Path reportHtml, ComparisonResult comparison, ObjectNode report) {
+    }
+
+    /**
+     * @param progressOut where progress goes (a bar on a terminal, plain lines otherwise); null for none
+     */
+    public static Result run(ReplaySettings settings, PrintStream progressOut) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        SnapshotStore store = new SnapshotStore(settings.archiveDir());
+        String app = settings.app() != null ? settings.app() : store.appOf(settings.snapshotId());
+        Snapshot snapshot = store.show(app, settings.snapshotId());
+        ModelManifest model = loadFor(snapshot, settings.model());
+        ModelManifest against = settings.against() == null ? null : loadFor(snapshot, settings.against());
+        long expected = SnapshotScan.expectedRecords(snapshot, "decoy");
+        ProgressReporter progress = progressOut == null ? ProgressReporter.silent(expected)
+                : ProgressReporter.onConsole(progressOut, "replay", expected);
+
+        List<Replayed> replayed = new ArrayList<>();
+        ServedAnswers served = null;
+        ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), runnable -> {
+            Thread thread = new Thread(runnable, "replay-worker");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try (InputScorer scorer = new InputScorer(model, against, settings.positiveLabel(), progress)) {
+            scorer.checkLoads();
+            // Twice the threads: the reader keeps every worker busy without holding the whole snapshot in memory.
+            SnapshotScan scan = new SnapshotScan(pool, 2 * settings.threads());
+            List<Future<List<Replayed>>> inputUnits = scan.submit(settings.archiveDir(), snapshot, "decoy", scorer);
+            List<Future<ServedAnswers.Unit>> servedUnits = against != null ? List.of()
+                    : scan.submit(settings.archiveDir(), snapshot, "results",
+                            ServedAnswers.processor(new AnswerReader(model.output(), settings.positiveLabel())));
+            SnapshotScan.join(inputUnits).forEach(replayed::addAll);
+            if (against == null) {
+                served = ServedAnswers.merge(SnapshotScan.join(servedUnits));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        progress.finish();
+        Baseline baseline = against == null ? new Baseline.Served(served) : new Baseline.OtherModel(against.ref().toString());
+        ComparisonResult result = new Comparison(new AgreementRule(settings.epsilon()), settings.largestChanges(), settings.timeBuckets())
+                .compare(replayed, baseline);
+
+        ReplayDescription description = new ReplayDescription(settings.snapshotId(), snapshot, model, against, served, settings.positiveLabel(),
+                settings.epsilon());
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        ObjectNode report = ReportWriter.toJson(description, result, new ReportWriter.Generated(Instant.now(), elapsedMs, settings.threads()));
+        Files.createDirectories(settings.outDir());
+        Path json = settings.outDir().resolve(REPORT_JSON);
+        Path html = settings.outDir().resolve(REPORT_HTML);
+        ReportWriter.write(json, report);
+        HtmlReport.write(html, report, result);
+        return new Result(json, html, result, report);
+    }
+
+    private static ModelManifest loadFor(Snapshot snapshot, Path manifestFile) {
+        ModelManifest manifest = ModelManifest.load(manifestFile);
+        if (!manifest.app().equals(snapshot.app())) {
+            throw new IllegalArgumentException("manifest " + manifestFile + " is for app '" + manifest.app() + "' but the snapshot is of app '"
+                    + snapshot.app() + "'; expected a model of the snapshot's application");
+        }
+        return manifest;
+    }
+}
