@@ -41,7 +41,7 @@ public final class Archiver implements AutoCloseable {
         requireWritable(settings.archiveDir());
         Map<String, ArchiveTarget> targets = targets(kafka.topics(), settings);
         String groupId = groupId(kafka);
-        KafkaConsumer<byte[], byte[]> consumer = kafka.newConsumer(groupId, groupId, "earliest");
+        KafkaConsumer<byte[], byte[]> consumer = kafka.newBatchingConsumer(groupId, groupId, "earliest");
         ArchiveLoop handler = new ArchiveLoop(settings, targets);
         PollLoop<byte[]> loop = new PollLoop<>("archiver", consumer, handler::subscribe, handler).start();
         LOG.info("archiver: archiving {} into {} in group {}", targets.keySet(), settings.archiveDir(), groupId);

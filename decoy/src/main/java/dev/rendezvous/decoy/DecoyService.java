@@ -52,7 +52,7 @@ public final class DecoyService implements AutoCloseable {
                 new ByteArraySerializer(), new ByteArraySerializer());
         KafkaConsumer<byte[], byte[]> consumer;
         try {
-            consumer = settings.newConsumer(groupId, groupId, "earliest");
+            consumer = settings.newBatchingConsumer(groupId, groupId, "earliest");
         } catch (RuntimeException e) {
             producer.close(Duration.ZERO);
             throw e;

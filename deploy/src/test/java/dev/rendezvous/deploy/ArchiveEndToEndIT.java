@@ -84,7 +84,7 @@ class ArchiveEndToEndIT {
     }
 
     private static void sendRequests(int port) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         List<Map<String, Number>> samples = DemoModels.sampleFeatures(42, 500);
         int inFlight = 64;
         for (int start = 0; start < REQUESTS; start += inFlight) {

@@ -67,7 +67,7 @@ class LineageLoopIT {
     private static final int SHADOW_REQUESTS = 200;
     private static final ModelRef NEW_MODEL = ModelRef.parse("fraud-fm@2");
     private static final ModelRef OLD_MODEL = ModelRef.parse("fraud-fm@1");
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void trainsOnASnapshotDeploysInShadowReplaysAndPromotes(EmbeddedKafkaBroker broker, @TempDir Path dir) throws Exception {

@@ -113,7 +113,7 @@ class ModelDeployIT {
 
     /** A steady trickle of requests (about 50/s) that records every answer. */
     private static final class Load {
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         private final int port;
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final List<String> answers = new CopyOnWriteArrayList<>();

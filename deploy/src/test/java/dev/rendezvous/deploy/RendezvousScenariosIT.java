@@ -56,7 +56,7 @@ class RendezvousScenariosIT {
     private static final String TOKEN = "scenarios-admin-token";
     private static final ModelRef FM = ModelRef.parse("fraud-fm@1");
     private static final ModelRef LR = ModelRef.parse("fraud-lr@1");
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private Platform platform;
     private KafkaSettings kafka;
 

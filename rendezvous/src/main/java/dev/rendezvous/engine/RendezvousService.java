@@ -55,6 +55,7 @@ public final class RendezvousService implements AutoCloseable {
     /** Scores whose request never shows up are dropped after this long. */
     private static final long ORPHAN_MS = 60_000;
     private static final long MAX_POLL_MS = 100;
+    private static final long COMMIT_INTERVAL_MS = 100;
     /** A decision this much past its deadline counts as a deadline miss (the rendezvous itself was late). */
     private static final long DEADLINE_SLACK_MS = 5;
     /** The longest a stopping instance keeps deciding its in-flight requests. */
@@ -125,6 +126,7 @@ public final class RendezvousService implements AutoCloseable {
         private final Counter lateAnswers;
         private final Counter deadlineMisses;
         private boolean offsetsChanged;
+        private long lastCommitMs;
 
         Engine(TopicNames topics, Collection<String> apps, Function<String, Arbiter> arbiters, DecisionPublisher publisher,
                DeadLetters deadLetters, MeterRegistry registry, LongSupplier clock) {
@@ -166,7 +168,9 @@ public final class RendezvousService implements AutoCloseable {
                 orphan.scorePositions().forEach(p -> offsets.decided(p.partition(), p.offset()));
                 offsetsChanged = true;
             }
-            if (offsetsChanged) {
+            // At most ten commits a second: a commit per poll kept the group coordinator busy.
+            if (offsetsChanged && now - lastCommitMs >= COMMIT_INTERVAL_MS) {
+                lastCommitMs = now;
                 consumer.commitAsync(offsets.committable(), (committed, error) -> {
                     if (error != null) {
                         LOG.warn("offset commit failed (will retry with the next one): {}", error.toString());

@@ -134,7 +134,10 @@ public final class GatewayServer implements AutoCloseable {
         HttpServer server = vertx.createHttpServer(new HttpServerOptions()
                         .setHost(config.host())
                         .setPort(config.port())
-                        .setTcpNoDelay(true))
+                        .setTcpNoDelay(true)
+                        // HTTP/2 clients (h2c upgrade) multiplex requests on one connection; the default
+                        // limit of 100 streams made a burst of concurrent requests fail in the client.
+                        .setInitialSettings(new io.vertx.core.http.Http2Settings().setMaxConcurrentStreams(Math.max(100, config.maxInflight()))))
                 .requestHandler(router)
                 .listen()
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

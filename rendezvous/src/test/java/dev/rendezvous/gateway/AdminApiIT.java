@@ -38,7 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class AdminApiIT {
     private static final String APP = "claims";
     private static final String TOKEN = "admin-token-for-tests-42";
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private GatewayServer gateway;
     private ControlPlane control;
     private RegistryPublisher publisher;

@@ -45,7 +45,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatewayValidationIT {
     private static final String APP = "shop";
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private KafkaSettings kafka;
     private GatewayServer gateway;
     private ControlPlane control;

@@ -37,7 +37,7 @@ final class TestGateway implements AutoCloseable {
     final Admin admin;
     final GatewayServer server;
     final List<AppSettings> apps;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestGateway(KafkaSettings kafka, ControlPlane control, Admin admin, GatewayServer server, List<AppSettings> apps) {
         this.kafka = kafka;
