@@ -72,13 +72,22 @@ public final class TopicProvisioner {
         }
     }
 
-    /** A topic just created may take a moment to show up in the metadata: retry until the timeout. */
+    /**
+     * A topic just created may take a moment to show up in the metadata and to get partition leaders;
+     * producing before that failed with NOT_LEADER_OR_FOLLOWER (seen in the bench). Retry until every
+     * partition has a leader or the timeout passes.
+     */
     private Map<String, TopicDescription> describeWhenVisible(Set<String> names)
             throws InterruptedException, ExecutionException, TimeoutException {
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (true) {
             try {
-                return admin.describeTopics(names).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
+                Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
+                boolean led = described.values().stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null));
+                if (led || System.nanoTime() > until) {
+                    return described;
+                }
+                TimeUnit.MILLISECONDS.sleep(50);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > until) {
                     throw e;

@@ -1,0 +1,131 @@
+package dev.rendezvous.bench;
+
+import dev.rendezvous.bench.report.BenchReport;
+import dev.rendezvous.bench.report.PerformanceDoc;
+import dev.rendezvous.bench.report.ReportJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The benchmark's command line: {@code bench full} for the documented run, {@code bench run} with flags for anything else. */
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.Full.class, BenchMain.Run.class},
+        description = "Rendezvous path vs direct path vs Kafka floor, side by side in one process on one embedded broker.")
+public final class BenchMain implements Runnable {
+    static final String JAR_COMMAND = "java -jar bench/target/rendezvous-bench.jar";
+
+    public static void main(String[] args) {
+        int exit = new CommandLine(new BenchMain()).execute(args);
+        // Kafka and Vert.x leave non-daemon threads behind on some error paths; the run is over either way.
+        System.exit(exit);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** Where results go unless told: under bench/target when run from the repository root. */
+    static Path defaultOutDir() {
+        return Files.isDirectory(Path.of("bench", "target")) ? Path.of("bench", "target", "bench-results") : Path.of("bench-results");
+    }
+
+    static int execute(BenchOptions options, String command) throws Exception {
+        BenchReport report = new BenchRun(options, command).run();
+        Files.createDirectories(options.outDir());
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(report.startedAt());
+        String markdown = PerformanceDoc.section(report);
+        for (String name : List.of("bench-" + stamp, "latest")) {
+            ReportJson.write(report, options.outDir().resolve(name + ".json"));
+            Files.writeString(options.outDir().resolve(name + ".md"), markdown);
+        }
+        if (options.docFile() != null) {
+            PerformanceDoc.update(options.docFile(), report);
+        }
+        System.out.println();
+        System.out.println(markdown);
+        System.out.println("results: " + options.outDir().toAbsolutePath().resolve("latest.json")
+                + (options.docFile() != null ? ", " + options.docFile() + " updated" : ""));
+        return 0;
+    }
+
+    /** The documented full run: the numbers in docs/performance.md come from this. */
+    @Command(name = "full", mixinStandardHelpOptions = true, description = "The full benchmark (4-7 minutes); updates docs/performance.md when run from the repository root.")
+    static final class Full implements Callable<Integer> {
+        @Option(names = "--out", description = "Directory for the JSON and Markdown results (default: bench/target/bench-results).")
+        Path out;
+
+        @Option(names = "--doc", description = "The performance document to update (default: docs/performance.md when it is there).")
+        Path doc;
+
+        @Override
+        public Integer call() throws Exception {
+            Path docFile = doc != null ? doc : Files.isDirectory(Path.of("docs")) ? Path.of("docs", "performance.md") : null;
+            return execute(Presets.full(out != null ? out : defaultOutDir(), docFile), JAR_COMMAND + " full");
+        }
+    }
+
+    /** A run shaped by flags, starting from the full or the quick preset. */
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "A benchmark shaped by flags (defaults: the full run's; --quick: a one-minute run).")
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--quick", description = "Start from the quick preset (~1 minute) instead of the full one.")
+        boolean quick;
+        @Option(names = "--rate", description = "Comparison rate, requests/s per target.")
+        Double rate;
+        @Option(names = "--segment-ms", description = "Length of one interleaved segment.")
+        Long segmentMs;
+        @Option(names = "--rounds", description = "Segments per target in the comparison.")
+        Integer rounds;
+        @Option(names = "--warmup-ms", description = "Unmeasured load per target first.")
+        Long warmUpMs;
+        @Option(names = "--max-outstanding", description = "Requests in flight per target beyond which the client drops (and counts) them.")
+        Integer maxOutstanding;
+        @Option(names = "--capacity-rates", split = ",", description = "Capacity search steps, req/s (e.g. 1000,2000,3000); 0 to skip.")
+        List<Double> capacityRates;
+        @Option(names = "--capacity-segment-ms", description = "Segment length at each capacity step.")
+        Long capacitySegmentMs;
+        @Option(names = "--capacity-rounds", description = "Segments per target at each capacity step.")
+        Integer capacityRounds;
+        @Option(names = "--deadline-ms", description = "The capacity search's p99 bound (default: the default policy's 100 ms).")
+        Double deadlineMs;
+        @Option(names = "--batching-ms", description = "Measurement time per batch size for the batching gain; 0 to skip.")
+        Long batchingMs;
+        @Option(names = "--archive-records", description = "Records for the archive throughput; 0 to skip.")
+        Integer archiveRecords;
+        @Option(names = "--out", description = "Directory for the JSON and Markdown results.")
+        Path out;
+        @Option(names = "--doc", description = "A performance document to update between its bench markers.")
+        Path doc;
+
+        @Override
+        public Integer call() throws Exception {
+            Path outDir = out != null ? out : defaultOutDir();
+            BenchOptions base = quick ? Presets.quick(outDir, doc) : Presets.full(outDir, doc);
+            List<Double> steps = capacityRates == null ? base.capacityRates()
+                    : capacityRates.stream().filter(r -> r > 0).toList();
+            BenchOptions options = new BenchOptions(
+                    rate != null ? rate : base.rate(),
+                    segmentMs != null ? Duration.ofMillis(segmentMs) : base.segment(),
+                    rounds != null ? rounds : base.rounds(),
+                    warmUpMs != null ? Duration.ofMillis(warmUpMs) : base.warmUp(),
+                    maxOutstanding != null ? maxOutstanding : base.maxOutstanding(),
+                    base.drainTimeout(), steps,
+                    capacitySegmentMs != null ? Duration.ofMillis(capacitySegmentMs) : base.capacitySegment(),
+                    capacityRounds != null ? capacityRounds : base.capacityRounds(),
+                    deadlineMs != null ? deadlineMs : base.deadlineMs(),
+                    batchingMs != null ? Duration.ofMillis(batchingMs) : base.batchingDuration(),
+                    archiveRecords != null ? archiveRecords : base.archiveRecords(),
+                    outDir, doc);
+            return execute(options, JAR_COMMAND + " " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        }
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+    }
+}

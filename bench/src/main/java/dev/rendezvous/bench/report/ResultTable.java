@@ -1,0 +1,116 @@
+package dev.rendezvous.bench.report;
+
+import dev.rendezvous.bench.load.CapacitySearch;
+import dev.rendezvous.bench.load.LoadResult;
+import dev.rendezvous.bench.load.Outcome;
+import dev.rendezvous.bench.measure.HopProfile;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Renders a {@link BenchReport} as Markdown tables: the side-by-side comparison, the capacity steps and the extras. */
+public final class ResultTable {
+    private static final String HEADER = "| target | offered req/s | achieved req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms "
+            + "| answered | 504 timeout | 503 shed | errors | dropped by client | unanswered | CPU cores |\n"
+            + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+
+    private ResultTable() {
+    }
+
+    /** The comparison table alone, as printed at the end of a run. */
+    public static String comparison(List<LoadResult> results) {
+        StringBuilder out = new StringBuilder(HEADER);
+        results.forEach(r -> out.append(row(r.target(), r)));
+        return out.toString();
+    }
+
+    public static String capacity(CapacitySearch.Result capacity) {
+        StringBuilder out = new StringBuilder(HEADER.replace("| target |", "| target | step |").replace("|---|", "|---|---|"));
+        for (CapacitySearch.Step step : capacity.steps()) {
+            step.results().forEach((target, result) -> out.append(row(target + " | " + (step.passed().get(target) ? "pass" : "**fail**"), result)));
+        }
+        out.append("\nHighest sustained rate (p99 ≤ ").append(num(capacity.deadlineMs())).append(" ms, every request answered 200, ≥ 95 % of the offered rate achieved):");
+        capacity.capacity().forEach((target, rate) -> out.append(" **").append(target).append("** ").append(rate > 0 ? num(rate) + " req/s" : "below the first step").append(";"));
+        out.setLength(out.length() - 1);
+        return out.append(".\n").toString();
+    }
+
+    public static String profile(List<HopProfile.Component> components) {
+        StringBuilder out = new StringBuilder("| component | requests | p50 ms | p90 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n");
+        for (HopProfile.Component c : components) {
+            out.append("| ").append(c.name()).append(" | ").append(c.count()).append(" | ").append(num(c.p50Ms())).append(" | ")
+                    .append(num(c.p90Ms())).append(" | ").append(num(c.p99Ms())).append(" | ").append(num(c.maxMs())).append(" |\n");
+        }
+        return out.toString();
+    }
+
+    /**
+     * The busiest thread groups per target, as cores, and the share of time the JVM spent collecting
+     * garbage; Vert.x event loops of client, gateway and direct server share one name. The first entry
+     * of each target's map is the GC share ({@link dev.rendezvous.bench.load.InterleavedRun#GC_GROUP}).
+     */
+    public static String threadCpu(Map<String, Map<String, Double>> coresByTarget, int top) {
+        StringBuilder out = new StringBuilder("| while measuring | busiest thread groups of the process (cores) | GC (share of wall time) |\n|---|---|---:|\n");
+        coresByTarget.forEach((target, groups) -> {
+            out.append("| ").append(target).append(" | ");
+            groups.entrySet().stream().skip(1).limit(top).forEach(e -> out.append('`').append(e.getKey().replace("|", "/")).append("` ")
+                    .append(String.format(Locale.ROOT, "%.2f", e.getValue())).append("; "));
+            double threads = groups.values().stream().skip(1).mapToDouble(Double::doubleValue).sum();
+            double gcShare = groups.values().stream().findFirst().orElse(0.0);
+            out.append(String.format(Locale.ROOT, "threads total %.2f | %.1f %% |%n", threads, 100 * gcShare));
+        });
+        return out.toString();
+    }
+
+    public static String extras(BenchReport report) {
+        StringBuilder out = new StringBuilder("| measurement | value |\n|---|---|\n");
+        out.append("| platform start-up (`Platform.start`, broker already up, demo models already trained) | ")
+                .append(report.startupMillis()).append(" ms |\n");
+        out.append("| process RSS before / after the platform started (one JVM: broker, Kafka floor, direct server, platform) | ")
+                .append(mib(report.rssBeforeBytes())).append(" / ").append(mib(report.rssAfterBytes())).append(" (+")
+                .append(mib(report.rssAfterBytes() - report.rssBeforeBytes())).append(") |\n");
+        out.append("| request record size on Kafka (Kafka floor records are the same size) | ").append(report.recordBytes()).append(" B |\n");
+        Map<Integer, Double> batching = report.batching();
+        if (!batching.isEmpty()) {
+            batching.forEach((size, rate) -> out.append("| BatchScorer throughput, fraud-fm@1, one thread, batch ").append(size)
+                    .append(" | ").append(num(rate)).append(" records/s |\n"));
+            if (batching.size() >= 2) {
+                List<Double> rates = List.copyOf(batching.values());
+                out.append("| batching gain (largest batch ÷ batch 1) | ").append(num(rates.get(rates.size() - 1) / rates.get(0))).append(" × |\n");
+            }
+        }
+        if (report.archive() != null) {
+            out.append("| archiver throughput: ").append(report.archive().records()).append(" decoy records backlog → NDJSON, fsync before commit | ")
+                    .append(num(report.archive().recordsPerSecond())).append(" records/s |\n");
+            out.append("| archive bytes on disk per decoy record (all files under the archive directory) | ")
+                    .append(num(report.archive().bytesPerRecord())).append(" B |\n");
+        }
+        return out.toString();
+    }
+
+    private static String row(String label, LoadResult r) {
+        return "| " + label + " | " + num(r.offeredRate()) + " | " + num(r.achievedRate()) + " | " + num(r.percentileMillis(50)) + " | "
+                + num(r.percentileMillis(90)) + " | " + num(r.percentileMillis(99)) + " | " + num(r.percentileMillis(99.9)) + " | "
+                + num(r.maxMillis()) + " | " + r.count(Outcome.ANSWERED) + " | " + r.count(Outcome.TIMED_OUT) + " | "
+                + r.count(Outcome.SHED) + " | " + r.count(Outcome.FAILED) + " | " + r.count(Outcome.DROPPED_BY_CLIENT) + " | "
+                + r.unanswered() + " | " + String.format(Locale.ROOT, "%.2f", r.cpuCores()) + " |\n";
+    }
+
+    /** Three significant figures at most, enough for latencies in ms and rates. */
+    static String num(double value) {
+        if (Double.isNaN(value)) {
+            return "–";
+        }
+        if (Math.abs(value) >= 100) {
+            return String.format(Locale.ROOT, "%.0f", value);
+        }
+        if (Math.abs(value) >= 10) {
+            return String.format(Locale.ROOT, "%.1f", value);
+        }
+        return String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    private static String mib(long bytes) {
+        return bytes < 0 ? "–" : String.format(Locale.ROOT, "%.0f MiB", bytes / 1024.0 / 1024.0);
+    }
+}
