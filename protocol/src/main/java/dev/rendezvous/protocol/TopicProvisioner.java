@@ -52,6 +52,7 @@ public final class TopicProvisioner {
                 }
             }
             checkPartitions(specs);
+            awaitLeadersServing(specs);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
@@ -91,6 +92,34 @@ public final class TopicProvisioner {
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > until) {
                     throw e;
+                }
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+        }
+    }
+
+    /**
+     * Metadata can name a partition's leader before that broker serves it: a producer writing at once
+     * got NOT_LEADER_OR_FOLLOWER, and its idempotent batches then stalled until they expired (seen in
+     * the bench and in the archiver crash test). Listing offsets needs the leader itself, so once that
+     * answers for every partition, producing works.
+     */
+    private void awaitLeadersServing(Collection<TopicSpec> specs) throws InterruptedException, TimeoutException {
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> partitions = new java.util.HashMap<>();
+        for (TopicSpec spec : specs) {
+            for (int p = 0; p < spec.partitions(); p++) {
+                partitions.put(new org.apache.kafka.common.TopicPartition(spec.name(), p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+        }
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true) {
+            try {
+                admin.listOffsets(partitions).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (System.nanoTime() > until) {
+                    throw new IllegalStateException("partitions of " + specs.stream().map(TopicSpec::name).toList()
+                            + " have no serving leader after " + timeoutMs + " ms: " + e.getCause(), e.getCause());
                 }
                 TimeUnit.MILLISECONDS.sleep(50);
             }
