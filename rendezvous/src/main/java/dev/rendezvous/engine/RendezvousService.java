@@ -10,7 +10,6 @@ import dev.rendezvous.protocol.ModelScore;
 import dev.rendezvous.protocol.RecordHeaders;
 import dev.rendezvous.protocol.ScoringRequest;
 import dev.rendezvous.protocol.TopicNames;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -119,12 +117,10 @@ public final class RendezvousService implements AutoCloseable {
         private final Function<String, Arbiter> arbiters;
         private final DecisionPublisher publisher;
         private final DeadLetters deadLetters;
-        private final MeterRegistry registry;
         private final LongSupplier clock;
         private final MailboxStore store = new MailboxStore();
         private final OffsetTracker offsets = new OffsetTracker();
-        private final Counter lateAnswers;
-        private final Counter deadlineMisses;
+        private final EngineMeters meters;
         private boolean offsetsChanged;
         private long lastCommitMs;
 
@@ -134,14 +130,12 @@ public final class RendezvousService implements AutoCloseable {
             this.arbiters = arbiters;
             this.publisher = publisher;
             this.deadLetters = deadLetters;
-            this.registry = registry;
             this.clock = clock;
             for (String app : apps) {
                 appOfRequestsTopic.put(topics.requests(app), app);
                 appOfScoresTopic.put(topics.scores(app), app);
             }
-            this.lateAnswers = registry.counter("rdv.rendezvous.late.answers");
-            this.deadlineMisses = registry.counter("rdv.rendezvous.deadline.misses");
+            this.meters = new EngineMeters(registry);
             registry.gauge("rdv.rendezvous.mailboxes.undecided", store, MailboxStore::undecidedCount);
         }
 
@@ -217,16 +211,14 @@ public final class RendezvousService implements AutoCloseable {
             }
             Mailbox mailbox = store.open(app, score.requestId(), record.partition(), now);
             if (!mailbox.add(new Arrival(score, now), new RecordPosition(partition, record.offset()))) {
-                lateAnswers.increment();
-                registry.counter("rdv.rendezvous.late.answers.by.model", "app", app, "model", score.modelRef().toString()).increment();
+                meters.lateAnswer(app, score);
                 offsets.passed(partition, record.offset());
                 offsetsChanged = true;
                 return null;
             }
             offsets.read(partition, record.offset());
             if (mailbox.request() != null) {
-                registry.timer("rdv.rendezvous.answer.latency", "app", app, "model", score.modelRef().toString())
-                        .record(Math.max(0, now - mailbox.request().receivedAtMs()), TimeUnit.MILLISECONDS);
+                meters.answerArrived(app, score, now - mailbox.request().receivedAtMs());
             }
             return mailbox.request() == null ? null : mailbox;
         }
@@ -246,12 +238,7 @@ public final class RendezvousService implements AutoCloseable {
             offsets.decided(mailbox.position().partition(), mailbox.position().offset());
             mailbox.scorePositions().forEach(p -> offsets.decided(p.partition(), p.offset()));
             offsetsChanged = true;
-            if (decision.decidedAtMs() > decision.deadlineAtMs() + DEADLINE_SLACK_MS) {
-                deadlineMisses.increment();
-            }
-            registry.counter("rdv.rendezvous.decisions", "app", decision.app(), "outcome", decision.outcome().wireName(),
-                    "reason", decision.reason(), "model", decision.model() == null ? "none" : decision.model() + "@" + decision.version())
-                    .increment();
+            meters.decided(decision, DEADLINE_SLACK_MS);
         }
 
         @Override

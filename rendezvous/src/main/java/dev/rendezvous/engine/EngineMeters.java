@@ -1,0 +1,58 @@
+package dev.rendezvous.engine;
+
+import dev.rendezvous.protocol.Decision;
+import dev.rendezvous.protocol.ModelScore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The rendezvous's per-model and per-decision meters, looked up once per tag combination: building
+ * tags and asking the registry for every score and decision allocated on the request path. Only the
+ * rendezvous's consumer thread uses it, so plain maps suffice.
+ */
+final class EngineMeters {
+    private record ModelKey(String app, String model) {
+    }
+
+    private record DecisionKey(String app, String outcome, String reason, String model) {
+    }
+
+    private final MeterRegistry registry;
+    private final Counter lateAnswers;
+    private final Counter deadlineMisses;
+    private final Map<ModelKey, Counter> lateByModel = new HashMap<>();
+    private final Map<ModelKey, Timer> answerLatency = new HashMap<>();
+    private final Map<DecisionKey, Counter> decisions = new HashMap<>();
+
+    EngineMeters(MeterRegistry registry) {
+        this.registry = registry;
+        this.lateAnswers = registry.counter("rdv.rendezvous.late.answers");
+        this.deadlineMisses = registry.counter("rdv.rendezvous.deadline.misses");
+    }
+
+    void lateAnswer(String app, ModelScore score) {
+        lateAnswers.increment();
+        lateByModel.computeIfAbsent(new ModelKey(app, score.model() + "@" + score.version()),
+                key -> registry.counter("rdv.rendezvous.late.answers.by.model", "app", key.app(), "model", key.model())).increment();
+    }
+
+    void answerArrived(String app, ModelScore score, long offsetMs) {
+        answerLatency.computeIfAbsent(new ModelKey(app, score.model() + "@" + score.version()),
+                key -> registry.timer("rdv.rendezvous.answer.latency", "app", key.app(), "model", key.model()))
+                .record(Math.max(0, offsetMs), TimeUnit.MILLISECONDS);
+    }
+
+    void decided(Decision decision, long slackMs) {
+        if (decision.decidedAtMs() > decision.deadlineAtMs() + slackMs) {
+            deadlineMisses.increment();
+        }
+        String model = decision.model() == null ? "none" : decision.model() + "@" + decision.version();
+        decisions.computeIfAbsent(new DecisionKey(decision.app(), decision.outcome().wireName(), decision.reason(), model),
+                key -> registry.counter("rdv.rendezvous.decisions", "app", key.app(), "outcome", key.outcome(),
+                        "reason", key.reason(), "model", key.model())).increment();
+    }
+}
