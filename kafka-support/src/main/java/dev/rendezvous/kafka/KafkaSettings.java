@@ -106,12 +106,9 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
      */
     public KafkaConsumer<byte[], byte[]> newBatchingConsumer(String groupId, String clientId, String offsetReset) {
         Map<String, Object> config = consumerConfig(groupId, clientId, offsetReset);
-        if (!clientProperties.containsKey(ConsumerConfig.FETCH_MIN_BYTES_CONFIG)) {
-            config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(64 * 1024));
-        }
-        if (!clientProperties.containsKey(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG)) {
-            config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
-        }
+        // consumerConfig applied the pass-through properties last: an operator's own fetch settings stay.
+        config.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(64 * 1024));
+        config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
         return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 

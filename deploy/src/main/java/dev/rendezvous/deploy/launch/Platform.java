@@ -39,6 +39,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,18 +71,11 @@ public final class Platform implements AutoCloseable {
 
     /** As {@link #start(PlatformConfig)}, with runner options (artificial delay, failures) per model for tests and demos. */
     public static Platform start(PlatformConfig config, RunnerOptions runnerOptions) throws Exception {
-        Platform platform = new Platform();
-        try {
-            platform.startAll(config, ref -> runnerOptions);
-            return platform;
-        } catch (Exception | Error e) {
-            platform.close();
-            throw e;
-        }
+        return start(config, ref -> runnerOptions);
     }
 
     /** Starts with options chosen per model version. */
-    public static Platform start(PlatformConfig config, java.util.function.Function<ModelRef, RunnerOptions> runnerOptions) throws Exception {
+    public static Platform start(PlatformConfig config, Function<ModelRef, RunnerOptions> runnerOptions) throws Exception {
         Platform platform = new Platform();
         try {
             platform.startAll(config, runnerOptions);
@@ -92,7 +86,7 @@ public final class Platform implements AutoCloseable {
         }
     }
 
-    private void startAll(PlatformConfig config, java.util.function.Function<ModelRef, RunnerOptions> runnerOptions) throws Exception {
+    private void startAll(PlatformConfig config, Function<ModelRef, RunnerOptions> runnerOptions) throws Exception {
         List<Policy> policies = new ArrayList<>();
         for (int i = 0; i < config.apps().size(); i++) {
             PlatformConfig.App app = config.apps().get(i);
