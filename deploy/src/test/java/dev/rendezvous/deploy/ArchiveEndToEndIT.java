@@ -45,17 +45,11 @@ class ArchiveEndToEndIT {
     @Test
     void archivesEveryExactInputOnceWithEveryScoreAndDecision(EmbeddedKafkaBroker broker, @TempDir Path dir) throws Exception {
         Path archive = dir.resolve("archive");
-        try (Platform platform = Platform.start(ConfigLoader.load(null, Map.of(
-                "kafka.embedded", "false",
-                "kafka.bootstrapServers", broker.bootstrapServers(),
-                "kafka.topicPrefix", EmbeddedKafkaExtension.uniquePrefix("archive-e2e"),
-                "gateway.port", "0",
-                "gateway.instanceId", "gw-archive-e2e",
-                "gateway.adminToken", "archive-e2e-admin-token",
+        try (Platform platform = Platform.start(ConfigLoader.load(null, TestPlatforms.overrides(broker, EmbeddedKafkaExtension.uniquePrefix("archive-e2e"), "archive-e2e", "archive-e2e-admin-token", Map.of(
                 "models.demoDir", dir.resolve("models").toString(),
                 "archive.dir", archive.toString(),
                 // Small segments, so that sealing happens during the test too.
-                "archive.maxSegmentBytes", "1048576")))) {
+                "archive.maxSegmentBytes", "1048576"))))) {
             sendRequests(platform.gatewayPort());
             KafkaSettings kafka = platform.kafka();
             Map<String, String> requestHashes = new HashMap<>();

@@ -90,14 +90,8 @@ class LineageLoopIT {
                   demo: false
                   manifests: [%s]
                 """.formatted(fmOne.toAbsolutePath()));
-        try (Platform platform = Platform.start(ConfigLoader.load(config, Map.of(
-                "kafka.embedded", "false",
-                "kafka.bootstrapServers", broker.bootstrapServers(),
-                "kafka.topicPrefix", EmbeddedKafkaExtension.uniquePrefix("lineage"),
-                "gateway.port", "0",
-                "gateway.instanceId", "gw-lineage-it",
-                "gateway.adminToken", "lineage-it-admin-token",
-                "archive.dir", archive.toString())))) {
+        try (Platform platform = Platform.start(ConfigLoader.load(config, TestPlatforms.overrides(broker, EmbeddedKafkaExtension.uniquePrefix("lineage"), "lineage-it", "lineage-it-admin-token", Map.of(
+                "archive.dir", archive.toString()))))) {
             // 1. Traffic, served by fraud-fm@1 and archived.
             List<Map<String, Number>> samples = DemoModels.sampleFeatures(4242, ARCHIVED_REQUESTS);
             assertThat(send(platform, "archived-", samples)).allMatch(answer -> served(answer).equals(OLD_MODEL));

@@ -58,15 +58,9 @@ class ModelDeployIT {
                 """);
         String prefix = EmbeddedKafkaExtension.uniquePrefix("model-deploy");
         Path models = dir.resolve("models");
-        try (Platform platform = Platform.start(ConfigLoader.load(config, Map.of(
-                "kafka.embedded", "false",
-                "kafka.bootstrapServers", broker.bootstrapServers(),
-                "kafka.topicPrefix", prefix,
-                "gateway.port", "0",
-                "gateway.instanceId", "gw-model-deploy",
-                "gateway.adminToken", "model-deploy-admin-token",
+        try (Platform platform = Platform.start(ConfigLoader.load(config, TestPlatforms.overrides(broker, prefix, "model-deploy", "model-deploy-admin-token", Map.of(
                 "models.demoDir", models.toString(),
-                "archive.enabled", "false")))) {
+                "archive.enabled", "false"))))) {
             Path manifest = newVersionManifest(models);
             Load load = new Load(platform.gatewayPort()).start();
             String[] kafkaArgs = {"--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", prefix};

@@ -74,15 +74,9 @@ class PlatformIT {
                       fallback: { output: { label: legit }, reason: no model answered in time }
                 """);
         String prefix = EmbeddedKafkaExtension.uniquePrefix("platform");
-        platform = Platform.start(ConfigLoader.load(config, Map.of(
-                "kafka.embedded", "false",
-                "kafka.bootstrapServers", broker.bootstrapServers(),
-                "kafka.topicPrefix", prefix,
-                "gateway.port", "0",
-                "gateway.instanceId", "gw-platform-it",
-                "gateway.adminToken", "platform-it-admin-token",
+        platform = Platform.start(ConfigLoader.load(config, TestPlatforms.overrides(broker, prefix, "platform-it", "platform-it-admin-token", Map.of(
                 "models.demoDir", modelDir.toString(),
-                "archive.dir", dir.resolve("archive").toString())));
+                "archive.dir", dir.resolve("archive").toString()))));
         kafka = platform.kafka();
     }
 

@@ -79,15 +79,9 @@ class RendezvousScenariosIT {
         Map<ModelRef, RunnerOptions> options = Map.of(
                 FM, RunnerOptions.defaults().failingWhenFeatureAbove("amount", 5_000),
                 LR, RunnerOptions.defaults().withDelayMs(80).failingWhenFeatureAbove("amount", 50_000));
-        platform = Platform.start(ConfigLoader.load(config, Map.of(
-                "kafka.embedded", "false",
-                "kafka.bootstrapServers", broker.bootstrapServers(),
-                "kafka.topicPrefix", EmbeddedKafkaExtension.uniquePrefix("scenarios"),
-                "gateway.port", "0",
-                "gateway.instanceId", "gw-scenarios",
-                "gateway.adminToken", TOKEN,
+        platform = Platform.start(ConfigLoader.load(config, TestPlatforms.overrides(broker, EmbeddedKafkaExtension.uniquePrefix("scenarios"), "scenarios", TOKEN, Map.of(
                 "models.demoDir", dir.resolve("models").toString(),
-                "archive.enabled", "false")),
+                "archive.enabled", "false"))),
                 ref -> options.getOrDefault(ref, RunnerOptions.defaults()));
         kafka = platform.kafka();
     }
