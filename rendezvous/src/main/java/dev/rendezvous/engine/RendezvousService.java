@@ -185,7 +185,7 @@ public final class RendezvousService implements AutoCloseable {
                 offsetsChanged = true;
                 return null;
             }
-            Mailbox mailbox = store.open(app, request.id(), record.partition(), now);
+            Mailbox mailbox = store.open(app, request.id(), record.partition(), now, false);
             if (mailbox.request() != null) {
                 // The same request id read twice (a producer retry or a re-read after failover): keep the first.
                 offsets.passed(partition, record.offset());
@@ -195,6 +195,7 @@ public final class RendezvousService implements AutoCloseable {
             offsets.read(partition, record.offset());
             mailbox.attachRequest(request, new RecordPosition(partition, record.offset()),
                     RecordHeaders.text(record.headers(), RecordHeaders.TRACEPARENT).orElse(null), arbiters.apply(app));
+            store.requestAttached(mailbox);
             return mailbox;
         }
 
@@ -209,7 +210,7 @@ public final class RendezvousService implements AutoCloseable {
                 offsetsChanged = true;
                 return null;
             }
-            Mailbox mailbox = store.open(app, score.requestId(), record.partition(), now);
+            Mailbox mailbox = store.open(app, score.requestId(), record.partition(), now, true);
             if (!mailbox.add(new Arrival(score, now), new RecordPosition(partition, record.offset()))) {
                 meters.lateAnswer(app, score);
                 offsets.passed(partition, record.offset());
@@ -234,6 +235,7 @@ public final class RendezvousService implements AutoCloseable {
             }
             Decision decision = ((Verdict.Decide) verdict).decision();
             mailbox.decide(decision);
+            store.decided(mailbox);
             publisher.publish(decision, mailbox.request().replyTo(), mailbox.traceparent());
             offsets.decided(mailbox.position().partition(), mailbox.position().offset());
             mailbox.scorePositions().forEach(p -> offsets.decided(p.partition(), p.offset()));
