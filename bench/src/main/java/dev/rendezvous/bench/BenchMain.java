@@ -98,6 +98,8 @@ public final class BenchMain implements Runnable {
         Long batchingMs;
         @Option(names = "--archive-records", description = "Records for the archive throughput; 0 to skip.")
         Integer archiveRecords;
+        @Option(names = "--targets", split = ",", description = "Only these targets (kafka-1-hop, kafka-3-hops, direct, rendezvous); default: all.")
+        List<String> targets;
         @Option(names = "--out", description = "Directory for the JSON and Markdown results.")
         Path out;
         @Option(names = "--doc", description = "A performance document to update between its bench markers.")
@@ -121,7 +123,7 @@ public final class BenchMain implements Runnable {
                     deadlineMs != null ? deadlineMs : base.deadlineMs(),
                     batchingMs != null ? Duration.ofMillis(batchingMs) : base.batchingDuration(),
                     archiveRecords != null ? archiveRecords : base.archiveRecords(),
-                    outDir, doc);
+                    outDir, doc, targets != null ? targets : List.of());
             return execute(options, JAR_COMMAND + " " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         }
 

@@ -85,7 +85,8 @@ public final class BenchRun {
             HttpTarget directTarget = own(new HttpTarget(DIRECT, client, "127.0.0.1", direct.port(), "/v1/score/fraud", payloads, connections));
             HttpTarget rendezvousTarget = own(new HttpTarget(RENDEZVOUS, client, "127.0.0.1", platform.gatewayPort(), "/v1/score/fraud",
                     payloads, connections));
-            List<LoadTarget> all = List.of(floor.oneHop(), floor.threeHops(), directTarget, rendezvousTarget);
+            List<LoadTarget> all = Stream.of(floor.oneHop(), floor.threeHops(), directTarget, rendezvousTarget)
+                    .filter(t -> options.measures(t.name())).toList();
 
             InterleavedRun interleaved = new InterleavedRun(new LoadGenerator(options.maxOutstanding(), options.drainTimeout()));
             Comparison comparison = compare(interleaved, all, rendezvousTarget, platform);
@@ -93,7 +94,7 @@ public final class BenchRun {
             if (!options.capacityRates().isEmpty()) {
                 LOG.info("capacity search over {} req/s", options.capacityRates());
                 capacity = new CapacitySearch(interleaved, options.deadlineMs(), options.drainTimeout())
-                        .search(List.of(directTarget, rendezvousTarget), options.capacityRates(), options.capacitySegment(), options.capacityRounds());
+                        .search(Stream.of(directTarget, rendezvousTarget).filter(t -> options.measures(t.name())).map(t -> (LoadTarget) t).toList(), options.capacityRates(), options.capacitySegment(), options.capacityRounds());
             }
             Map<Integer, Double> batching = options.batchingDuration().isZero() ? Map.of()
                     : BatchingGain.measure(served, List.of(1, 64), options.batchingDuration());
@@ -124,10 +125,12 @@ public final class BenchRun {
         Map<String, LoadResult> results = interleaved.run(all, options.rate(), options.segment(), options.rounds());
         rendezvousTarget.onAnswer(null);
         List<HopProfile.Component> components = new ArrayList<>(profile.stopAndSummarise());
-        components.add(HopProfile.component("gateway receipt → HTTP answer written (the answer's latencyMs)",
-                rendezvousTarget.takeServerLatencyMillis(), 1));
-        components.add(HopProfile.component("client: intended send → whole answer read (the table's latency)",
-                results.get(RENDEZVOUS).latencyMicros(), 1000));
+        if (results.containsKey(RENDEZVOUS)) {
+            components.add(HopProfile.component("gateway receipt → HTTP answer written (the answer's latencyMs)",
+                    rendezvousTarget.takeServerLatencyMillis(), 1));
+            components.add(HopProfile.component("client: intended send → whole answer read (the table's latency)",
+                    results.get(RENDEZVOUS).latencyMicros(), 1000));
+        }
         return new Comparison(results, coresByThreadGroup(interleaved.takeThreadCpu(), results), components);
     }
 
