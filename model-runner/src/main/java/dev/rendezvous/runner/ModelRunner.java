@@ -41,6 +41,8 @@ public final class ModelRunner implements AutoCloseable {
     private final String consumerGroup;
     private final BatchModel model;
     private final KafkaProducer<String, byte[]> producer;
+    /** False when the producer is shared with other runners of the process (its owner closes it). */
+    private final boolean ownsProducer;
     private final RequestHandler handler;
     private final PollLoop<byte[]> loop;
     private final AtomicReference<ModelRole> role;
@@ -50,11 +52,12 @@ public final class ModelRunner implements AutoCloseable {
     private boolean closed;
 
     private ModelRunner(ModelManifest manifest, String consumerGroup, BatchModel model, KafkaProducer<String, byte[]> producer,
-                        RequestHandler handler, PollLoop<byte[]> loop, AtomicReference<ModelRole> role) {
+                        boolean ownsProducer, RequestHandler handler, PollLoop<byte[]> loop, AtomicReference<ModelRole> role) {
         this.manifest = manifest;
         this.consumerGroup = consumerGroup;
         this.model = model;
         this.producer = producer;
+        this.ownsProducer = ownsProducer;
         this.handler = handler;
         this.loop = loop;
         this.role = role;
@@ -76,7 +79,7 @@ public final class ModelRunner implements AutoCloseable {
      * @throws IllegalStateException                            when the topics are missing or not co-partitioned
      */
     public static ModelRunner start(KafkaSettings kafka, ModelManifest manifest, RunnerOptions options, MeterRegistry registry) {
-        return launch(kafka, manifest, options, registry);
+        return launch(kafka, manifest, options, registry, null);
     }
 
     /**
@@ -91,7 +94,19 @@ public final class ModelRunner implements AutoCloseable {
      */
     public static ModelRunner start(KafkaSettings kafka, ModelManifest manifest, RunnerOptions options, MeterRegistry meters,
                                     RegistryView registry) {
-        ModelRunner runner = launch(kafka, manifest, options, meters);
+        return start(kafka, manifest, options, meters, registry, null);
+    }
+
+    /**
+     * Like {@link #start(KafkaSettings, ModelManifest, RunnerOptions, MeterRegistry, RegistryView)}, sending
+     * its scores through {@code sharedProducer} (when not null), which the caller keeps owning and closes
+     * after the runner. The runners of one process share one: one sender thread instead of one per model,
+     * and the scores of one request from several models travel to the broker in the same produce request
+     * when they are ready together.
+     */
+    public static ModelRunner start(KafkaSettings kafka, ModelManifest manifest, RunnerOptions options, MeterRegistry meters,
+                                    RegistryView registry, KafkaProducer<String, byte[]> sharedProducer) {
+        ModelRunner runner = launch(kafka, manifest, options, meters, sharedProducer);
         try {
             runner.join(kafka, registry);
             return runner;
@@ -105,7 +120,7 @@ public final class ModelRunner implements AutoCloseable {
     public static ModelRunner startRegistered(KafkaSettings kafka, ModelManifest manifest, RunnerOptions options, MeterRegistry meters)
             throws InterruptedException {
         // The model and the topics first: a runner that cannot start should not wait for the registry.
-        ModelRunner runner = launch(kafka, manifest, options, meters);
+        ModelRunner runner = launch(kafka, manifest, options, meters, null);
         try {
             RegistryView view = RegistryView.start(kafka, "registry-view-" + runner.consumerGroup + "-" + INSTANCES.get());
             synchronized (runner) {
@@ -119,7 +134,8 @@ public final class ModelRunner implements AutoCloseable {
         }
     }
 
-    private static ModelRunner launch(KafkaSettings kafka, ModelManifest manifest, RunnerOptions options, MeterRegistry registry) {
+    private static ModelRunner launch(KafkaSettings kafka, ModelManifest manifest, RunnerOptions options, MeterRegistry registry,
+                                      KafkaProducer<String, byte[]> sharedProducer) {
         long loadStart = System.nanoTime();
         BatchModel loaded = ModelRuntimes.load(manifest);
         BatchModel model = options.delayMs() > 0 ? new DelayedModel(loaded, options.delayMs()) : loaded;
@@ -131,7 +147,7 @@ public final class ModelRunner implements AutoCloseable {
         KafkaProducer<String, byte[]> producer = null;
         KafkaConsumer<byte[], byte[]> consumer = null;
         try {
-            producer = kafka.newProducer(clientId);
+            producer = sharedProducer != null ? sharedProducer : kafka.newProducer(clientId);
             consumer = kafka.newConsumer(group, clientId, "latest");
             checkTopics(consumer, topics.requests(manifest.app()), topics.scores(manifest.app()));
             AtomicReference<ModelRole> role = new AtomicReference<>(manifest.role());
@@ -140,7 +156,7 @@ public final class ModelRunner implements AutoCloseable {
                     topics.deadLetter(manifest.app()), new RunnerMetrics(registry, manifest));
             String requests = topics.requests(manifest.app());
             PollLoop<byte[]> loop = new PollLoop<>(clientId, consumer, c -> handler.subscribe(c, requests), handler);
-            ModelRunner runner = new ModelRunner(manifest, group, model, producer, handler, loop, role);
+            ModelRunner runner = new ModelRunner(manifest, group, model, producer, sharedProducer == null, handler, loop, role);
             loop.start();
             LOG.info("{} ({}, app {}, runtime {}) started: group {}, model loaded in {} ms, batches of up to {}{}", manifest.ref(),
                     manifest.role().wireName(), manifest.app(), manifest.runtime().wireName(), group, loadMillis,
@@ -150,7 +166,7 @@ public final class ModelRunner implements AutoCloseable {
             if (consumer != null) {
                 consumer.close();
             }
-            if (producer != null) {
+            if (producer != null && sharedProducer == null) {
                 producer.close(Duration.ZERO);
             }
             model.close();
@@ -221,7 +237,9 @@ public final class ModelRunner implements AutoCloseable {
         }
         closed = true;
         loop.close();
-        producer.close(Duration.ofSeconds(5));
+        if (ownsProducer) {
+            producer.close(Duration.ofSeconds(5));
+        }
         if (membership != null) {
             membership.close();
         }
