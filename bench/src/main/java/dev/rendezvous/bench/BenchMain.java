@@ -96,7 +96,7 @@ public final class BenchMain implements Runnable {
         Double deadlineMs;
         @Option(names = "--batching-ms", description = "Measurement time per batch size for the batching gain; 0 to skip.")
         Long batchingMs;
-        @Option(names = "--archive-records", description = "Records for the archive throughput; 0 to skip.")
+        @Option(names = "--archive-records", description = "Records for the archive throughput, then replayed for the replay throughput; 0 to skip both.")
         Integer archiveRecords;
         @Option(names = "--targets", split = ",", description = "Only these targets (kafka-1-hop, kafka-3-hops, direct, rendezvous); default: all.")
         List<String> targets;

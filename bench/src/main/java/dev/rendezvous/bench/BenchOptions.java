@@ -19,7 +19,7 @@ import java.util.Locale;
  * @param capacityRounds     segments per target at each capacity step
  * @param deadlineMs         the p99 bound of the capacity search (the default policy's deadline)
  * @param batchingDuration   measurement time per batch size of the batching gain; zero to skip
- * @param archiveRecords     records for the archive throughput; zero to skip
+ * @param archiveRecords     records for the archive throughput, then replayed for the replay throughput; zero to skip both
  * @param outDir             where the JSON and Markdown results go
  * @param docFile            the docs/performance.md to update, or null
  * @param targets            the targets to measure by name ({@code kafka-1-hop}, {@code kafka-3-hops}, {@code direct},
@@ -54,7 +54,7 @@ public record BenchOptions(double rate, Duration segment, int rounds, Duration w
     public String describe() {
         return String.format(Locale.ROOT, "comparison %.0f req/s, %d rounds × %d ms segments per target after %d ms warm-up; "
                         + "max outstanding %d; capacity steps %s req/s, %d × %d ms per target per step, p99 bound %.0f ms; "
-                        + "batching %d ms per size; archive %d records%s", rate, rounds, segment.toMillis(), warmUp.toMillis(),
+                        + "batching %d ms per size; archive and replay %d records%s", rate, rounds, segment.toMillis(), warmUp.toMillis(),
                 maxOutstanding, capacityRates.stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).toList(), capacityRounds,
                 capacitySegment.toMillis(), deadlineMs, batchingDuration.toMillis(), archiveRecords,
                 targets.isEmpty() ? "" : "; targets " + targets);

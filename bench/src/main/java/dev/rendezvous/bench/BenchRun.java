@@ -10,6 +10,7 @@ import dev.rendezvous.bench.measure.BatchingGain;
 import dev.rendezvous.bench.measure.HopProfile;
 import dev.rendezvous.bench.measure.MachineInfo;
 import dev.rendezvous.bench.measure.ProcessMemory;
+import dev.rendezvous.bench.measure.ReplayThroughput;
 import dev.rendezvous.bench.report.BenchReport;
 import dev.rendezvous.bench.targets.DirectPathServer;
 import dev.rendezvous.bench.targets.HttpTarget;
@@ -66,7 +67,8 @@ public final class BenchRun {
         try {
             EmbeddedKafkaBroker broker = own(EmbeddedKafkaBroker.start(work.resolve("kafka"), 0));
             DemoModels.ensure(work.resolve("models"));
-            ModelManifest served = ModelManifest.load(work.resolve("models").resolve("fraud-fm-1.yaml"));
+            Path servedManifest = work.resolve("models").resolve("fraud-fm-1.yaml");
+            ModelManifest served = ModelManifest.load(servedManifest);
             Payloads payloads = Payloads.demo(1_000);
             KafkaFloor floor = own(KafkaFloor.start(KafkaSettings.local(broker.bootstrapServers(), ""), payloads, "bench-floor."));
             DirectPathServer direct = own(DirectPathServer.start(served, 0, (long) options.deadlineMs()));
@@ -98,11 +100,17 @@ public final class BenchRun {
             }
             Map<Integer, Double> batching = options.batchingDuration().isZero() ? Map.of()
                     : BatchingGain.measure(served, List.of(1, 64), options.batchingDuration());
+            Path archiveDir = work.resolve("archive-bench");
             ArchiveThroughput.Result archive = options.archiveRecords() <= 0 ? null
-                    : ArchiveThroughput.measure(broker.bootstrapServers(), work.resolve("archive-bench"), payloads, options.archiveRecords());
+                    : ArchiveThroughput.measure(broker.bootstrapServers(), archiveDir, payloads, options.archiveRecords());
+            ReplayThroughput.Result replay = null;
+            if (archive != null) {
+                LOG.info("replaying the {} archived records through {}", archive.records(), served.ref());
+                replay = ReplayThroughput.measure(archive, archiveDir, servedManifest, work.resolve("replay-bench"));
+            }
             return new BenchReport(startedAt, machine, MachineInfo.currentLoadAverage(), command, options.describe(), options.rate(),
                     new ArrayList<>(comparison.results().values()), comparison.threadCpu(), comparison.profile(), capacity, platform.startMillis(), rssBefore, rssAfter,
-                    batching, archive, payloads.averageRecordBytes(), (System.nanoTime() - begin) / 1e9);
+                    batching, archive, replay, payloads.averageRecordBytes(), (System.nanoTime() - begin) / 1e9);
         } finally {
             closeAll();
             deleteQuietly(work);

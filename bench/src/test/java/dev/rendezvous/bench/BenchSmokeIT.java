@@ -36,12 +36,20 @@ class BenchSmokeIT {
         assertThat(step.path("results")).allSatisfy(node -> assertThat(node.path("outcomes").path("answered").asLong()).isPositive());
         assertThat(json.path("batchingRecordsPerSecond").path("64").asDouble()).isPositive();
         assertThat(json.path("archive").path("records").asLong()).isEqualTo(300);
+        // The replay reads the snapshot of that archive: every archived record, each one scored.
+        JsonNode replay = json.path("replay");
+        assertThat(replay.path("recordsReplayed").asLong()).isEqualTo(json.path("archive").path("records").asLong());
+        assertThat(replay.path("failed").asLong()).isZero();
+        assertThat(replay.path("openSegmentsLeftOut").asInt()).isZero();
+        assertThat(replay.path("recordsPerSecond").asDouble()).isPositive();
+        assertThat(json.path("comparison")).allSatisfy(node -> assertThat(node.path("cpuMsPerRequest").asDouble()).isPositive());
         assertThat(json.path("startupMillis").asLong()).isPositive();
 
         String table = Files.readString(dir.resolve("out").resolve("latest.md"));
         for (String target : List.of("| kafka-1-hop |", "| kafka-3-hops |", "| direct |", "| rendezvous |")) {
             assertThat(table).contains(target);
         }
+        assertThat(table).contains("| CPU ms / request |").contains("| replay throughput: fraud-fm@1");
         assertThat(Files.readString(doc)).startsWith("# Performance\n\nHand-written analysis that must survive.\n")
                 .contains("### Side by side at 40.0 req/s").contains("smoke");
     }

@@ -42,6 +42,15 @@ public record LoadResult(String target, double offeredRate, long measuredNanos, 
         return ProcessCpu.coresBetween(0, cpuNanos, cpuWallNanos);
     }
 
+    /**
+     * Process CPU milliseconds per request the target answered (200 or 504), over its segments and their
+     * drains; NaN when none was answered. The whole process's CPU: broker, platform, generator and all.
+     */
+    public double cpuMillisPerRequest() {
+        long answered = count(Outcome.ANSWERED) + count(Outcome.TIMED_OUT);
+        return answered == 0 ? Double.NaN : cpuNanos / 1e6 / answered;
+    }
+
     public double percentileMillis(double percentile) {
         return latencyMicros.getTotalCount() == 0 ? Double.NaN : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
     }

@@ -1,6 +1,7 @@
 package dev.rendezvous.bench.measure;
 
 import dev.rendezvous.archiver.Archiver;
+import dev.rendezvous.archiver.snapshot.SnapshotStore;
 import dev.rendezvous.bench.targets.Payloads;
 import dev.rendezvous.demo.DemoModels;
 import dev.rendezvous.kafka.KafkaSettings;
@@ -10,6 +11,7 @@ import dev.rendezvous.protocol.TopicProvisioner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -23,12 +25,25 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Archive throughput through Kafka: writes {@code n} decoy records (request bytes with source-coordinate
  * headers, as the decoy writes them) to a decoy topic of its own, then starts an archiver on that
  * backlog and times it from its first to its last committed offset; committed means fsync'd to disk.
+ * Afterwards, untimed, it snapshots the archive while the archiver still runs (the archiver seals its
+ * open segments on the snapshot's request, as for {@code archive snapshot create}), so that
+ * {@link ReplayThroughput} can replay what was archived.
  */
 public final class ArchiveThroughput {
     private static final int PARTITIONS = 3;
 
-    /** Records per second archived and bytes on disk per record (everything under the archive directory). */
-    public record Result(long records, double recordsPerSecond, double bytesPerRecord, double seconds) {
+    /** How long the snapshot waits for the archiver to seal; it checks for seal requests once a second. */
+    private static final Duration SEAL_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * Records per second archived and bytes on disk per record (every file under the archive directory
+     * once the last record was committed, before the snapshot sealed the segments).
+     *
+     * @param snapshotId          the snapshot of the archive taken after the measurement
+     * @param openSegmentsLeftOut segments the archiver had not sealed within the wait, hence not in the snapshot
+     */
+    public record Result(long records, double recordsPerSecond, double bytesPerRecord, double seconds, String snapshotId,
+                         int openSegmentsLeftOut) {
     }
 
     private ArchiveThroughput() {
@@ -63,6 +78,8 @@ public final class ArchiveThroughput {
         long first = 0;
         long last = 0;
         long committedAtFirst = 0;
+        long archivedBytes;
+        SnapshotStore.Created snapshot;
         try (Admin admin = kafka.newAdmin("bench-archive-watch");
              Archiver archiver = Archiver.start(kafka, archiveDir, Set.of(DemoModels.APP))) {
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -81,9 +98,12 @@ public final class ArchiveThroughput {
             if (committed < n) {
                 throw new IllegalStateException("the archiver committed " + committed + " of " + n + " records within 60 s");
             }
+            // Sized before sealing adds index and seal files, so that the figure stays comparable with earlier runs.
+            archivedBytes = sizeOf(archiveDir);
+            snapshot = new SnapshotStore(archiveDir).create(DemoModels.APP, null, "bench replay", SEAL_TIMEOUT);
         }
         double seconds = Math.max(1e-3, (last - first) / 1e9);
-        return new Result(n, (n - committedAtFirst) / seconds, (double) sizeOf(archiveDir) / n, seconds);
+        return new Result(n, (n - committedAtFirst) / seconds, (double) archivedBytes / n, seconds, snapshot.id(), snapshot.openSegmentsLeftOut());
     }
 
     private static long committed(Admin admin, String group, String topic) throws Exception {

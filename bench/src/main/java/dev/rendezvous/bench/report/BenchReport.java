@@ -5,6 +5,7 @@ import dev.rendezvous.bench.load.LoadResult;
 import dev.rendezvous.bench.measure.ArchiveThroughput;
 import dev.rendezvous.bench.measure.HopProfile;
 import dev.rendezvous.bench.measure.MachineInfo;
+import dev.rendezvous.bench.measure.ReplayThroughput;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.Map;
  * @param rssAfterBytes    process RSS once the platform had started
  * @param batching         records per second through BatchScorer by batch size; empty when skipped
  * @param archive          archiver throughput; null when skipped
+ * @param replay           replay throughput over the archive's records; null when the archive was skipped
  * @param recordBytes      average size of a request record on Kafka
  * @param threadCpuCores   per comparison target, cores used by each thread group while that target was measured
  */
@@ -25,5 +27,6 @@ public record BenchReport(Instant startedAt, MachineInfo machine, String loadAve
                           double comparisonRate, List<LoadResult> comparison, Map<String, Map<String, Double>> threadCpuCores,
                           List<HopProfile.Component> profile,
                           CapacitySearch.Result capacity, long startupMillis, long rssBeforeBytes, long rssAfterBytes,
-                          Map<Integer, Double> batching, ArchiveThroughput.Result archive, int recordBytes, double runSeconds) {
+                          Map<Integer, Double> batching, ArchiveThroughput.Result archive,
+                          ReplayThroughput.Result replay, int recordBytes, double runSeconds) {
 }

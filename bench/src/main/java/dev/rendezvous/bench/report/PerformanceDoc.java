@@ -42,7 +42,7 @@ public final class PerformanceDoc {
             out.append("\n### Capacity search (HTTP targets, interleaved at each step)\n\n");
             out.append(ResultTable.capacity(report.capacity()));
         }
-        out.append("\n### Start-up, batching, archive\n\n").append(ResultTable.extras(report));
+        out.append("\n### Start-up, batching, archive, replay\n\n").append(ResultTable.extras(report));
         return out.toString();
     }
 

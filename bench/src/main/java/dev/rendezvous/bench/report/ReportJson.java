@@ -52,6 +52,7 @@ public final class ReportJson {
         root.put("requestRecordBytes", report.recordBytes());
         root.set("batchingRecordsPerSecond", JsonCodec.mapper().valueToTree(report.batching()));
         root.set("archive", JsonCodec.mapper().valueToTree(report.archive()));
+        root.set("replay", JsonCodec.mapper().valueToTree(report.replay()));
         root.set("targets", JsonCodec.mapper().valueToTree(TargetVerdicts.of(report)));
         return root;
     }
@@ -72,6 +73,12 @@ public final class ReportJson {
         }
         node.put("unanswered", r.unanswered());
         node.put("cpuCores", r.cpuCores());
+        double cpuMs = r.cpuMillisPerRequest();
+        if (Double.isNaN(cpuMs)) {
+            node.putNull("cpuMsPerRequest");
+        } else {
+            node.put("cpuMsPerRequest", cpuMs);
+        }
         return node;
     }
 }

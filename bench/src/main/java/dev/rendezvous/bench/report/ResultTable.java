@@ -4,6 +4,7 @@ import dev.rendezvous.bench.load.CapacitySearch;
 import dev.rendezvous.bench.load.LoadResult;
 import dev.rendezvous.bench.load.Outcome;
 import dev.rendezvous.bench.measure.HopProfile;
+import dev.rendezvous.bench.measure.ReplayThroughput;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,8 +12,8 @@ import java.util.Map;
 /** Renders a {@link BenchReport} as Markdown tables: the side-by-side comparison, the capacity steps and the extras. */
 public final class ResultTable {
     private static final String HEADER = "| target | offered req/s | achieved req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms "
-            + "| answered | 504 timeout | 503 shed | errors | dropped by client | unanswered | CPU cores |\n"
-            + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+            + "| answered | 504 timeout | 503 shed | errors | dropped by client | unanswered | CPU cores | CPU ms / request |\n"
+            + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
 
     private ResultTable() {
     }
@@ -85,7 +86,20 @@ public final class ResultTable {
             out.append("| archive bytes on disk per decoy record (all files under the archive directory) | ")
                     .append(num(report.archive().bytesPerRecord())).append(" B |\n");
         }
+        if (report.replay() != null) {
+            ReplayThroughput.Result replay = report.replay();
+            out.append("| replay throughput: ").append(replay.model()).append(" over the archived records (`ReplayRunner`, in-process, ")
+                    .append(replay.threads()).append(" threads, against served; ").append(sealed(replay)).append(") | ")
+                    .append(num(replay.recordsPerSecond())).append(" records/s (").append(replay.recordsReplayed()).append(" replayed, ")
+                    .append(replay.failed()).append(" failed to score, ").append(num(replay.seconds())).append(" s) |\n");
+        }
         return out.toString();
+    }
+
+    /** Whether the replay read the whole archive: only sealed segments are in a snapshot. */
+    private static String sealed(ReplayThroughput.Result replay) {
+        return replay.sealedSegments() + " sealed segments read" + (replay.openSegmentsLeftOut() == 0 ? ", none left open"
+                : ", " + replay.openSegmentsLeftOut() + " open segments left out, not replayed");
     }
 
     private static String row(String label, LoadResult r) {
@@ -93,7 +107,7 @@ public final class ResultTable {
                 + num(r.percentileMillis(90)) + " | " + num(r.percentileMillis(99)) + " | " + num(r.percentileMillis(99.9)) + " | "
                 + num(r.maxMillis()) + " | " + r.count(Outcome.ANSWERED) + " | " + r.count(Outcome.TIMED_OUT) + " | "
                 + r.count(Outcome.SHED) + " | " + r.count(Outcome.FAILED) + " | " + r.count(Outcome.DROPPED_BY_CLIENT) + " | "
-                + r.unanswered() + " | " + String.format(Locale.ROOT, "%.2f", r.cpuCores()) + " |\n";
+                + r.unanswered() + " | " + String.format(Locale.ROOT, "%.2f", r.cpuCores()) + " | " + num(r.cpuMillisPerRequest()) + " |\n";
     }
 
     /** Three significant figures at most, enough for latencies in ms and rates. */
