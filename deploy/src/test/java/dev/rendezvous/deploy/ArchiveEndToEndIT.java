@@ -49,7 +49,10 @@ class ArchiveEndToEndIT {
                 "models.demoDir", dir.resolve("models").toString(),
                 "archive.dir", archive.toString(),
                 // Small segments, so that sealing happens during the test too.
-                "archive.maxSegmentBytes", "1048576"))))) {
+                "archive.maxSegmentBytes", "1048576",
+                // Every request must reach the archive: a CPU-starved CI box (64 in flight on the 100 ms
+                // default policy) must not have its requests shed for latency.
+                "gateway.shedding.enabled", "false"))))) {
             sendRequests(platform.gatewayPort());
             KafkaSettings kafka = platform.kafka();
             Map<String, String> requestHashes = new HashMap<>();

@@ -21,10 +21,11 @@ import java.util.Set;
  * @param apiKeys           app to the API keys its scoring calls must present; an app not listed (and an empty map) needs none
  * @param shutdownGraceMs   how long {@link GatewayServer#close()} waits past the longest deadline and reply grace
  *                          for in-flight requests before closing anyway
+ * @param shedding          latency-driven load shedding per app; null takes {@link SheddingConfig#DEFAULT}
  */
 public record GatewayConfig(String host, int port, String instanceId, long replyGraceMs, int maxBodyBytes, String adminToken,
                             int maxInflight, int maxInflightPerApp, int maxJsonDepth, int maxArrayLength,
-                            Map<String, Set<String>> apiKeys, long shutdownGraceMs) {
+                            Map<String, Set<String>> apiKeys, long shutdownGraceMs, SheddingConfig shedding) {
     public static final int DEFAULT_MAX_INFLIGHT = 10_000;
     public static final int DEFAULT_MAX_INFLIGHT_PER_APP = 5_000;
     public static final int DEFAULT_MAX_JSON_DEPTH = 32;
@@ -63,12 +64,13 @@ public record GatewayConfig(String host, int port, String instanceId, long reply
             throw new IllegalArgumentException("gateway.shutdownGraceMs must not be negative, was " + shutdownGraceMs);
         }
         apiKeys = copyKeys(apiKeys);
+        shedding = shedding == null ? SheddingConfig.DEFAULT : shedding;
     }
 
     /** The settings before issue 8's limits existed; every new setting takes its default. */
     public GatewayConfig(String host, int port, String instanceId, long replyGraceMs, int maxBodyBytes, String adminToken) {
         this(host, port, instanceId, replyGraceMs, maxBodyBytes, adminToken, DEFAULT_MAX_INFLIGHT, DEFAULT_MAX_INFLIGHT_PER_APP,
-                DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_ARRAY_LENGTH, Map.of(), DEFAULT_SHUTDOWN_GRACE_MS);
+                DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_ARRAY_LENGTH, Map.of(), DEFAULT_SHUTDOWN_GRACE_MS, SheddingConfig.DEFAULT);
     }
 
     public static GatewayConfig defaults(String instanceId, String adminToken) {
@@ -77,22 +79,27 @@ public record GatewayConfig(String host, int port, String instanceId, long reply
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(host, newPort, instanceId, replyGraceMs, maxBodyBytes, adminToken, maxInflight, maxInflightPerApp,
-                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs);
+                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, shedding);
     }
 
     public GatewayConfig withInflightLimits(int newMaxInflight, int newMaxInflightPerApp) {
         return new GatewayConfig(host, port, instanceId, replyGraceMs, maxBodyBytes, adminToken, newMaxInflight, newMaxInflightPerApp,
-                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs);
+                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, shedding);
     }
 
     public GatewayConfig withApiKeys(Map<String, Set<String>> newApiKeys) {
         return new GatewayConfig(host, port, instanceId, replyGraceMs, maxBodyBytes, adminToken, maxInflight, maxInflightPerApp,
-                maxJsonDepth, maxArrayLength, newApiKeys, shutdownGraceMs);
+                maxJsonDepth, maxArrayLength, newApiKeys, shutdownGraceMs, shedding);
     }
 
     public GatewayConfig withReplyGraceMs(long newReplyGraceMs) {
         return new GatewayConfig(host, port, instanceId, newReplyGraceMs, maxBodyBytes, adminToken, maxInflight, maxInflightPerApp,
-                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs);
+                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, shedding);
+    }
+
+    public GatewayConfig withShedding(SheddingConfig newShedding) {
+        return new GatewayConfig(host, port, instanceId, replyGraceMs, maxBodyBytes, adminToken, maxInflight, maxInflightPerApp,
+                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, newShedding);
     }
 
     private static Map<String, Set<String>> copyKeys(Map<String, Set<String>> keys) {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -98,13 +99,17 @@ public final class GatewayServer implements AutoCloseable {
         ReplyListener replies = new ReplyListener(settings, replyTopic.name(), REPLY_PARTITIONS, pending).start();
         ReadinessProbe readiness = new ReadinessProbe(new TopicProvisioner(admin, settings.replicationFactor(), READINESS_TIMEOUT_MS),
                 required, replies::isRunning).start();
-        InflightLimiter limiter = new InflightLimiter(config.maxInflight(), config.maxInflightPerApp());
         MaxDeadlines maxDeadlines = new MaxDeadlines(apps, control.policies());
+        // Windows and answer delays on a monotonic clock: a wall-clock step must not close or stretch a window.
+        LongSupplier monotonicMs = () -> System.nanoTime() / 1_000_000;
+        InflightLimiter limiter = new InflightLimiter(config.maxInflight(), config.maxInflightPerApp(),
+                AdaptiveLimit.forApps(apps.keySet(), config.shedding(), config.maxInflightPerApp(), maxDeadlines::of, monotonicMs, registry));
 
         Vertx vertx = Vertx.vertx();
         RequestDispatcher dispatcher = new RequestDispatcher(vertx, settings.topics(), replyTopic.name(), producer, pending, config.replyGraceMs());
         JsonBodyReader bodies = new JsonBodyReader(config.maxJsonDepth(), config.maxArrayLength());
-        ScoringAdmission admission = new ScoringAdmission(apps.keySet(), new ApiKeys(config.apiKeys()), limiter, readiness::problems);
+        ScoringAdmission admission = new ScoringAdmission(apps.keySet(), new ApiKeys(config.apiKeys()), limiter, readiness::problems,
+                registry, monotonicMs);
         BodyHandler bodyHandler = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
         ScoreRoute score = new ScoreRoute(bodies, maxDeadlines, dispatcher, registry, System::currentTimeMillis);
         registry.gauge("rdv.gateway.inflight", limiter, InflightLimiter::inflight);

@@ -92,6 +92,7 @@ final class OipInfer {
                 clock.getAsLong() - request.receivedAtMs(), outputs);
         registry.counter("rdv.gateway.answers", "app", request.app(), "api", "oip",
                 "outcome", answer.status() == 504 ? "timeout" : decision.outcome().wireName()).increment();
+        ScoringAdmission.answered(ctx, budget.ms(), decision);
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }

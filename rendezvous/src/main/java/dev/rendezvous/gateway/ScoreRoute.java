@@ -83,6 +83,7 @@ final class ScoreRoute {
         }
         registry.counter("rdv.gateway.answers", "app", request.app(), "api", "v1",
                 "outcome", timedOut ? "timeout" : decision.outcome().wireName()).increment();
+        ScoringAdmission.answered(ctx, budget.ms(), decision);
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }

@@ -1,30 +1,57 @@
 package dev.rendezvous.gateway;
 
+import dev.rendezvous.policy.DecisionReason;
+import dev.rendezvous.protocol.Decision;
+import dev.rendezvous.protocol.Outcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * The first handler of every scoring endpoint, run before the body is read: the app must exist, the
  * caller must present its API key, and the gateway must be ready and have room — otherwise the
  * request is refused at once (404, 401/403, 503 with {@code Retry-After}). An admitted request
- * holds an in-flight slot until its response ends, whatever the outcome.
+ * holds an in-flight slot until its response ends, whatever the outcome; when it was answered (a
+ * decision or a timeout), its answer delay feeds the app's {@link AdaptiveLimit}.
  */
 final class ScoringAdmission implements Handler<RoutingContext> {
     static final String RETRY_AFTER_SECONDS = "1";
+    private static final String POLICY_WAIT_MS = "rdv.policyWaitMs";
+    private static final String DEADLINE_BEST = DecisionReason.DEADLINE_BEST.wireName();
+    private static final String NOT_READY = "not-ready";
 
     private final Set<String> apps;
     private final ApiKeys apiKeys;
     private final InflightLimiter limiter;
     private final Supplier<List<String>> readinessProblems;
+    private final LongSupplier clockMs;
+    private final Map<String, Counter> shed = new HashMap<>();
 
-    ScoringAdmission(Set<String> apps, ApiKeys apiKeys, InflightLimiter limiter, Supplier<List<String>> readinessProblems) {
+    /**
+     * @param registry counts refused requests as {@code rdv.gateway.shed{app, reason}}
+     * @param clockMs  a monotonic millisecond clock, the one the adaptive limits use
+     */
+    ScoringAdmission(Set<String> apps, ApiKeys apiKeys, InflightLimiter limiter, Supplier<List<String>> readinessProblems,
+                     MeterRegistry registry, LongSupplier clockMs) {
         this.apps = Set.copyOf(apps);
         this.apiKeys = apiKeys;
         this.limiter = limiter;
         this.readinessProblems = readinessProblems;
+        this.clockMs = clockMs;
+        for (String app : this.apps) {
+            for (String reason : List.of(NOT_READY, reason(InflightLimiter.Admission.DRAINING), reason(InflightLimiter.Admission.GATEWAY_FULL),
+                    reason(InflightLimiter.Admission.APP_FULL), reason(InflightLimiter.Admission.APP_OVER_LATENCY_TARGET))) {
+                shed.put(app + '/' + reason, Counter.builder("rdv.gateway.shed").description("scoring requests refused at admission with 503")
+                        .tags("app", app, "reason", reason).register(registry));
+            }
+        }
     }
 
     @Override
@@ -36,17 +63,76 @@ final class ScoringAdmission implements Handler<RoutingContext> {
         apiKeys.check(app, ctx.request().getHeader(ApiKeys.HEADER), ctx.request().getHeader("Authorization"));
         List<String> problems = readinessProblems.get();
         if (!problems.isEmpty()) {
+            shed.get(app + '/' + NOT_READY).increment();
             throw unavailable(ctx, "the gateway is not ready: " + String.join("; ", problems));
         }
-        switch (limiter.tryAcquire(app)) {
-            case ADMITTED -> {
-                ctx.addEndHandler(ended -> limiter.release(app));
-                ctx.next();
-            }
-            case DRAINING -> throw unavailable(ctx, "the gateway is shutting down; retry on another instance");
-            case GATEWAY_FULL -> throw unavailable(ctx, "the gateway has as many requests in flight as it accepts; retry shortly");
-            case APP_FULL -> throw unavailable(ctx, "app '" + app + "' has as many requests in flight as it accepts; retry shortly");
+        InflightLimiter.Admission verdict = limiter.tryAcquire(app);
+        if (verdict == InflightLimiter.Admission.ADMITTED) {
+            long admittedAtMs = clockMs.getAsLong();
+            ctx.addEndHandler(ended -> {
+                Long policyWaitMs = ctx.get(POLICY_WAIT_MS);
+                if (policyWaitMs == null) {
+                    limiter.release(app);
+                } else {
+                    limiter.releaseAnswered(app, Math.max(0, clockMs.getAsLong() - admittedAtMs - policyWaitMs));
+                }
+            });
+            ctx.next();
+            return;
         }
+        shed.get(app + '/' + reason(verdict)).increment();
+        throw unavailable(ctx, switch (verdict) {
+            case DRAINING -> "the gateway is shutting down; retry on another instance";
+            case GATEWAY_FULL -> "the gateway has as many requests in flight as it accepts; retry shortly";
+            case APP_FULL -> "app '" + app + "' has as many requests in flight as it accepts; retry shortly";
+            case APP_OVER_LATENCY_TARGET -> overLatencyTarget(app, limiter.adaptiveLimit(app));
+            case ADMITTED -> throw new IllegalStateException("admitted");
+        });
+    }
+
+    /**
+     * Marks the request answered (called by the route as it writes a decision or a timeout), so that
+     * its answer delay counts: the time from admission to the end of the response, less what its policy
+     * asked it to wait (see {@link #policyWaitMs}).
+     */
+    static void answered(RoutingContext ctx, long budgetMs, Decision decision) {
+        ctx.put(POLICY_WAIT_MS, policyWaitMs(budgetMs, decision));
+    }
+
+    /**
+     * How much of an answer's latency its policy asked for. A decision its deadline rule made at the
+     * deadline (fallback, timeout, deadline-best), and the gateway's own timeout, waited the whole
+     * budget on purpose: only the time past the deadline tells of a queue. Otherwise the policy decided
+     * as soon as it could, and all of the latency counts. (Without this, a platform whose models are down
+     * would answer every request with its fallback at the deadline, look slow, and be shed.)
+     */
+    static long policyWaitMs(long budgetMs, Decision decision) {
+        if (decision == null) {
+            return budgetMs;
+        }
+        boolean deadlineRule = decision.outcome() != Outcome.MODEL || DEADLINE_BEST.equals(decision.reason());
+        return deadlineRule && decision.decidedAtMs() >= decision.deadlineAtMs() ? budgetMs : 0;
+    }
+
+    private static String overLatencyTarget(String app, AdaptiveLimit limit) {
+        long quickestMs = limit.lastWindowMinMs();
+        long targetMs = limit.lastTargetMs();
+        if (quickestMs > targetMs) {
+            return "app '" + app + "' is over its latency target (min " + quickestMs + " ms > " + targetMs + " ms in its last "
+                    + limit.windowMs() + " ms window; limit now " + limit.limit() + " in flight); retry shortly";
+        }
+        return "app '" + app + "' is at its adaptive limit of " + limit.limit() + " requests in flight, lowered when its answers missed the "
+                + targetMs + " ms latency target and rising again; retry shortly";
+    }
+
+    private static String reason(InflightLimiter.Admission verdict) {
+        return switch (verdict) {
+            case DRAINING -> "draining";
+            case GATEWAY_FULL -> "gateway-full";
+            case APP_FULL -> "app-full";
+            case APP_OVER_LATENCY_TARGET -> "latency";
+            case ADMITTED -> "admitted";
+        };
     }
 
     static ApiError unavailable(RoutingContext ctx, String message) {

@@ -1,6 +1,7 @@
 package dev.rendezvous.deploy.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rendezvous.gateway.SheddingConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -34,10 +35,13 @@ public record PlatformConfig(List<Service> services, Kafka kafka, Gateway gatewa
                         int replicationFactor, Map<String, String> properties) {
     }
 
-    /** The HTTP gateway; an empty {@code adminToken} means "generate one for this run and print it". */
+    /**
+     * The HTTP gateway; an empty {@code adminToken} means "generate one for this run and print it".
+     * {@code shedding} is the gateway's own record: it validates itself, naming the key.
+     */
     public record Gateway(String host, int port, String instanceId, long replyGraceMs, int maxBodyBytes, String adminToken,
                           int maxInflight, int maxInflightPerApp, int maxJsonDepth, int maxArrayLength,
-                          Map<String, Set<String>> apiKeys, long shutdownGraceMs) {
+                          Map<String, Set<String>> apiKeys, long shutdownGraceMs, SheddingConfig shedding) {
     }
 
     /** One application: its topics' partitions and retention, and its rendezvous policy. */

@@ -3,6 +3,7 @@ package dev.rendezvous.deploy.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rendezvous.gateway.SheddingConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,6 +24,17 @@ class ConfigLoaderTest {
         assertThat(config.gateway().port()).isEqualTo(8080);
         assertThat(config.apps()).extracting(PlatformConfig.App::name).containsExactly("fraud");
         assertThat(config.services()).containsExactlyInAnyOrder(PlatformConfig.Service.values());
+    }
+
+    @Test
+    void shedsForLatencyByDefaultAndCanBeTurnedOff() {
+        assertThat(ConfigLoader.load(null, Map.of()).gateway().shedding()).isEqualTo(SheddingConfig.DEFAULT);
+
+        PlatformConfig off = ConfigLoader.load(null, Map.of("gateway.shedding.enabled", "false", "gateway.shedding.targetLatencyMs", "40"));
+
+        assertThat(off.gateway().shedding().enabled()).isFalse();
+        assertThat(off.gateway().shedding().targetLatencyMs()).isEqualTo(40);
+        assertThat(off.gateway().shedding().windowMs()).isEqualTo(100);
     }
 
     @Test
@@ -48,7 +60,11 @@ class ConfigLoaderTest {
                 Arguments.of("gateway.instanceId", "has space", "gateway.instanceId"),
                 Arguments.of("archive.maxSegmentBytes", "10", "archive.maxSegmentBytes"),
                 Arguments.of("services", "[gateway, teleporter]", "services"),
-                Arguments.of("apps", "[]", "apps: empty"));
+                Arguments.of("apps", "[]", "apps: empty"),
+                Arguments.of("gateway.shedding.windowMs", "5", "gateway.shedding.windowMs must be 10-60000, was 5"),
+                Arguments.of("gateway.shedding.minLimit", "0", "gateway.shedding.minLimit must be at least 1"),
+                Arguments.of("gateway.shedding.targetLatencyMs", "-1", "gateway.shedding.targetLatencyMs"),
+                Arguments.of("gateway.shedding.target", "50", "target"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
