@@ -21,6 +21,7 @@ final class PartitionArchive implements Closeable {
     private final SegmentWriter writer;
     private final SourceWatermarks watermarks;
     private final boolean dedupeBySource;
+    private final LineEncoder encoder = new LineEncoder();
     private long archived;
     private long skipped;
 
@@ -63,7 +64,8 @@ final class PartitionArchive implements Closeable {
             skipped++;
             return false;
         }
-        writer.append(record.offset(), LineEncoder.encode(record));
+        int length = encoder.encodeIntoBuffer(record);
+        writer.append(record.offset(), encoder.buffer(), length);
         source.ifPresent(watermarks::advance);
         archived++;
         return true;

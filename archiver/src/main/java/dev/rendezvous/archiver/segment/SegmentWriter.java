@@ -85,20 +85,25 @@ public final class SegmentWriter implements Closeable {
 
     /** Appends one line (ending with its newline) for the record at {@code offset}, which must be above {@link #lastOffset()}. */
     public void append(long offset, byte[] line) throws IOException {
+        append(offset, line, line.length);
+    }
+
+    /** Appends the line in the first {@code length} bytes of {@code line}; see {@link #append(long, byte[])}. */
+    public void append(long offset, byte[] line, int length) throws IOException {
         if (offset <= lastOffset) {
             throw new IllegalArgumentException(kind + "-p" + partition + ": offset " + offset + " is not above the last archived offset " + lastOffset);
         }
-        if (current != null && currentBytes > 0 && (currentBytes + line.length > limits.maxBytes() || isDue())) {
+        if (current != null && currentBytes > 0 && (currentBytes + length > limits.maxBytes() || isDue())) {
             sealCurrent();
         }
         if (current == null) {
             create(offset);
         }
-        ByteBuffer buffer = ByteBuffer.wrap(line);
+        ByteBuffer buffer = ByteBuffer.wrap(line, 0, length);
         while (buffer.hasRemaining()) {
             current.write(buffer);
         }
-        currentBytes += line.length;
+        currentBytes += length;
         lastOffset = offset;
         dirty = true;
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rendezvous.protocol.RecordHeaders;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.record.TimestampType;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -75,6 +77,21 @@ class LineEncoderTest {
         assertThat(Base64.getDecoder().decode(json.get("valueBase64").asText())).isEqualTo(value);
         assertThat(json.get("sha256").asText()).isEqualTo(sha256Hex(value));
         assertThat(ArchivedLine.value(line)).isEqualTo(value);
+    }
+
+    @Test
+    void writesTheSameBytesAsTheJacksonGeneratorForEveryTrickyRecordReusingOneEncoder() {
+        LineEncoder encoder = new LineEncoder();
+        SoftAssertions softly = new SoftAssertions();
+        for (ConsumerRecord<byte[], byte[]> record : TrickyBytes.records(4_711L, 5_000)) {
+            byte[] expected = JacksonLineEncoder.encode(record);
+            int length = encoder.encodeIntoBuffer(record);
+            // As text (one char per byte), so that a difference reads as one.
+            softly.assertThat(new String(encoder.buffer(), 0, length, StandardCharsets.ISO_8859_1))
+                    .isEqualTo(new String(expected, StandardCharsets.ISO_8859_1));
+            softly.assertThat(LineEncoder.encode(record)).isEqualTo(expected);
+        }
+        softly.assertAll();
     }
 
     @Test
