@@ -19,21 +19,25 @@ import org.slf4j.LoggerFactory;
 /**
  * Appends archive lines of one topic-partition to its current (open) segment file, sealing it (see
  * {@link SegmentSealer}) when it is full or old enough and starting the next one on the next line.
- * Lines reach the disk only on {@link #sync()}; the caller commits Kafka offsets after that, never
- * before. Opening a writer recovers the newest segment (see {@link SegmentRecovery}) unless it is
- * sealed, so the writer knows the highest offset already archived.
+ * Lines are collected in a write buffer, written to the file when it is full, and reach the disk
+ * only on {@link #sync()}; the caller commits Kafka offsets after that, never before. Opening a
+ * writer recovers the newest segment (see {@link SegmentRecovery}) unless it is sealed, so the writer
+ * knows the highest offset already archived.
  *
  * <p>Older segments are complete by construction: a segment is fsync'd and sealed before the next one
  * is created; one a crash left unsealed is sealed when the writer opens.
  */
 public final class SegmentWriter implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentWriter.class);
+    /** One {@code write} per this many bytes instead of one per line (a few hundred bytes each). */
+    private static final int WRITE_BUFFER_BYTES = 64 * 1024;
 
     private final Path dir;
     private final String kind;
     private final int partition;
     private final SegmentLimits limits;
     private final LongSupplier clockMs;
+    private final ByteBuffer unwritten = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
     private FileChannel current;
     private Path currentFile;
     private long currentCreatedMs;
@@ -99,20 +103,38 @@ public final class SegmentWriter implements Closeable {
         if (current == null) {
             create(offset);
         }
-        ByteBuffer buffer = ByteBuffer.wrap(line, 0, length);
-        while (buffer.hasRemaining()) {
-            current.write(buffer);
+        if (length > unwritten.remaining()) {
+            writeBuffered();
+        }
+        if (length > unwritten.capacity()) {
+            writeFully(ByteBuffer.wrap(line, 0, length));
+        } else {
+            unwritten.put(line, 0, length);
         }
         currentBytes += length;
         lastOffset = offset;
         dirty = true;
     }
 
-    /** Forces every appended line to the disk (data and file size). */
+    /** Writes and forces every appended line to the disk (data and file size). */
     public void sync() throws IOException {
         if (dirty) {
+            writeBuffered();
             current.force(true);
             dirty = false;
+        }
+    }
+
+    /** Only whole lines are buffered, so a reader of the open segment never sees a line this writer has half written. */
+    private void writeBuffered() throws IOException {
+        unwritten.flip();
+        writeFully(unwritten);
+        unwritten.clear();
+    }
+
+    private void writeFully(ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            current.write(bytes);
         }
     }
 
@@ -155,8 +177,10 @@ public final class SegmentWriter implements Closeable {
         }
     }
 
-    /** Closes without syncing, after a failure; the next writer's recovery decides what survived. */
+    /** Closes without writing or syncing, after a failure; the next writer's recovery decides what survived. */
     public void abandon() {
+        unwritten.clear();
+        dirty = false;
         if (current != null) {
             try {
                 current.close();
@@ -197,6 +221,8 @@ public final class SegmentWriter implements Closeable {
                 currentBytes = result.validBytes();
                 currentCreatedMs = Math.min(clockMs.getAsLong(),
                         Files.readAttributes(file, BasicFileAttributes.class).creationTime().toMillis());
+                // Lines a killed writer left in the page cache count as archived now: the next sync (or the seal) must force them too.
+                dirty = true;
                 sealOlderThan(segments, i);
                 return segments.subList(0, i + 1);
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rendezvous.archiver.line.ArchivedLine;
 import dev.rendezvous.archiver.line.LineEncoder;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -133,6 +134,22 @@ class SegmentWriterTest {
     }
 
     @Test
+    void writesLinesInOrderWhetherTheyFitTheWriteBufferOrNot() throws IOException {
+        List<byte[]> lines = new ArrayList<>();
+        try (SegmentWriter writer = SegmentWriter.open(dir, "decoy", 0, 16L << 20, null)) {
+            for (int offset = 0; offset < 400; offset++) {
+                int valueBytes = offset % 50 == 7 ? 150_000 : offset % 3 * 1_000;
+                byte[] line = line(offset, "{\"pad\":\"" + "x".repeat(valueBytes) + "\"}");
+                lines.add(line);
+                writer.append(offset, line);
+            }
+        }
+
+        Path segment = SegmentFiles.list(dir, "decoy", 0).get(0).path();
+        assertThat(Files.readAllBytes(segment)).isEqualTo(concat(lines.toArray(byte[][]::new)));
+    }
+
+    @Test
     void keepsPartitionsAndKindsInSeparateFiles() throws IOException {
         try (SegmentWriter p0 = SegmentWriter.open(dir, "decoy", 0, LARGE, null);
              SegmentWriter p1 = SegmentWriter.open(dir, "decoy", 1, LARGE, null);
@@ -166,14 +183,20 @@ class SegmentWriterTest {
     }
 
     private static byte[] line(long offset) {
-        byte[] value = ("{\"n\":" + offset + "}").getBytes(StandardCharsets.UTF_8);
+        return line(offset, "{\"n\":" + offset + "}");
+    }
+
+    private static byte[] line(long offset, String json) {
+        byte[] value = json.getBytes(StandardCharsets.UTF_8);
         return LineEncoder.encode(new ConsumerRecord<>("fraud.decoy", 0, offset, 1L, TimestampType.CREATE_TIME,
                 -1, value.length, null, value, new RecordHeaders(), Optional.empty()));
     }
 
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] both = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, both, a.length, b.length);
-        return both;
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            all.writeBytes(part);
+        }
+        return all.toByteArray();
     }
 }
