@@ -40,6 +40,13 @@ public final class ArchiverMain implements Callable<Integer> {
     @Option(names = "--max-segment-age", description = "seal a segment once open this long, ISO-8601 (default: ${DEFAULT-VALUE})")
     Duration maxSegmentAge = ArchiverSettings.DEFAULT_MAX_SEGMENT_AGE;
 
+    @Option(names = "--max-sync-delay", description = "fsync written lines (then commit their offsets) at most this long after writing them, "
+            + "ISO-8601; PT0S syncs after every poll (default: ${DEFAULT-VALUE})")
+    Duration maxSyncDelay = ArchiverSettings.DEFAULT_MAX_SYNC_DELAY;
+
+    @Option(names = "--max-unsynced-bytes", description = "also fsync as soon as this many bytes of lines wait (default: ${DEFAULT-VALUE})")
+    long maxUnsyncedBytes = ArchiverSettings.DEFAULT_MAX_UNSYNCED_BYTES;
+
     @Option(names = "--kafka-property", description = "extra Kafka client property key=value (TLS, SASL, group.instance.id …); repeatable")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
@@ -51,7 +58,7 @@ public final class ArchiverMain implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         KafkaSettings kafka = new KafkaSettings(bootstrapServers, kafkaProperties, topicPrefix, 1);
         ArchiverSettings settings = new ArchiverSettings(archiveDir, new LinkedHashSet<>(apps), EnumSet.allOf(RecordKind.class),
-                maxSegmentBytes, maxSegmentAge);
+                maxSegmentBytes, maxSegmentAge, maxSyncDelay, maxUnsyncedBytes);
         Archiver archiver = Archiver.start(kafka, settings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -23,6 +23,7 @@ final class PartitionArchive implements Closeable {
     private final boolean dedupeBySource;
     private final LineEncoder encoder = new LineEncoder();
     private long archived;
+    private long appendedBytes;
     private long skipped;
 
     private PartitionArchive(SegmentWriter writer, SourceWatermarks watermarks, boolean dedupeBySource) {
@@ -66,6 +67,7 @@ final class PartitionArchive implements Closeable {
         }
         int length = encoder.encodeIntoBuffer(record);
         writer.append(record.offset(), encoder.buffer(), length);
+        appendedBytes += length;
         source.ifPresent(watermarks::advance);
         archived++;
         return true;
@@ -93,6 +95,11 @@ final class PartitionArchive implements Closeable {
     /** Records written since opening. */
     long archived() {
         return archived;
+    }
+
+    /** Bytes of the lines written since opening. */
+    long appendedBytes() {
+        return appendedBytes;
     }
 
     /** Records skipped since opening, as already archived or as decoy repeats. */
