@@ -165,6 +165,12 @@ public final class ConfigLoader {
         if (config.archive().maxSegmentAgeMs() < 100) {
             problems.add("archive.maxSegmentAgeMs: " + config.archive().maxSegmentAgeMs() + "; expected at least 100");
         }
+        if (config.archive().maxSyncDelayMs() < 0 || config.archive().maxSyncDelayMs() > 60_000) {
+            problems.add("archive.maxSyncDelayMs: " + config.archive().maxSyncDelayMs() + "; expected 0 to 60000");
+        }
+        if (config.archive().maxUnsyncedBytes() < 1) {
+            problems.add("archive.maxUnsyncedBytes: " + config.archive().maxUnsyncedBytes() + "; expected a positive number of bytes");
+        }
         if (config.models().manifests() == null) {
             problems.add("models.manifests: expected a list (may be empty)");
         }

@@ -52,7 +52,10 @@ public record PlatformConfig(List<Service> services, Kafka kafka, Gateway gatewa
     public record Models(boolean demo, Path demoDir, List<Path> manifests) {
     }
 
-    /** Where the archiver writes, and when it seals a segment (whichever limit comes first). */
-    public record Archive(boolean enabled, Path dir, long maxSegmentBytes, long maxSegmentAgeMs) {
+    /**
+     * Where the archiver writes, when it seals a segment (whichever limit comes first), and how long
+     * written lines may wait for their fsync (offsets are committed only after it).
+     */
+    public record Archive(boolean enabled, Path dir, long maxSegmentBytes, long maxSegmentAgeMs, long maxSyncDelayMs, long maxUnsyncedBytes) {
     }
 }

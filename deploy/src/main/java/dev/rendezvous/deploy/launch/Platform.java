@@ -116,7 +116,8 @@ public final class Platform implements AutoCloseable {
         if (config.runs(Service.ARCHIVER) && config.archive().enabled()) {
             var archive = config.archive();
             own(Archiver.start(kafka, ArchiverSettings.of(archive.dir(), Set.copyOf(apps))
-                    .withSegmentLimits(archive.maxSegmentBytes(), Duration.ofMillis(archive.maxSegmentAgeMs()))));
+                    .withSegmentLimits(archive.maxSegmentBytes(), Duration.ofMillis(archive.maxSegmentAgeMs()))
+                    .withSyncLimits(Duration.ofMillis(archive.maxSyncDelayMs()), archive.maxUnsyncedBytes())));
             groups.add(Archiver.groupId(kafka));
         }
         if (config.runs(Service.RENDEZVOUS)) {

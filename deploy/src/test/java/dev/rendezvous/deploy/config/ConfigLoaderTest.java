@@ -59,6 +59,8 @@ class ConfigLoaderTest {
                 Arguments.of("kafka.topicPrefix", "bad prefix", "kafka.topicPrefix"),
                 Arguments.of("gateway.instanceId", "has space", "gateway.instanceId"),
                 Arguments.of("archive.maxSegmentBytes", "10", "archive.maxSegmentBytes"),
+                Arguments.of("archive.maxSyncDelayMs", "-1", "archive.maxSyncDelayMs: -1; expected 0 to 60000"),
+                Arguments.of("archive.maxUnsyncedBytes", "0", "archive.maxUnsyncedBytes: 0"),
                 Arguments.of("services", "[gateway, teleporter]", "services"),
                 Arguments.of("apps", "[]", "apps: empty"),
                 Arguments.of("gateway.shedding.windowMs", "5", "gateway.shedding.windowMs must be 10-60000, was 5"),
