@@ -1,0 +1,175 @@
+package dev.rendezvous.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The JSON Schemas in {@code docs/schemas} are the Kafka-native contract: what the codec writes must
+ * validate against them, and what the codec refuses to read they must refuse too.
+ */
+class SchemaConformanceTest {
+    private static final long RECEIVED_AT_MS = 1_767_225_600_000L;
+    private static final long DEADLINE_AT_MS = RECEIVED_AT_MS + 30;
+
+    @Test
+    void everyPublishedSchemaDeclaresTheDraftTheValidatorChecks() throws IOException {
+        List<String> files;
+        try (Stream<Path> listing = Files.list(PublishedSchema.DIRECTORY)) {
+            files = listing.map(path -> path.getFileName().toString()).sorted().toList();
+        }
+
+        // A schema added here without a record type below would go unchecked.
+        assertThat(files).containsExactly("decision.schema.json", "model-score.schema.json", "scoring-request.schema.json");
+        for (Class<?> type : List.of(ScoringRequest.class, ModelScore.class, Decision.class)) {
+            assertThat(PublishedSchema.forRecord(type).declaredDraft()).as(type.getSimpleName())
+                    .isEqualTo(PublishedSchema.DRAFT.getIdentifier());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("writtenRecords")
+    void recordsTheCodecWritesConformToTheirSchema(String what, Object record) {
+        byte[] json = JsonCodec.encode(record);
+
+        assertThat(PublishedSchema.forRecord(record.getClass()).problemsWith(json)).as(new String(json, StandardCharsets.UTF_8))
+                .isEmpty();
+        assertThat(JsonCodec.decode(json, record.getClass())).isEqualTo(record);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("writtenRecords")
+    void everyFieldTheCodecWritesIsDeclaredInTheSchema(String what, Object record) {
+        byte[] json = JsonCodec.encode(record);
+
+        assertThat(PublishedSchema.forRecord(record.getClass()).undeclaredFields(json)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedRecords")
+    void theSchemaRefusesWhatTheCodecRefuses(String what, Object valid, Consumer<JsonObject> breakIt) {
+        JsonObject json = new JsonObject(new String(JsonCodec.encode(valid), StandardCharsets.UTF_8));
+        breakIt.accept(json);
+        byte[] broken = json.encode().getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> JsonCodec.decode(broken, valid.getClass())).isInstanceOf(MalformedRecordException.class);
+        assertThat(PublishedSchema.forRecord(valid.getClass()).problemsWith(broken)).as(json.encode()).isNotEmpty();
+    }
+
+    static Stream<Arguments> writtenRecords() {
+        return Stream.of(
+                arguments("scoring request with features", featuresRequest()),
+                arguments("scoring request with OIP tensors, no reply wanted", new ScoringRequest("42", "fraud", null,
+                        List.of(new Tensor("features", "FP32", List.of(1L, 3L), json("[129.5, 0.2, 23.0]")),
+                                new Tensor("country", "BYTES", List.of(1L), json("[\"DE\"]"))),
+                        RECEIVED_AT_MS, DEADLINE_AT_MS, null, null)),
+                arguments("scoring request pinned to one model version", new ScoringRequest("order-4712", "fraud", null,
+                        List.of(new Tensor("features", "FP64", List.of(2L, 2L), json("[1.0, 2.0, 3.0, 4.0]"))),
+                        RECEIVED_AT_MS, DEADLINE_AT_MS, "rdv.replies.gw-1", "fraud-gbt@7")),
+                arguments("model score with an output", okScore()),
+                arguments("model score with an error", new ModelScore("order-4711", "fraud", "fraud-nn", "2", ModelRole.SHADOW,
+                        null, new ScoreError(ScoreError.INVALID_INPUT, "input 'amount' is missing"), 0, 0, 1, RECEIVED_AT_MS + 2)),
+                arguments("decision served by a model", modelDecision()),
+                arguments("decision served by a later stage, with a split and late models", new Decision("order-4711", "fraud",
+                        Outcome.MODEL, "fraud-nn", "3", json("{\"probabilities\": [0.4, 0.6], \"label\": \"1\"}"), "stage-2", 5, 1,
+                        List.of(new Candidate("fraud-nn", "3", ModelRole.CANARY, 11, null)),
+                        List.of("fraud-gbt@1"), RECEIVED_AT_MS, DEADLINE_AT_MS, RECEIVED_AT_MS + 12)),
+                arguments("decision serving the fallback", new Decision("order-4711", "fraud", Outcome.FALLBACK, null, null,
+                        json("{\"label\": \"review\"}"), "fallback", 3, null,
+                        List.of(new Candidate("fraud-gbt", "1", ModelRole.LIVE, 9, ScoreError.MODEL_FAILURE)),
+                        List.of("fraud-nn@2"), RECEIVED_AT_MS, DEADLINE_AT_MS, DEADLINE_AT_MS)),
+                arguments("decision that timed out", new Decision("order-4711", "fraud", Outcome.TIMEOUT, null, null, null,
+                        "timeout", 3, null, List.of(), List.of("fraud-gbt@1", "fraud-nn@2"),
+                        RECEIVED_AT_MS, DEADLINE_AT_MS, DEADLINE_AT_MS)),
+                arguments("decision without a policy", new Decision("order-4711", "fraud", Outcome.TIMEOUT, null, null, null,
+                        "no-policy", 0, null, List.of(), List.of(), RECEIVED_AT_MS, DEADLINE_AT_MS, RECEIVED_AT_MS)));
+    }
+
+    static Stream<Arguments> refusedRecords() {
+        return Stream.of(
+                refused("scoring request with neither features nor inputs", featuresRequest(), json -> json.remove("features")),
+                refused("scoring request with an empty list of inputs", featuresRequest(), json -> {
+                    json.remove("features");
+                    json.put("inputs", List.of());
+                }),
+                refused("scoring request without an id", featuresRequest(), json -> json.remove("id")),
+                refused("scoring request whose id has a space", featuresRequest(), json -> json.put("id", "order 4711")),
+                refused("scoring request whose features are an array", featuresRequest(), json -> json.put("features", List.of(1, 2))),
+                refused("scoring request whose features are null", featuresRequest(), json -> json.putNull("features")),
+                refused("scoring request whose receipt time is text", featuresRequest(), json -> json.put("receivedAtMs", "soon")),
+                refused("scoring request received at time zero", featuresRequest(), json -> json.put("receivedAtMs", 0)),
+                refused("scoring request without a deadline", featuresRequest(), json -> json.remove("deadlineAtMs")),
+                refused("scoring request with a tensor without data", tensorRequest(),
+                        json -> json.getJsonArray("inputs").getJsonObject(0).remove("data")),
+                refused("scoring request with a tensor named by blanks", tensorRequest(),
+                        json -> json.getJsonArray("inputs").getJsonObject(0).put("name", "  ")),
+                refused("model score with both output and error", okScore(),
+                        json -> json.put("error", new JsonObject().put("code", "model-failure").put("message", "boom"))),
+                refused("model score with neither output nor error", okScore(), json -> json.remove("output")),
+                refused("model score with an error without a message", okScore(), json -> {
+                    json.remove("output");
+                    json.put("error", new JsonObject().put("code", "model-failure"));
+                }),
+                refused("model score with an unknown role", okScore(), json -> json.put("role", "leader")),
+                refused("model score with an illegal model name", okScore(), json -> json.put("model", "-fraud")),
+                refused("model score without a batch size", okScore(), json -> json.remove("batchSize")),
+                refused("decision with an unknown outcome", modelDecision(), json -> json.put("outcome", "maybe")),
+                refused("decision without a reason", modelDecision(), json -> json.remove("reason")),
+                refused("decision whose request id has a slash", modelDecision(), json -> json.put("requestId", "order/4711")),
+                refused("model decision without the served version", modelDecision(), json -> json.remove("version")),
+                refused("decision without a policy version", modelDecision(), json -> json.remove("policyVersion")));
+    }
+
+    /** Gives the lambda its type, which {@code arguments(Object...)} cannot. */
+    private static Arguments refused(String what, Object valid, Consumer<JsonObject> breakIt) {
+        return arguments(what, valid, breakIt);
+    }
+
+    private static ScoringRequest featuresRequest() {
+        return new ScoringRequest("order-4711", "fraud", json("{\"amount\": 129.5, \"country_risk\": 0.2, \"hour\": 23}"), null,
+                RECEIVED_AT_MS, DEADLINE_AT_MS, "my-service.replies", null);
+    }
+
+    private static ScoringRequest tensorRequest() {
+        return new ScoringRequest("42", "fraud", null,
+                List.of(new Tensor("features", "FP32", List.of(1L, 3L), json("[129.5, 0.2, 23.0]"))),
+                RECEIVED_AT_MS, DEADLINE_AT_MS, "my-service.replies", null);
+    }
+
+    private static ModelScore okScore() {
+        return new ModelScore("order-4711", "fraud", "fraud-gbt", "1", ModelRole.LIVE,
+                json("{\"probabilities\": [0.93, 0.07], \"label\": \"0\"}"), null, 1_250, 310, 4, RECEIVED_AT_MS + 3);
+    }
+
+    private static Decision modelDecision() {
+        return new Decision("order-4711", "fraud", Outcome.MODEL, "fraud-gbt", "1",
+                json("{\"probabilities\": [0.93, 0.07], \"label\": \"0\"}"), "preferred", 3, null,
+                List.of(new Candidate("fraud-gbt", "1", ModelRole.LIVE, 4, null),
+                        new Candidate("fraud-nn", "2", ModelRole.SHADOW, 3, ScoreError.INVALID_INPUT)),
+                List.of(), RECEIVED_AT_MS, DEADLINE_AT_MS, RECEIVED_AT_MS + 4);
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JsonCodec.mapper().readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
