@@ -36,6 +36,10 @@ public record ScoringRequest(
         if (features == null && (inputs == null || inputs.isEmpty())) {
             throw new IllegalArgumentException("either 'features' (an object) or 'inputs' (tensors) is required");
         }
+        if (features != null && inputs != null && !inputs.isEmpty()) {
+            // A runner would use one and silently ignore the other; the published schema allows one of them.
+            throw new IllegalArgumentException("give either 'features' or 'inputs', not both");
+        }
         if (features != null && !features.isObject()) {
             throw new IllegalArgumentException("'features' must be a JSON object of name to value");
         }

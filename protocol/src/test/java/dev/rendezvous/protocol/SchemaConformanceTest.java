@@ -108,6 +108,8 @@ class SchemaConformanceTest {
                     json.remove("features");
                     json.put("inputs", List.of());
                 }),
+                refused("scoring request with both features and inputs", tensorRequest(),
+                        json -> json.put("features", new JsonObject().put("amount", 12.5))),
                 refused("scoring request without an id", featuresRequest(), json -> json.remove("id")),
                 refused("scoring request whose id has a space", featuresRequest(), json -> json.put("id", "order 4711")),
                 refused("scoring request whose features are an array", featuresRequest(), json -> json.put("features", List.of(1, 2))),
