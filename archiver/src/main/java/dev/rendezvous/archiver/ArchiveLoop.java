@@ -127,7 +127,9 @@ final class ArchiveLoop implements PollLoop.Handler<byte[]>, ConsumerRebalanceLi
             if (!newest.containsKey(target.app())) {
                 try {
                     newest.put(target.app(), SealRequests.newestRequestMs(settings.archiveDir().resolve(target.app())));
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
+                    // RuntimeException too (a directory listing throws UncheckedIOException): escaping to the
+                    // poll loop would rewind the batch over a seek-back that fail() just made.
                     LOG.warn("archiver: cannot read the seal requests of {}: {}", target.app(), e.toString());
                 }
             }
@@ -184,9 +186,21 @@ final class ArchiveLoop implements PollLoop.Handler<byte[]>, ConsumerRebalanceLi
         pending.commit(consumer);
     }
 
+    /**
+     * Another archiver may own these partitions already and be appending to the same open segment:
+     * buffered lines are dropped, not written (their offsets were never committed, so the new owner
+     * archives those records itself).
+     */
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-        closeAll(partitions);
+        for (TopicPartition partition : partitions) {
+            unsynced.forget(partition);
+            PartitionArchive archive = open.remove(partition);
+            if (archive != null) {
+                archive.abandon();
+                LOG.warn("archiver: lost {} to another member; its unsynced lines are left to the new owner", partition);
+            }
+        }
     }
 
     @Override
@@ -257,9 +271,10 @@ final class ArchiveLoop implements PollLoop.Handler<byte[]>, ConsumerRebalanceLi
                 unsynced.synced(partition, pending);
                 LOG.info("archiver: {} closed after archiving {} records and skipping {} already archived",
                         partition, archive.archived(), archive.skipped());
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 // Uncommitted lines that did not reach the disk are read again by the next owner.
                 unsynced.forget(partition);
+                archive.abandon();
                 LOG.error("archiver: cannot close {} cleanly: {}", partition, e.toString());
             }
         }

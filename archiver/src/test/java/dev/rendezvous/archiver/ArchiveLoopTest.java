@@ -114,6 +114,21 @@ class ArchiveLoopTest {
     }
 
     @Test
+    void writesNothingOfALostPartitionSinceAnotherArchiverMayOwnItsSegmentNow() throws IOException {
+        ArchiveLoop loop = loop(Duration.ofMinutes(1), 1 << 20);
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        loop.subscribe(consumer);
+        consumer.rebalance(List.of(P0, P1));
+        loop.handle(consumer, batch(P0, 0, 3));
+
+        loop.onPartitionsLost(List.of(P0));
+        loop.stop(consumer);
+
+        assertThat(offsetsOnDisk(0)).as("buffered lines of the lost partition").isEmpty();
+        assertThat(committed(consumer)).isEmpty();
+    }
+
+    @Test
     void readsAPartitionAgainFromItsFirstUnsyncedBatchWhenALaterBatchFails() throws IOException {
         ArchiveLoop loop = loop(Duration.ofMillis(200), 1 << 20);
         MockConsumer<byte[], byte[]> consumer = UnsyncedBatchesTest.consumer(P0, P1);
