@@ -26,7 +26,7 @@ final class OipInfer {
     private final AppModels models;
     private final MaxDeadlines maxDeadlines;
     private final RequestDispatcher dispatcher;
-    private final MeterRegistry registry;
+    private final AnswerCounters answers;
     private final LongSupplier clock;
 
     OipInfer(JsonBodyReader bodies, TensorValidator tensors, AppModels models, MaxDeadlines maxDeadlines, RequestDispatcher dispatcher,
@@ -36,7 +36,7 @@ final class OipInfer {
         this.models = models;
         this.maxDeadlines = maxDeadlines;
         this.dispatcher = dispatcher;
-        this.registry = registry;
+        this.answers = new AnswerCounters(registry, "oip");
         this.clock = clock;
     }
 
@@ -90,8 +90,7 @@ final class OipInfer {
     private void respond(RoutingContext ctx, ScoringRequest request, DeadlineBudget budget, List<String> outputs, Decision decision) {
         OipResponses.Answer answer = OipResponses.infer(request.app(), request.id(), decision, budget,
                 clock.getAsLong() - request.receivedAtMs(), outputs);
-        registry.counter("rdv.gateway.answers", "app", request.app(), "api", "oip",
-                "outcome", answer.status() == 504 ? "timeout" : decision.outcome().wireName()).increment();
+        answers.count(request.app(), answer.status() == 504 ? "timeout" : decision.outcome().wireName());
         ScoringAdmission.answered(ctx, budget.ms(), decision);
         if (ctx.response().ended() || ctx.response().closed()) {
             return;

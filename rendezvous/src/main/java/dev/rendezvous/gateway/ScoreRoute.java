@@ -20,14 +20,14 @@ final class ScoreRoute {
     private final JsonBodyReader bodies;
     private final MaxDeadlines maxDeadlines;
     private final RequestDispatcher dispatcher;
-    private final MeterRegistry registry;
+    private final AnswerCounters answers;
     private final LongSupplier clock;
 
     ScoreRoute(JsonBodyReader bodies, MaxDeadlines maxDeadlines, RequestDispatcher dispatcher, MeterRegistry registry, LongSupplier clock) {
         this.bodies = bodies;
         this.maxDeadlines = maxDeadlines;
         this.dispatcher = dispatcher;
-        this.registry = registry;
+        this.answers = new AnswerCounters(registry, "v1");
         this.clock = clock;
     }
 
@@ -81,8 +81,7 @@ final class ScoreRoute {
             body.put("deadlineClamped", true);
             body.put("requestedDeadlineMs", budget.requestedMs());
         }
-        registry.counter("rdv.gateway.answers", "app", request.app(), "api", "v1",
-                "outcome", timedOut ? "timeout" : decision.outcome().wireName()).increment();
+        answers.count(request.app(), timedOut ? "timeout" : decision.outcome().wireName());
         ScoringAdmission.answered(ctx, budget.ms(), decision);
         if (ctx.response().ended() || ctx.response().closed()) {
             return;

@@ -32,7 +32,8 @@ final class ScoringAdmission implements Handler<RoutingContext> {
     private final InflightLimiter limiter;
     private final Supplier<List<String>> readinessProblems;
     private final LongSupplier clockMs;
-    private final Map<String, Counter> shed = new HashMap<>();
+    /** By app, then reason: refusals are the hot path under overload, so no key is built per refusal. */
+    private final Map<String, Map<String, Counter>> shed = new HashMap<>();
 
     /**
      * @param registry counts refused requests as {@code rdv.gateway.shed{app, reason}}
@@ -48,7 +49,7 @@ final class ScoringAdmission implements Handler<RoutingContext> {
         for (String app : this.apps) {
             for (String reason : List.of(NOT_READY, reason(InflightLimiter.Admission.DRAINING), reason(InflightLimiter.Admission.GATEWAY_FULL),
                     reason(InflightLimiter.Admission.APP_FULL), reason(InflightLimiter.Admission.APP_OVER_LATENCY_TARGET))) {
-                shed.put(app + '/' + reason, Counter.builder("rdv.gateway.shed").description("scoring requests refused at admission with 503")
+                shed.computeIfAbsent(app, a -> new HashMap<>()).put(reason, Counter.builder("rdv.gateway.shed").description("scoring requests refused at admission with 503")
                         .tags("app", app, "reason", reason).register(registry));
             }
         }
@@ -63,7 +64,7 @@ final class ScoringAdmission implements Handler<RoutingContext> {
         apiKeys.check(app, ctx.request().getHeader(ApiKeys.HEADER), ctx.request().getHeader("Authorization"));
         List<String> problems = readinessProblems.get();
         if (!problems.isEmpty()) {
-            shed.get(app + '/' + NOT_READY).increment();
+            shed.get(app).get(NOT_READY).increment();
             throw unavailable(ctx, "the gateway is not ready: " + String.join("; ", problems));
         }
         InflightLimiter.Admission verdict = limiter.tryAcquire(app);
@@ -80,7 +81,7 @@ final class ScoringAdmission implements Handler<RoutingContext> {
             ctx.next();
             return;
         }
-        shed.get(app + '/' + reason(verdict)).increment();
+        shed.get(app).get(reason(verdict)).increment();
         throw unavailable(ctx, switch (verdict) {
             case DRAINING -> "the gateway is shutting down; retry on another instance";
             case GATEWAY_FULL -> "the gateway has as many requests in flight as it accepts; retry shortly";
