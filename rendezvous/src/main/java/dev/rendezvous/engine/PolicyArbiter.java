@@ -28,8 +28,16 @@ import java.util.function.Supplier;
 public final class PolicyArbiter implements Arbiter {
     private final Policy policy;
     private final Supplier<Set<Member>> liveMembers;
+    /** The role map of the last member set seen: the set changes at heartbeat pace, not per evaluation. */
+    private volatile Roles roles = new Roles(Set.of(), Map.of());
 
-    /** @param liveMembers the app's members alive now, with the role the registry holds for each */
+    private record Roles(Set<Member> members, Map<ModelRef, ModelRole> byModel) {
+    }
+
+    /**
+     * @param liveMembers the app's members alive now, with the role the registry holds for each: an
+     *                    immutable set, a new one whenever membership or a role changes (as {@code LiveMembers} gives)
+     */
     public PolicyArbiter(Policy policy, Supplier<Set<Member>> liveMembers) {
         this.policy = policy;
         this.liveMembers = liveMembers;
@@ -43,8 +51,7 @@ public final class PolicyArbiter implements Arbiter {
     public Verdict evaluate(ScoringRequest request, List<Arrival> arrivals, long nowMs) {
         long received = request.receivedAtMs();
         Set<Member> expected = liveMembers.get();
-        Map<ModelRef, ModelRole> currentRoles = new HashMap<>();
-        expected.forEach(member -> currentRoles.put(member.ref(), member.role()));
+        Map<ModelRef, ModelRole> currentRoles = rolesOf(expected);
         List<Answer> answers = new ArrayList<>(arrivals.size());
         for (Arrival arrival : arrivals) {
             answers.add(toAnswer(arrival, received, currentRoles));
@@ -57,6 +64,17 @@ public final class PolicyArbiter implements Arbiter {
             return new Verdict.Wait(received + pending.nextWakeAtMs());
         }
         return new Verdict.Decide(toDecision(request, (Evaluation.Decided) evaluation, answers, nowMs));
+    }
+
+    private Map<ModelRef, ModelRole> rolesOf(Set<Member> members) {
+        Roles known = roles;
+        if (known.members() != members) {
+            Map<ModelRef, ModelRole> byModel = new HashMap<>();
+            members.forEach(member -> byModel.put(member.ref(), member.role()));
+            known = new Roles(members, Map.copyOf(byModel));
+            roles = known;
+        }
+        return known.byModel();
     }
 
     private static Answer toAnswer(Arrival arrival, long received, Map<ModelRef, ModelRole> currentRoles) {
