@@ -77,41 +77,42 @@ final class SnapshotCommand implements Runnable {
         }
     }
 
-    @Command(name = "show", description = "Print a snapshot's manifest.")
-    static final class Show implements Callable<Integer> {
+    /** What {@code show} and {@code verify} share: a snapshot named by id, looked up in one app or all, printed as JSON. */
+    abstract static class SnapshotIdCommand implements Callable<Integer> {
         @Mixin
         ArchiveDirOption archive;
+        @Mixin
+        AnyAppOption app;
         @Spec
         CommandSpec spec;
-        @Option(names = "--app", description = "the application (default: look in all)")
-        String app;
         @Parameters(paramLabel = "<id>")
         String id;
 
+        SnapshotStore store() {
+            return new SnapshotStore(archive.dir);
+        }
+
+        void printJson(Object value) {
+            spec.commandLine().getOut().println(ManifestJson.pretty(value));
+            spec.commandLine().getOut().flush();
+        }
+    }
+
+    @Command(name = "show", description = "Print a snapshot's manifest.")
+    static final class Show extends SnapshotIdCommand {
         @Override
         public Integer call() throws Exception {
-            spec.commandLine().getOut().println(ManifestJson.pretty(new SnapshotStore(archive.dir).show(app, id)));
-            spec.commandLine().getOut().flush();
+            printJson(store().show(app.app, id));
             return 0;
         }
     }
 
     @Command(name = "verify", description = "Re-hash every segment of a snapshot; exit 1 on any mismatch.")
-    static final class Verify implements Callable<Integer> {
-        @Mixin
-        ArchiveDirOption archive;
-        @Spec
-        CommandSpec spec;
-        @Option(names = "--app", description = "the application (default: look in all)")
-        String app;
-        @Parameters(paramLabel = "<id>")
-        String id;
-
+    static final class Verify extends SnapshotIdCommand {
         @Override
         public Integer call() throws Exception {
-            VerifyReport report = new SnapshotStore(archive.dir).verify(app, id);
-            spec.commandLine().getOut().println(ManifestJson.pretty(report));
-            spec.commandLine().getOut().flush();
+            VerifyReport report = store().verify(app.app, id);
+            printJson(report);
             return report.ok() ? 0 : 1;
         }
     }

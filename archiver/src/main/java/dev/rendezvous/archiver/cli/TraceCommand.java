@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -19,15 +18,15 @@ final class TraceCommand implements Callable<Integer> {
     ArchiveDirOption archive;
     @Spec
     CommandSpec spec;
-    @Option(names = "--app", description = "the application (default: look in all)")
-    String app;
+    @Mixin
+    AnyAppOption app;
     @Parameters(paramLabel = "<request-id>")
     String requestId;
 
     @Override
     public Integer call() throws Exception {
         TraceReader reader = new TraceReader(archive.dir);
-        Optional<Trace> trace = app == null ? reader.trace(requestId) : reader.trace(app, requestId);
+        Optional<Trace> trace = app.app == null ? reader.trace(requestId) : reader.trace(app.app, requestId);
         if (trace.isEmpty()) {
             spec.commandLine().getErr().println("request " + requestId + " is not in the archive " + archive.dir);
             return 1;
