@@ -105,10 +105,23 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
      * path on this 2-core machine.
      */
     public KafkaConsumer<byte[], byte[]> newBatchingConsumer(String groupId, String clientId, String offsetReset) {
+        return newBatchingConsumer(groupId, clientId, offsetReset, 100);
+    }
+
+    /**
+     * Like {@link #newBatchingConsumer(String, String, String)}, the broker holding each fetch for at
+     * most {@code maxWaitMs} (or until 64 KB have gathered): a service that wakes a few times per
+     * {@code maxWaitMs} instead of once per record. On this 2-core VM every wake-up of a consumer, and
+     * of the broker thread answering its fetch, costs far more CPU than the record it brings.
+     */
+    public KafkaConsumer<byte[], byte[]> newBatchingConsumer(String groupId, String clientId, String offsetReset, int maxWaitMs) {
+        if (maxWaitMs < 1) {
+            throw new IllegalArgumentException("a batching consumer needs a fetch wait of at least 1 ms, was " + maxWaitMs);
+        }
         Map<String, Object> config = consumerConfig(groupId, clientId, offsetReset);
         // consumerConfig applied the pass-through properties last: an operator's own fetch settings stay.
         config.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(64 * 1024));
-        config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.toString(maxWaitMs));
         return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 

@@ -148,7 +148,12 @@ public final class ModelRunner implements AutoCloseable {
         KafkaConsumer<byte[], byte[]> consumer = null;
         try {
             producer = sharedProducer != null ? sharedProducer : kafka.newProducer(clientId);
-            consumer = kafka.newConsumer(group, clientId, "latest");
+            int maxWaitMs = manifest.batching().maxWaitMs();
+            // A batching model lets the broker gather its requests: one fetch, one wake-up and one model
+            // call per maxWaitMs instead of per request (docs/decisions/004-batching-off-the-served-path.md).
+            consumer = maxWaitMs > 0
+                    ? kafka.newBatchingConsumer(group, clientId, "latest", maxWaitMs)
+                    : kafka.newConsumer(group, clientId, "latest");
             checkTopics(consumer, topics.requests(manifest.app()), topics.scores(manifest.app()));
             AtomicReference<ModelRole> role = new AtomicReference<>(manifest.role());
             BatchScorer scorer = new BatchScorer(manifest, model, options.failures(), Clock.systemUTC(), role::get);

@@ -80,7 +80,6 @@ final class RequestHandler implements PollLoop.Handler<byte[]>, ConsumerRebalanc
         }
         List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(records.count());
         records.forEach(batch::add);
-        topUp(batch);
         handle(batch);
     }
 
@@ -110,19 +109,6 @@ final class RequestHandler implements PollLoop.Handler<byte[]>, ConsumerRebalanc
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
         // The group has moved on without us: these offsets can no longer be committed.
         pending.takeAll();
-    }
-
-    /**
-     * With {@code maxWaitMs} > 0, keeps polling briefly to fill the batch up to {@code maxBatch}. Scoring
-     * does not throw on bad records, so PollLoop's rewind-on-failure (which knows only the first poll)
-     * is not needed for the records added here.
-     */
-    private void topUp(List<ConsumerRecord<byte[], byte[]>> batch) {
-        int maxBatch = manifest.batching().maxBatch();
-        long until = System.nanoTime() + manifest.batching().maxWaitMs() * 1_000_000L;
-        while (batch.size() < maxBatch && System.nanoTime() < until) {
-            consumer.poll(Duration.ofNanos(until - System.nanoTime())).forEach(batch::add);
-        }
     }
 
     private void handle(List<ConsumerRecord<byte[], byte[]>> batch) {

@@ -19,6 +19,7 @@ import dev.rendezvous.protocol.Tensor;
 import dev.rendezvous.protocol.TopicLayout;
 import dev.rendezvous.protocol.TopicNames;
 import dev.rendezvous.protocol.TopicProvisioner;
+import dev.rendezvous.runner.manifest.Batching;
 import dev.rendezvous.runner.manifest.ModelManifest;
 import dev.rendezvous.runner.onnx.DirectOnnx;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -108,6 +109,32 @@ class ModelRunnerIT {
         assertThat(registry.get("rdv.runner.requests").tag("model", "fraud-fm").counter().count()).isEqualTo(samples.size());
         assertThat(registry.get("rdv.runner.batch.size").summary().totalAmount()).isEqualTo(samples.size());
         assertThat(registry.get("rdv.runner.queue.wait").tag("version", "1").timer().count()).isEqualTo(samples.size());
+    }
+
+    @Test
+    void aBatchingModelHasTheBrokerGatherRequestsSentOneByOneIntoOneModelCall(EmbeddedKafkaBroker broker, TestInfo test) throws Exception {
+        setUp(broker, test);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        // A wait far above the time the ten acknowledged sends below take, so that they fall into one
+        // fetch, or two when a fetch happens to expire between two sends. Fetched one by one, as a
+        // model with maxWaitMs 0 does, they would make up to ten model calls.
+        ModelManifest manifest = DemoManifests.lr().withBatching(new Batching(64, 1_000));
+        ModelRunner runner = started(manifest, RunnerOptions.defaults(), registry);
+        List<Map<String, Number>> samples = DemoModels.sampleFeatures(12, 10);
+
+        for (int i = 0; i < samples.size(); i++) {
+            send(request("batched-" + i, samples.get(i), 60_000), null);
+        }
+
+        Map<String, ConsumerRecord<String, byte[]>> scores = readScores(samples.size());
+        assertThat(scores).hasSize(samples.size());
+        for (ConsumerRecord<String, byte[]> record : scores.values()) {
+            ModelScore score = JsonCodec.decode(record.value(), ModelScore.class);
+            assertThat(score.error()).isNull();
+            assertThat(score.batchSize()).as("batch of %s", score.requestId()).isGreaterThanOrEqualTo(samples.size() / 2);
+        }
+        assertThat(registry.get("rdv.runner.batch.size").summary().count()).as("model calls").isBetween(1L, 2L);
+        awaitCommitted(runner);
     }
 
     @Test

@@ -1,8 +1,11 @@
 package dev.rendezvous.runner.manifest;
 
 /**
- * Micro-batching limits: at most {@code maxBatch} requests per model call, and how long the runner
- * may wait for more requests to fill a batch (0: score what one poll returned, at once).
+ * Micro-batching limits: at most {@code maxBatch} requests per model call, and how long the broker
+ * may hold the runner's fetch to gather more requests into one batch (0: every fetch returns as soon
+ * as one request is there, and the runner scores what one poll returned at once). A model the policy
+ * serves first wants 0; a shadow, a canary or a later-stage fallback trades up to {@code maxWaitMs} of
+ * its queue wait for far fewer fetches, wake-ups and model calls.
  */
 public record Batching(Integer maxBatch, Integer maxWaitMs) {
     public static final int DEFAULT_MAX_BATCH = 64;
