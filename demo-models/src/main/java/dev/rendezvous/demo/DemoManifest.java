@@ -35,8 +35,8 @@ final class DemoManifest {
     }
 
     /**
-     * What is known before training (who the model is and how it is made): a manifest whose fields
-     * differ from these was made by another recipe and is stale.
+     * What is known before training (who the model is, how it is made and how it is batched): a
+     * manifest whose fields differ from these was made by another recipe and is stale.
      */
     static ObjectNode identity(ModelRecipe recipe, String trainingData, String rawData) {
         ObjectNode manifest = YAML.createObjectNode();
@@ -46,6 +46,9 @@ final class DemoManifest {
         manifest.put("role", recipe.role());
         manifest.put("runtime", "onnx");
         manifest.put("artifact", recipe.fileStem() + ".onnx");
+        ObjectNode batching = manifest.putObject("batching");
+        batching.put("maxBatch", 64);
+        batching.put("maxWaitMs", recipe.maxWaitMs());
         ObjectNode lineage = manifest.putObject("lineage");
         lineage.put("trainingData", trainingData);
         lineage.put("rawData", rawData);
@@ -71,9 +74,7 @@ final class DemoManifest {
         ObjectNode output = manifest.putObject("output");
         output.put("tensor", OnnxExport.OUTPUT);
         OnnxExport.labels(trained.model()).forEach(output.putArray("labels")::add);
-        ObjectNode batching = manifest.putObject("batching");
-        batching.put("maxBatch", 64);
-        batching.put("maxWaitMs", 0);
+        manifest.set("batching", identity.get("batching"));
         ObjectNode lineage = identity.get("lineage").deepCopy();
         ObjectNode metrics = lineage.putObject("metrics");
         trained.metrics().forEach(metrics::put);
@@ -90,7 +91,7 @@ final class DemoManifest {
         if (!artifactSha256.equals(existing.path("sha256").asText())) {
             return false;
         }
-        for (String field : List.of("app", "name", "version", "role", "runtime", "artifact")) {
+        for (String field : List.of("app", "name", "version", "role", "runtime", "artifact", "batching")) {
             if (!same(identity.get(field), existing.get(field))) {
                 return false;
             }

@@ -32,9 +32,10 @@ public final class DemoModels {
     static final double TRAINING_FRACTION = 0.8;
 
     static final List<ModelRecipe> RECIPES = List.of(
-            new ModelRecipe("fraud-fm", "1", "live", ModelRecipe.Algorithm.FACTORIZATION_MACHINE, 3, 0.1, 4, 11L),
-            new ModelRecipe("fraud-lr", "1", "live", ModelRecipe.Algorithm.LOGISTIC_REGRESSION, 3, 0.1, 0, 21L),
-            new ModelRecipe("fraud-lr", "2", "canary", ModelRecipe.Algorithm.LOGISTIC_REGRESSION, 5, 0.05, 0, 22L));
+            // fraud-fm@1 is served first; fraud-lr@1 only from 40 ms on and the canary never: they batch.
+            new ModelRecipe("fraud-fm", "1", "live", 0, ModelRecipe.Algorithm.FACTORIZATION_MACHINE, 3, 0.1, 4, 11L),
+            new ModelRecipe("fraud-lr", "1", "live", 20, ModelRecipe.Algorithm.LOGISTIC_REGRESSION, 3, 0.1, 0, 21L),
+            new ModelRecipe("fraud-lr", "2", "canary", 20, ModelRecipe.Algorithm.LOGISTIC_REGRESSION, 5, 0.05, 0, 22L));
 
     private DemoModels() {
     }

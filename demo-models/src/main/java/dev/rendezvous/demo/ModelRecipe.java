@@ -12,9 +12,11 @@ import org.tribuo.math.optimisers.AdaGrad;
 /**
  * How one demo model version is trained: the Tribuo algorithm, its hyper-parameters and its seed.
  *
- * @param role the role the demo deploys it in: {@code live}, {@code shadow}, {@code canary} or {@code retired}
+ * @param role       the role the demo deploys it in: {@code live}, {@code shadow}, {@code canary} or {@code retired}
+ * @param maxWaitMs  the manifest's {@code batching.maxWaitMs}: 0 for the model the default policy serves
+ *                   first; models it needs only later (or never) let the broker gather their requests
  */
-record ModelRecipe(String name, String version, String role, Algorithm algorithm,
+record ModelRecipe(String name, String version, String role, int maxWaitMs, Algorithm algorithm,
                    int epochs, double learningRate, int factorDims, long seed) {
 
     /** The Tribuo trainers the demo uses; both export to ONNX. */

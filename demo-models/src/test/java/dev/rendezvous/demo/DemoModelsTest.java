@@ -112,6 +112,28 @@ class DemoModelsTest {
     }
 
     @Test
+    void onlyTheModelServedFirstFetchesEachRequestAtOnceTheOthersBatch() throws Exception {
+        List<Integer> waits = new ArrayList<>();
+        for (Path manifest : manifests) {
+            waits.add(DemoManifest.YAML.readTree(manifest.toFile()).at("/batching/maxWaitMs").asInt(-1));
+        }
+        assertThat(waits).containsExactly(0, 20, 20);
+    }
+
+    @Test
+    void rewritesAManifestWhoseBatchingLimitsDifferFromTheRecipes(@TempDir Path dir) throws Exception {
+        DemoModels.ensure(dir);
+        Path manifest = dir.resolve("fraud-lr-2.yaml");
+        String original = Files.readString(manifest);
+        assertThat(original).contains("maxWaitMs: 20");
+        Files.writeString(manifest, original.replace("maxWaitMs: 20", "maxWaitMs: 0"));
+
+        DemoModels.ensure(dir);
+
+        assertThat(Files.readString(manifest)).isEqualTo(original);
+    }
+
+    @Test
     void factorizationMachineBeatsLogisticRegressionOnHeldOutData() throws Exception {
         List<FraudTransaction> heldOut = FraudDataset.generate(DemoModels.DATA_SEED, DemoModels.DATA_ROWS)
                 .split(DemoModels.TRAINING_FRACTION).heldOut().rows();
