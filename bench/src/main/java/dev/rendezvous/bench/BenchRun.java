@@ -96,7 +96,7 @@ public final class BenchRun {
             if (!options.capacityRates().isEmpty()) {
                 LOG.info("capacity search over {} req/s", options.capacityRates());
                 capacity = new CapacitySearch(interleaved, options.deadlineMs(), options.drainTimeout())
-                        .search(Stream.<LoadTarget>of(directTarget, rendezvousTarget).filter(t -> options.measures(t.name())).toList(), options.capacityRates(), options.capacitySegment(), options.capacityRounds());
+                        .search(Stream.<LoadTarget>of(floor.threeHops(), directTarget, rendezvousTarget).filter(t -> options.measures(t.name())).toList(), options.capacityRates(), options.capacitySegment(), options.capacityRounds());
             }
             Map<Integer, Double> batching = options.batchingDuration().isZero() ? Map.of()
                     : BatchingGain.measure(served, List.of(1, 64), options.batchingDuration());

@@ -10,8 +10,9 @@ final class Presets {
     }
 
     /**
-     * 4-7 minutes: 30 s measured per target at 1,000 req/s in 5 s segments, then capacity steps up to
-     * 8,000 req/s (10 s per target per step, from 500) until both HTTP targets fail.
+     * 5-8 minutes: 30 s measured per target at 1,000 req/s in 5 s segments, then capacity steps up to
+     * 8,000 req/s (10 s per target per step, from 500) until the three-hop Kafka floor and both HTTP
+     * targets fail.
      */
     static BenchOptions full(Path outDir, Path docFile) {
         return new BenchOptions(1_000, Duration.ofSeconds(5), 6, Duration.ofSeconds(10), 2_000, Duration.ofSeconds(5),

@@ -39,7 +39,7 @@ public final class PerformanceDoc {
             out.append(ResultTable.profile(report.profile()));
         }
         if (report.capacity() != null) {
-            out.append("\n### Capacity search (HTTP targets, interleaved at each step)\n\n");
+            out.append("\n### Capacity search (three Kafka hops, direct, rendezvous; interleaved at each step)\n\n");
             out.append(ResultTable.capacity(report.capacity()));
         }
         out.append("\n### Start-up, batching, archive, replay\n\n").append(ResultTable.extras(report));
