@@ -2,6 +2,7 @@ package dev.rendezvous.deploy.config;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,6 +41,15 @@ public final class ConfigLoader {
         PlatformConfig config;
         try {
             config = YAML.treeToValue(tree, PlatformConfig.class);
+        } catch (ValueInstantiationException e) {
+            // A section's own constructor refused a value; its message already names the key. Jackson's
+            // wrapper ("Cannot construct instance of `...`, problem: ...") would only bury it.
+            Throwable refusal = e.getCause();
+            if (refusal instanceof IllegalArgumentException && refusal.getMessage() != null) {
+                String at = path(e);
+                throw new ConfigException(refusal.getMessage().startsWith(at) ? refusal.getMessage() : at + ": " + refusal.getMessage(), e);
+            }
+            throw new ConfigException(path(e) + ": " + e.getOriginalMessage(), e);
         } catch (JsonMappingException e) {
             throw new ConfigException(path(e) + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {

@@ -78,6 +78,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aValueASectionRefusesIsReportedInTheSectionsOwnWordsWithoutJacksonsWrapper() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("gateway.shedding.windowMs", "5")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("gateway.shedding.windowMs must be 10-60000, was 5")
+                .hasMessageNotContaining("Cannot construct instance")
+                .hasMessageNotContaining("SheddingConfig");
+    }
+
+    @Test
     void namesEveryProblemOfAnAppAtOnce(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("rendezvous.yaml");
         Files.writeString(file, "apps:\n  - name: Bad Name\n    partitions: 0\n    retentionMs: 5\n");
