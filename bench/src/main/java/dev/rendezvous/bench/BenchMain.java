@@ -56,7 +56,7 @@ public final class BenchMain implements Runnable {
     }
 
     /** The documented full run: the numbers in docs/performance.md come from this. */
-    @Command(name = "full", mixinStandardHelpOptions = true, description = "The full benchmark (4-7 minutes); updates docs/performance.md when run from the repository root.")
+    @Command(name = "full", mixinStandardHelpOptions = true, description = "The full benchmark (5-8 minutes); updates docs/performance.md when run from the repository root.")
     static final class Full implements Callable<Integer> {
         @Option(names = "--out", description = "Directory for the JSON and Markdown results (default: bench/target/bench-results).")
         Path out;
