@@ -19,6 +19,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * replication factor for topics the platform creates.
  */
 public record KafkaSettings(String bootstrapServers, Map<String, String> clientProperties, String topicPrefix, int replicationFactor) {
+    /** How much a batching consumer's fetch gathers before the broker answers it early. */
+    public static final int BATCHING_FETCH_MIN_BYTES = 64 * 1024;
 
     public KafkaSettings {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -99,7 +101,7 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
 
     /**
      * A consumer for services off the request path (decoy, archiver): the broker holds each fetch
-     * until 64 KB or 100 ms have gathered, so that such a service handles, fsyncs and commits a few
+     * until 64 KiB or 100 ms have gathered, so that such a service handles, fsyncs and commits a few
      * large batches a second instead of one tiny batch per request. Measured: per-request polling
      * by these services (an fsync and an offset commit each) slowed every Kafka hop of the request
      * path on this 2-core machine.
@@ -110,19 +112,28 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
 
     /**
      * Like {@link #newBatchingConsumer(String, String, String)}, the broker holding each fetch for at
-     * most {@code maxWaitMs} (or until 64 KB have gathered): a service that wakes a few times per
+     * most {@code maxWaitMs} (or until 64 KiB have gathered): a service that wakes a few times per
      * {@code maxWaitMs} instead of once per record. On this 2-core VM every wake-up of a consumer, and
      * of the broker thread answering its fetch, costs far more CPU than the record it brings.
      */
     public KafkaConsumer<byte[], byte[]> newBatchingConsumer(String groupId, String clientId, String offsetReset, int maxWaitMs) {
+        return new KafkaConsumer<>(batchingConsumerConfig(groupId, clientId, offsetReset, maxWaitMs), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    /**
+     * The settings of {@link #newBatchingConsumer(String, String, String, int)}. Fetch settings an
+     * operator passed in {@code kafka.properties} win over the batching ones, as every pass-through
+     * property does.
+     */
+    public Map<String, Object> batchingConsumerConfig(String groupId, String clientId, String offsetReset, int maxWaitMs) {
         if (maxWaitMs < 1) {
             throw new IllegalArgumentException("a batching consumer needs a fetch wait of at least 1 ms, was " + maxWaitMs);
         }
         Map<String, Object> config = consumerConfig(groupId, clientId, offsetReset);
-        // consumerConfig applied the pass-through properties last: an operator's own fetch settings stay.
-        config.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(64 * 1024));
+        config.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(BATCHING_FETCH_MIN_BYTES));
         config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.toString(maxWaitMs));
-        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return config;
     }
 
     public KafkaConsumer<String, byte[]> newStringKeyConsumer(String groupId, String clientId, String offsetReset) {

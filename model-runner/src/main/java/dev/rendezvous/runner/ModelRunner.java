@@ -163,9 +163,10 @@ public final class ModelRunner implements AutoCloseable {
             PollLoop<byte[]> loop = new PollLoop<>(clientId, consumer, c -> handler.subscribe(c, requests), handler);
             ModelRunner runner = new ModelRunner(manifest, group, model, producer, sharedProducer == null, handler, loop, role);
             loop.start();
-            LOG.info("{} ({}, app {}, runtime {}) started: group {}, model loaded in {} ms, batches of up to {}{}", manifest.ref(),
+            LOG.info("{} ({}, app {}, runtime {}) started: group {}, model loaded in {} ms, batches of up to {}, fetch wait {}{}", manifest.ref(),
                     manifest.role().wireName(), manifest.app(), manifest.runtime().wireName(), group, loadMillis,
-                    manifest.batching().maxBatch(), options.equals(RunnerOptions.defaults()) ? "" : ", test options " + options);
+                    manifest.batching().maxBatch(), maxWaitMs > 0 ? "up to " + maxWaitMs + " ms (batching)" : "none",
+                    options.equals(RunnerOptions.defaults()) ? "" : ", test options " + options);
             return runner;
         } catch (RuntimeException e) {
             if (consumer != null) {

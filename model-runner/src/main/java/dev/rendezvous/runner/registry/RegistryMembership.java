@@ -33,13 +33,16 @@ public final class RegistryMembership implements AutoCloseable {
     private final RegistryPublisher publisher;
     private final AtomicReference<ModelRole> role;
     private final Runnable onRetired;
+    /** The manifest's {@code batching.maxWaitMs}, fixed for the runner's life. */
+    private final int fetchWaitMs;
     private final ScheduledExecutorService watcher;
     private final AtomicBoolean retired = new AtomicBoolean();
     private volatile boolean seenOwnRegistration;
 
     private RegistryMembership(ModelRegistration registered, RegistryView view, RegistryPublisher publisher, AtomicReference<ModelRole> role,
-                               Runnable onRetired) {
+                               Runnable onRetired, int fetchWaitMs) {
         this.registered = registered;
+        this.fetchWaitMs = fetchWaitMs;
         this.view = view;
         this.publisher = publisher;
         this.role = role;
@@ -73,7 +76,8 @@ public final class RegistryMembership implements AutoCloseable {
         }
         role.set(initial);
         publisher.startHeartbeats(registration, instance, alive);
-        RegistryMembership membership = new RegistryMembership(registration, view, publisher, role, onRetired);
+        RegistryMembership membership = new RegistryMembership(registration, view, publisher, role, onRetired,
+                manifest.batching().maxWaitMs());
         membership.watcher.scheduleWithFixedDelay(membership::watch, WATCH_INTERVAL_MS, WATCH_INTERVAL_MS, TimeUnit.MILLISECONDS);
         LOG.info("{} of app {} registered as {}", manifest.ref(), manifest.app(), initial.wireName());
         return membership;
@@ -110,6 +114,11 @@ public final class RegistryMembership implements AutoCloseable {
             ModelRole previous = role.getAndSet(entry.role());
             if (previous != entry.role()) {
                 LOG.info("{} of app {}: role {} -> {}", registered.ref(), registered.app(), previous.wireName(), entry.role().wireName());
+                if (entry.role() == ModelRole.LIVE && fetchWaitMs > 0) {
+                    LOG.warn("{} of app {} is live now but keeps the broker-side fetch wait of its manifest ({} ms): a policy stage that "
+                            + "serves it gets its answers up to {} ms late; redeploy it with batching.maxWaitMs: 0 if it is to be served first",
+                            registered.ref(), registered.app(), fetchWaitMs, fetchWaitMs);
+                }
             }
             if (entry.role() == ModelRole.RETIRED && retired.compareAndSet(false, true)) {
                 onRetired.run();
