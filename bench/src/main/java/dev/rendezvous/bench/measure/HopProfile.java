@@ -15,7 +15,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -52,10 +51,8 @@ public final class HopProfile implements AutoCloseable {
         String resultsTopic = kafka.topics().results(app);
         // The bench's own observer must not compete with the path it measures: it needs the records'
         // timings, not their early arrival, so the broker gathers them (one fetch per 100 ms, not per record).
-        Map<String, Object> config = kafka.consumerConfig(null, "bench-hop-profile", "latest");
-        config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(64 * 1024));
-        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
-        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(kafka.batchingConsumerConfig(null, "bench-hop-profile", "latest", 100),
+                new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> assigned = new ArrayList<>();
         IntStream.range(0, partitions).forEach(p -> {
             assigned.add(new TopicPartition(scoresTopic, p));

@@ -45,7 +45,7 @@ public final class TargetVerdicts {
             if (capacity.capacity().containsKey(THREE_HOPS)) {
                 double floorBest = highestRate(capacity, THREE_HOPS, 50);
                 floorNote = "; three Kafka hops alone: " + (floorBest > 0 ? "highest such step " + ResultTable.num(floorBest) + " req/s" : "no step met it")
-                        + (floorBest < 3_000 ? ", so out of reach on this machine" : "");
+                        + (floorBest < 3_000 && floorTried(capacity, 3_000) ? ", so out of reach on this machine" : "");
             }
             lines.add(verdict(best >= 3_000, "sustained ≥ 3,000 req/s with p99 < 50 ms and zero unanswered",
                     (best > 0 ? "highest such step " + ResultTable.num(best) + " req/s" : "no step met it") + floorNote));
@@ -60,6 +60,16 @@ public final class TargetVerdicts {
     private static String floorNote(double floorMillis, double boundMillis, String percentile) {
         return "; three Kafka hops alone: " + percentile + " " + ResultTable.num(floorMillis) + " ms"
                 + (floorMillis > boundMillis ? ", so out of reach on this machine" : "");
+    }
+
+    /**
+     * Whether the floor's own limit below {@code rate} is known: the search ran it at {@code rate} or
+     * above, or it left the race earlier. A search that stopped below {@code rate} (a quick run) says
+     * nothing about what the floor would have done there.
+     */
+    static boolean floorTried(CapacitySearch.Result capacity, double rate) {
+        return capacity.steps().stream().anyMatch(step -> step.results().containsKey(THREE_HOPS)
+                && (step.rate() >= rate || !step.passed().getOrDefault(THREE_HOPS, true)));
     }
 
     /** The highest step at which {@code target} answered every request with 200 at a p99 below {@code p99Ms}. */

@@ -53,13 +53,35 @@ class TargetVerdictsTest {
         at2000.put("kafka-3-hops", result("kafka-3-hops", 2000, 8, 45));
         CapacitySearch.Step first = new CapacitySearch.Step(1000, at1000, Map.of("kafka-3-hops", true, "rendezvous", true));
         CapacitySearch.Step second = new CapacitySearch.Step(2000, at2000, Map.of("kafka-3-hops", true));
-        CapacitySearch.Result capacity = new CapacitySearch.Result(List.of(first, second),
+        Map<String, LoadResult> at3000 = new LinkedHashMap<>();
+        at3000.put("kafka-3-hops", result("kafka-3-hops", 3000, 40, 120));
+        CapacitySearch.Step third = new CapacitySearch.Step(3000, at3000, Map.of("kafka-3-hops", false));
+        CapacitySearch.Result capacity = new CapacitySearch.Result(List.of(first, second, third),
                 Map.of("kafka-3-hops", 2000.0, "rendezvous", 1000.0), 100);
 
         List<String> lines = TargetVerdicts.of(1000, List.of(), capacity);
 
         assertThat(lines.get(0)).isEqualTo("- **not met**: sustained ≥ 3,000 req/s with p99 < 50 ms and zero unanswered"
                 + " (no step met it; three Kafka hops alone: highest such step 2000 req/s, so out of reach on this machine)");
+    }
+
+    @Test
+    void makesNoClaimAboutTheFloorAtRatesTheSearchNeverTried() {
+        Map<String, LoadResult> at500 = new LinkedHashMap<>();
+        at500.put("kafka-3-hops", result("kafka-3-hops", 500, 2, 20));
+        at500.put("rendezvous", result("rendezvous", 500, 8, 30));
+        Map<String, LoadResult> at1000 = new LinkedHashMap<>();
+        at1000.put("kafka-3-hops", result("kafka-3-hops", 1000, 3, 25));
+        at1000.put("rendezvous", result("rendezvous", 1000, 10, 45));
+        CapacitySearch.Result quick = new CapacitySearch.Result(List.of(
+                new CapacitySearch.Step(500, at500, Map.of("kafka-3-hops", true, "rendezvous", true)),
+                new CapacitySearch.Step(1000, at1000, Map.of("kafka-3-hops", true, "rendezvous", true))),
+                Map.of("kafka-3-hops", 1000.0, "rendezvous", 1000.0), 100);
+
+        List<String> lines = TargetVerdicts.of(1000, List.of(), quick);
+
+        assertThat(lines.get(0)).isEqualTo("- **not met**: sustained ≥ 3,000 req/s with p99 < 50 ms and zero unanswered"
+                + " (highest such step 1000 req/s; three Kafka hops alone: highest such step 1000 req/s)");
     }
 
     private static LoadResult result(String target, double rate, double p50Millis, double p99Millis) {
