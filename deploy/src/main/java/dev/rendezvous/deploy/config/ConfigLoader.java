@@ -2,9 +2,9 @@ package dev.rendezvous.deploy.config;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.rendezvous.protocol.TopicNames;
@@ -41,17 +41,8 @@ public final class ConfigLoader {
         PlatformConfig config;
         try {
             config = YAML.treeToValue(tree, PlatformConfig.class);
-        } catch (ValueInstantiationException e) {
-            // A section's own constructor refused a value; its message already names the key. Jackson's
-            // wrapper ("Cannot construct instance of `...`, problem: ...") would only bury it.
-            Throwable refusal = e.getCause();
-            if (refusal instanceof IllegalArgumentException && refusal.getMessage() != null) {
-                String at = path(e);
-                throw new ConfigException(refusal.getMessage().startsWith(at) ? refusal.getMessage() : at + ": " + refusal.getMessage(), e);
-            }
-            throw new ConfigException(path(e) + ": " + e.getOriginalMessage(), e);
         } catch (JsonMappingException e) {
-            throw new ConfigException(path(e) + ": " + e.getOriginalMessage(), e);
+            throw new ConfigException(problem(e), e);
         } catch (IOException e) {
             throw new ConfigException(e.getMessage(), e);
         }
@@ -187,6 +178,19 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
+    }
+
+    /**
+     * What is wrong, and where. A section's own constructor words its refusals with the key already
+     * ("gateway.shedding.windowMs must be ..."); Jackson's wrapper ("Cannot construct instance of
+     * `...`, problem: ...") would only bury that.
+     */
+    private static String problem(JsonMappingException e) {
+        String at = path(e);
+        if (e instanceof ValueInstantiationException && e.getCause() instanceof IllegalArgumentException refusal && refusal.getMessage() != null) {
+            return refusal.getMessage().startsWith(at) ? refusal.getMessage() : at + ": " + refusal.getMessage();
+        }
+        return at + ": " + e.getOriginalMessage();
     }
 
     private static String path(JsonMappingException e) {
