@@ -16,14 +16,7 @@ class TargetVerdictsTest {
 
     @Test
     void saysABoundIsOutOfReachWhenThreeBareKafkaHopsMissItInTheSameRun() {
-        List<LoadResult> comparison = List.of(
-                result("kafka-3-hops", 1000, 6.0, 39.0),
-                result("direct", 1000, 0.5, 5.0),
-                result("rendezvous", 1000, 20.0, 90.0));
-
-        List<String> lines = TargetVerdicts.of(1000, comparison, null);
-
-        assertThat(lines).containsExactly(
+        assertThat(latencyVerdicts(6.0, 39.0, 20.0, 90.0)).containsExactly(
                 "- **not met**: at 1000 req/s: rendezvous p50 ≤ direct p50 + 2.5 ms (rendezvous p50 20.0 ms vs allowed 3.00 ms;"
                         + " three Kafka hops alone: p50 6.00 ms, so out of reach on this machine)",
                 "- **not met**: at 1000 req/s: rendezvous p99 ≤ 15 ms (p99 90.0 ms; three Kafka hops alone: p99 39.0 ms, so out of reach on this machine)");
@@ -31,17 +24,18 @@ class TargetVerdictsTest {
 
     @Test
     void namesTheFloorWithoutCallingItABarrierWhenTheFloorMeetsTheBound() {
-        List<LoadResult> comparison = List.of(
-                result("kafka-3-hops", 1000, 1.5, 8.0),
-                result("direct", 1000, 0.5, 5.0),
-                result("rendezvous", 1000, 2.0, 12.0));
-
-        List<String> lines = TargetVerdicts.of(1000, comparison, null);
-
-        assertThat(lines).containsExactly(
+        assertThat(latencyVerdicts(1.5, 8.0, 2.0, 12.0)).containsExactly(
                 "- **met**: at 1000 req/s: rendezvous p50 ≤ direct p50 + 2.5 ms (rendezvous p50 2.00 ms vs allowed 3.00 ms;"
                         + " three Kafka hops alone: p50 1.50 ms)",
                 "- **met**: at 1000 req/s: rendezvous p99 ≤ 15 ms (p99 12.0 ms; three Kafka hops alone: p99 8.00 ms)");
+    }
+
+    /** The verdicts at 1,000 req/s of a run whose direct path took p50 0.5 ms (so 3.0 ms are allowed). */
+    private static List<String> latencyVerdicts(double floorP50, double floorP99, double rendezvousP50, double rendezvousP99) {
+        return TargetVerdicts.of(1000, List.of(
+                result("kafka-3-hops", 1000, floorP50, floorP99),
+                result("direct", 1000, 0.5, 5.0),
+                result("rendezvous", 1000, rendezvousP50, rendezvousP99)), null);
     }
 
     @Test
