@@ -148,12 +148,7 @@ public final class ModelRunner implements AutoCloseable {
         KafkaConsumer<byte[], byte[]> consumer = null;
         try {
             producer = sharedProducer != null ? sharedProducer : kafka.newProducer(clientId);
-            int maxWaitMs = manifest.batching().maxWaitMs();
-            // A batching model lets the broker gather its requests: one fetch, one wake-up and one model
-            // call per maxWaitMs instead of per request (docs/decisions/004-batching-off-the-served-path.md).
-            consumer = maxWaitMs > 0
-                    ? kafka.newBatchingConsumer(group, clientId, "latest", maxWaitMs)
-                    : kafka.newConsumer(group, clientId, "latest");
+            consumer = kafka.newConsumer(group, clientId, "latest");
             checkTopics(consumer, topics.requests(manifest.app()), topics.scores(manifest.app()));
             AtomicReference<ModelRole> role = new AtomicReference<>(manifest.role());
             BatchScorer scorer = new BatchScorer(manifest, model, options.failures(), Clock.systemUTC(), role::get);
@@ -163,9 +158,9 @@ public final class ModelRunner implements AutoCloseable {
             PollLoop<byte[]> loop = new PollLoop<>(clientId, consumer, c -> handler.subscribe(c, requests), handler);
             ModelRunner runner = new ModelRunner(manifest, group, model, producer, sharedProducer == null, handler, loop, role);
             loop.start();
-            LOG.info("{} ({}, app {}, runtime {}) started: group {}, model loaded in {} ms, batches of up to {}, fetch wait {}{}", manifest.ref(),
+            LOG.info("{} ({}, app {}, runtime {}) started: group {}, model loaded in {} ms, batches of up to {}, pause {}{}", manifest.ref(),
                     manifest.role().wireName(), manifest.app(), manifest.runtime().wireName(), group, loadMillis,
-                    manifest.batching().maxBatch(), maxWaitMs > 0 ? "up to " + maxWaitMs + " ms (batching)" : "none",
+                    manifest.batching().maxBatch(), manifest.batching().maxWaitMs() > 0 ? manifest.batching().maxWaitMs() + " ms after each batch" : "none",
                     options.equals(RunnerOptions.defaults()) ? "" : ", test options " + options);
             return runner;
         } catch (RuntimeException e) {

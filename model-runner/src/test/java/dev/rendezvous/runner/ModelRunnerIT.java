@@ -112,18 +112,20 @@ class ModelRunnerIT {
     }
 
     @Test
-    void aBatchingModelHasTheBrokerGatherRequestsSentOneByOneIntoOneModelCall(EmbeddedKafkaBroker broker, TestInfo test) throws Exception {
+    void aBatchingModelGathersRequestsSentOneByOneIntoAFewModelCalls(EmbeddedKafkaBroker broker, TestInfo test) throws Exception {
         setUp(broker, test);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        // A wait far above the time the ten acknowledged sends below take, so that they fall into one
-        // fetch, or two when a fetch happens to expire between two sends (three leaves room for a slow
-        // box). Fetched one by one, as a model with maxWaitMs 0 does, they make up to ten model calls.
+        // A pause far above the ~0.3 s the ten spaced sends below take: the first request is scored
+        // at once, the fetch in flight during the pause brings the next, and the pause gathers the rest
+        // into a third call. Without pauses, as with maxWaitMs 0, they make up to ten model calls.
         ModelManifest manifest = DemoManifests.lr().withBatching(new Batching(64, 1_000));
         ModelRunner runner = started(manifest, RunnerOptions.defaults(), registry);
         List<Map<String, Number>> samples = DemoModels.sampleFeatures(12, 10);
 
         for (int i = 0; i < samples.size(); i++) {
             send(request("batched-" + i, samples.get(i), 60_000), null);
+            // Far longer than a fetch round trip: without pauses each request would be fetched alone.
+            Thread.sleep(20);
         }
 
         Map<String, ConsumerRecord<String, byte[]>> scores = readScores(samples.size());

@@ -1,11 +1,11 @@
 package dev.rendezvous.runner.manifest;
 
 /**
- * Micro-batching limits: at most {@code maxBatch} requests per model call, and how long the broker
- * may hold the runner's fetch to gather more requests into one batch (0: every fetch returns as soon
- * as one request is there, and the runner scores what one poll returned at once). A model the policy
- * serves first wants 0; a shadow, a canary or a later-stage fallback trades up to {@code maxWaitMs} of
- * its queue wait for far fewer fetches, wake-ups and model calls.
+ * Micro-batching limits: at most {@code maxBatch} requests per model call, and how long the runner
+ * pauses after a batch so that the requests of that time gather into the next one (0: it fetches
+ * again at once, and each poll's requests are scored together). A model the policy serves first wants
+ * 0; a shadow, a canary or a later-stage fallback trades up to {@code maxWaitMs} of its queue wait for
+ * far fewer fetches, wake-ups and model calls under load.
  */
 public record Batching(Integer maxBatch, Integer maxWaitMs) {
     public static final int DEFAULT_MAX_BATCH = 64;

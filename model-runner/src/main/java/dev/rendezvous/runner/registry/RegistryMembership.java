@@ -115,7 +115,7 @@ public final class RegistryMembership implements AutoCloseable {
             if (previous != entry.role()) {
                 LOG.info("{} of app {}: role {} -> {}", registered.ref(), registered.app(), previous.wireName(), entry.role().wireName());
                 if (entry.role() == ModelRole.LIVE && fetchWaitMs > 0) {
-                    LOG.warn("{} of app {} is live now but keeps the broker-side fetch wait of its manifest ({} ms): a policy stage that "
+                    LOG.warn("{} of app {} is live now but keeps the batching pause of its manifest ({} ms): a policy stage that "
                             + "serves it gets its answers up to {} ms late; redeploy it with batching.maxWaitMs: 0 if it is to be served first",
                             registered.ref(), registered.app(), fetchWaitMs, fetchWaitMs);
                 }
