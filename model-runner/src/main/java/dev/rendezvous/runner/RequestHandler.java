@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  */
 final class RequestHandler implements PollLoop.Handler<byte[]>, ConsumerRebalanceListener {
     private static final long COMMIT_INTERVAL_NANOS = 100_000_000L;
+    /** How long the poll after a pause waits for the fetch that brings the rest of the pause's requests. */
+    private static final int FOLLOW_UP_FETCH_MS = 5;
+    /** Whether the last batch ended with a pause: the next one is completed with one more fetch. */
+    private boolean paused;
     private long lastCommitNanos;
     private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
 
@@ -76,12 +80,19 @@ final class RequestHandler implements PollLoop.Handler<byte[]>, ConsumerRebalanc
     public void onRecords(KafkaConsumer<byte[], byte[]> loopConsumer, ConsumerRecords<byte[], byte[]> records) {
         commitCompleted();
         if (records.isEmpty()) {
+            paused = false;
             return;
         }
         List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(records.count());
         records.forEach(batch::add);
+        if (paused) {
+            // The fetch in flight during the pause came back with the first request(s) of it; the rest
+            // wait at the broker, and the fetch this poll sent brings them at once. Scoring does not
+            // throw on bad records, so PollLoop's rewind (which knows only the first poll) is not needed.
+            loopConsumer.poll(Duration.ofMillis(Math.min(FOLLOW_UP_FETCH_MS, manifest.batching().maxWaitMs()))).forEach(batch::add);
+        }
         handle(batch);
-        gatherBeforeNextPoll();
+        paused = gatherBeforeNextPoll();
     }
 
     /**
@@ -91,16 +102,17 @@ final class RequestHandler implements PollLoop.Handler<byte[]>, ConsumerRebalanc
      * nothing, and the first request after a quiet spell is scored at once. Heartbeats go on in the
      * consumer's own thread; a close waits for the pause to end.
      */
-    private void gatherBeforeNextPoll() {
+    private boolean gatherBeforeNextPoll() {
         int waitMs = manifest.batching().maxWaitMs();
         if (waitMs <= 0) {
-            return;
+            return false;
         }
         try {
             Thread.sleep(waitMs);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return true;
     }
 
     @Override
