@@ -34,15 +34,15 @@ public final class RegistryMembership implements AutoCloseable {
     private final AtomicReference<ModelRole> role;
     private final Runnable onRetired;
     /** The manifest's {@code batching.maxWaitMs}, fixed for the runner's life. */
-    private final int fetchWaitMs;
+    private final int batchPauseMs;
     private final ScheduledExecutorService watcher;
     private final AtomicBoolean retired = new AtomicBoolean();
     private volatile boolean seenOwnRegistration;
 
     private RegistryMembership(ModelRegistration registered, RegistryView view, RegistryPublisher publisher, AtomicReference<ModelRole> role,
-                               Runnable onRetired, int fetchWaitMs) {
+                               Runnable onRetired, int batchPauseMs) {
         this.registered = registered;
-        this.fetchWaitMs = fetchWaitMs;
+        this.batchPauseMs = batchPauseMs;
         this.view = view;
         this.publisher = publisher;
         this.role = role;
@@ -114,10 +114,10 @@ public final class RegistryMembership implements AutoCloseable {
             ModelRole previous = role.getAndSet(entry.role());
             if (previous != entry.role()) {
                 LOG.info("{} of app {}: role {} -> {}", registered.ref(), registered.app(), previous.wireName(), entry.role().wireName());
-                if (entry.role() == ModelRole.LIVE && fetchWaitMs > 0) {
+                if (entry.role() == ModelRole.LIVE && batchPauseMs > 0) {
                     LOG.warn("{} of app {} is live now but keeps the batching pause of its manifest ({} ms): a policy stage that "
                             + "serves it gets its answers up to {} ms late; redeploy it with batching.maxWaitMs: 0 if it is to be served first",
-                            registered.ref(), registered.app(), fetchWaitMs, fetchWaitMs);
+                            registered.ref(), registered.app(), batchPauseMs, batchPauseMs);
                 }
             }
             if (entry.role() == ModelRole.RETIRED && retired.compareAndSet(false, true)) {
