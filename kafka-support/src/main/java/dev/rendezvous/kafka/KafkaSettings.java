@@ -19,8 +19,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * replication factor for topics the platform creates.
  */
 public record KafkaSettings(String bootstrapServers, Map<String, String> clientProperties, String topicPrefix, int replicationFactor) {
-    /** How much a batching consumer's fetch gathers before the broker answers it early. */
-    public static final int BATCHING_FETCH_MIN_BYTES = 64 * 1024;
+    /** How much a batching consumer's fetch gathers before the broker answers it early ... */
+    private static final int BATCHING_FETCH_MIN_BYTES = 64 * 1024;
+    /** ... and how long the broker holds it otherwise. */
+    private static final int BATCHING_FETCH_MAX_WAIT_MS = 100;
 
     public KafkaSettings {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -107,32 +109,17 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
      * path on this 2-core machine.
      */
     public KafkaConsumer<byte[], byte[]> newBatchingConsumer(String groupId, String clientId, String offsetReset) {
-        return newBatchingConsumer(groupId, clientId, offsetReset, 100);
+        return new KafkaConsumer<>(batchingConsumerConfig(groupId, clientId, offsetReset), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /**
-     * Like {@link #newBatchingConsumer(String, String, String)}, the broker holding each fetch for at
-     * most {@code maxWaitMs} (or until 64 KiB have gathered): a service that wakes a few times per
-     * {@code maxWaitMs} instead of once per record. On this 2-core VM every wake-up of a consumer, and
-     * of the broker thread answering its fetch, costs far more CPU than the record it brings.
+     * The settings of {@link #newBatchingConsumer}, for readers that want other deserializers. Fetch
+     * settings an operator passed in {@code kafka.properties} win, as every pass-through property does.
      */
-    public KafkaConsumer<byte[], byte[]> newBatchingConsumer(String groupId, String clientId, String offsetReset, int maxWaitMs) {
-        return new KafkaConsumer<>(batchingConsumerConfig(groupId, clientId, offsetReset, maxWaitMs), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-    }
-
-    /**
-     * The settings of {@link #newBatchingConsumer(String, String, String, int)}. Fetch settings an
-     * operator passed in {@code kafka.properties} win over the batching ones, as every pass-through
-     * property does.
-     */
-    public Map<String, Object> batchingConsumerConfig(String groupId, String clientId, String offsetReset, int maxWaitMs) {
-        if (maxWaitMs < 1) {
-            throw new IllegalArgumentException("a batching consumer needs a fetch wait of at least 1 ms, was " + maxWaitMs);
-        }
+    public Map<String, Object> batchingConsumerConfig(String groupId, String clientId, String offsetReset) {
         Map<String, Object> config = consumerConfig(groupId, clientId, offsetReset);
         config.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(BATCHING_FETCH_MIN_BYTES));
-        config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.toString(maxWaitMs));
+        config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.toString(BATCHING_FETCH_MAX_WAIT_MS));
         return config;
     }
 

@@ -51,7 +51,7 @@ public final class HopProfile implements AutoCloseable {
         String resultsTopic = kafka.topics().results(app);
         // The bench's own observer must not compete with the path it measures: it needs the records'
         // timings, not their early arrival, so the broker gathers them (one fetch per 100 ms, not per record).
-        this.consumer = new KafkaConsumer<>(kafka.batchingConsumerConfig(null, "bench-hop-profile", "latest", 100),
+        this.consumer = new KafkaConsumer<>(kafka.batchingConsumerConfig(null, "bench-hop-profile", "latest"),
                 new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> assigned = new ArrayList<>();
         IntStream.range(0, partitions).forEach(p -> {
