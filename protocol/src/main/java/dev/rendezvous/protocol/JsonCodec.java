@@ -1,11 +1,17 @@
 package dev.rendezvous.protocol;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -37,8 +43,9 @@ public final class JsonCodec {
         if (bytes == null) {
             throw new MalformedRecordException("record value is null; expected a JSON " + type.getSimpleName(), null);
         }
+        T value;
         try {
-            return MAPPER.readValue(bytes, type);
+            value = MAPPER.readValue(bytes, type);
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new MalformedRecordException("invalid " + type.getSimpleName() + ": " + cause.getMessage(), e);
@@ -50,6 +57,11 @@ public final class JsonCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (value == null) {
+            // The JSON text `null` maps to a null record, which every reader would trip over later.
+            throw new MalformedRecordException("record value is the JSON null; expected a JSON object (" + type.getSimpleName() + ")", null);
+        }
+        return value;
     }
 
     private static String path(JsonMappingException e) {
@@ -65,10 +77,22 @@ public final class JsonCodec {
     }
 
     private static ObjectMapper newMapper() {
-        ObjectMapper mapper = new ObjectMapper()
+        ObjectMapper mapper = JsonMapper.builder()
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
                 .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
-                .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, false);
+                .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, false)
+                // Refuse what a lenient reader would silently reinterpret: `{...} xyz`, a key given
+                // twice (which one wins depends on the reader), 5 where a name is expected, 1.5 or
+                // "123" where an integer is expected.
+                .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true)
+                .configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false)
+                .configure(MapperFeature.ALLOW_COERCION_OF_SCALARS, false)
+                .configure(StreamReadFeature.STRICT_DUPLICATE_DETECTION, true)
+                .withCoercionConfig(LogicalType.Textual, config -> config
+                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .build();
         // Bound what a hostile record can make us allocate.
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(64)

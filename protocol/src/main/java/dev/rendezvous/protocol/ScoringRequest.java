@@ -14,7 +14,9 @@ import java.util.List;
  * @param inputs       Open Inference Protocol tensors, or null when {@code features} is used
  * @param receivedAtMs when the gateway (or Kafka-native client) accepted it, epoch milliseconds
  * @param deadlineAtMs the latest moment an answer is useful, epoch milliseconds
- * @param replyTo      topic that receives the {@link Decision}; null when no reply is wanted
+ * @param replyTo      topic that receives the {@link Decision}; null when no reply is wanted. Only reply
+ *                     topics are allowed ({@link TopicNames#replyTopicProblem}): a request must not make the
+ *                     rendezvous write into a platform topic
  * @param pinnedModel  when set, only this model version may answer (OIP {@code /versions/{v}}); null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -33,6 +35,9 @@ public record ScoringRequest(
         if (app == null || app.isBlank()) {
             throw new IllegalArgumentException("app is missing");
         }
+        if (!TopicNames.isLegalApp(app)) {
+            throw new IllegalArgumentException("app: " + TopicNames.appProblem(app));
+        }
         if (features == null && (inputs == null || inputs.isEmpty())) {
             throw new IllegalArgumentException("either 'features' (an object) or 'inputs' (tensors) is required");
         }
@@ -48,6 +53,15 @@ public record ScoringRequest(
         }
         if (deadlineAtMs < receivedAtMs) {
             throw new IllegalArgumentException("deadlineAtMs (" + deadlineAtMs + ") is before receivedAtMs (" + receivedAtMs + ")");
+        }
+        if (replyTo != null) {
+            String problem = TopicNames.replyTopicProblem(replyTo);
+            if (problem != null) {
+                throw new IllegalArgumentException("replyTo: " + problem);
+            }
+        }
+        if (pinnedModel != null) {
+            ModelRef.parse(pinnedModel);
         }
         inputs = inputs == null ? null : List.copyOf(inputs);
     }

@@ -9,6 +9,10 @@ import java.util.regex.Pattern;
 public record TopicNames(String prefix) {
     private static final Pattern LEGAL = Pattern.compile("[A-Za-z0-9._-]*");
     private static final Pattern APP = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    /** Kafka's own limit on topic names. */
+    private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+    private static final String GATEWAY_REPLIES = "rdv.replies.";
+    private static final String CLIENT_REPLIES_SUFFIX = ".replies";
 
     public TopicNames {
         prefix = prefix == null ? "" : prefix;
@@ -20,6 +24,46 @@ public record TopicNames(String prefix) {
     /** Whether {@code app} is a legal application name (it becomes part of topic names). */
     public static boolean isLegalApp(String app) {
         return app != null && APP.matcher(app).matches();
+    }
+
+    /** Why {@code app} is not a legal application name, for error messages. */
+    public static String appProblem(String app) {
+        return "app name '" + abbreviate(app) + "' must be 1-63 characters of lower-case letters, digits, '_' or '-'";
+    }
+
+    /**
+     * Why {@code topic} cannot be a request's {@code replyTo}, or null when it can. A reply topic is a
+     * client's own topic named {@code <anything>.replies} or a gateway's {@code <prefix>rdv.replies.<instance>};
+     * no platform topic (requests, scores, results, policies, ...) has either form, so a record can never
+     * make the rendezvous write a decision into one.
+     */
+    public static String replyTopicProblem(String topic) {
+        if (topic == null || !TOPIC.matcher(topic).matches()) {
+            return "'" + abbreviate(topic) + "' is not a legal Kafka topic name (1-249 letters, digits, '.', '_' or '-')";
+        }
+        if (topic.endsWith(CLIENT_REPLIES_SUFFIX) || isGatewayReplyName(topic)) {
+            return null;
+        }
+        return "'" + topic + "' is not a reply topic: reply topics are named '<name>.replies' (clients) or '"
+                + GATEWAY_REPLIES + "<instance>' (gateways)";
+    }
+
+    /** Like {@link #replyTopicProblem}, and a gateway reply topic must also be under this platform's prefix. */
+    public String replyTopicProblemUnderPrefix(String topic) {
+        String problem = replyTopicProblem(topic);
+        if (problem == null && !topic.endsWith(CLIENT_REPLIES_SUFFIX) && !topic.startsWith(prefix + GATEWAY_REPLIES)) {
+            return "'" + topic + "' is a gateway reply topic of another platform (this one's are '" + prefix + GATEWAY_REPLIES + "<instance>')";
+        }
+        return problem;
+    }
+
+    private static boolean isGatewayReplyName(String topic) {
+        int at = topic.indexOf(GATEWAY_REPLIES);
+        return at >= 0 && topic.length() > at + GATEWAY_REPLIES.length();
+    }
+
+    private static String abbreviate(String text) {
+        return text == null ? "null" : text.length() > 80 ? text.substring(0, 80) + "... (" + text.length() + " characters)" : text;
     }
 
     public String requests(String app) {
@@ -69,7 +113,7 @@ public record TopicNames(String prefix) {
 
     private String appTopic(String app, String kind) {
         if (!isLegalApp(app)) {
-            throw new IllegalArgumentException("app name '" + app + "' must be 1-63 characters of lower-case letters, digits, '_' or '-'");
+            throw new IllegalArgumentException(appProblem(app));
         }
         return prefix + app + "." + kind;
     }

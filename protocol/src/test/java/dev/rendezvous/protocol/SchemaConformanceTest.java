@@ -117,6 +117,16 @@ class SchemaConformanceTest {
                 refused("scoring request whose receipt time is text", featuresRequest(), json -> json.put("receivedAtMs", "soon")),
                 refused("scoring request received at time zero", featuresRequest(), json -> json.put("receivedAtMs", 0)),
                 refused("scoring request without a deadline", featuresRequest(), json -> json.remove("deadlineAtMs")),
+                refused("scoring request whose id is a number", featuresRequest(), json -> json.put("id", 4711)),
+                refused("scoring request with an over-long app name", featuresRequest(), json -> json.put("app", "f".repeat(64))),
+                refused("scoring request with an upper-case app name", featuresRequest(), json -> json.put("app", "Fraud")),
+                refused("scoring request pinned to a model without a version", featuresRequest(), json -> json.put("pinnedModel", "no-at-sign")),
+                refused("scoring request pinned to a number", featuresRequest(), json -> json.put("pinnedModel", 5)),
+                refused("scoring request replying into the policy topic", featuresRequest(), json -> json.put("replyTo", "rdv.policies")),
+                refused("scoring request replying into a requests topic", featuresRequest(), json -> json.put("replyTo", "fraud.requests")),
+                refused("scoring request replying to an illegal topic name", featuresRequest(), json -> json.put("replyTo", "my service.replies")),
+                refused("scoring request whose receipt time has a fraction", featuresRequest(), json -> json.put("receivedAtMs", RECEIVED_AT_MS + 0.5)),
+                refused("scoring request whose deadline is text digits", featuresRequest(), json -> json.put("deadlineAtMs", Long.toString(DEADLINE_AT_MS))),
                 refused("scoring request with a tensor without data", tensorRequest(),
                         json -> json.getJsonArray("inputs").getJsonObject(0).remove("data")),
                 refused("scoring request with a tensor named by blanks", tensorRequest(),
@@ -136,6 +146,37 @@ class SchemaConformanceTest {
                 refused("decision whose request id has a slash", modelDecision(), json -> json.put("requestId", "order/4711")),
                 refused("model decision without the served version", modelDecision(), json -> json.remove("version")),
                 refused("decision without a policy version", modelDecision(), json -> json.remove("policyVersion")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unreadableJson")
+    void theCodecRefusesJsonThatALenientReaderWouldReinterpret(String what, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> JsonCodec.decode(bytes, ScoringRequest.class)).isInstanceOf(MalformedRecordException.class)
+                .hasMessageNotContaining("REDACTED");
+    }
+
+    static Stream<Arguments> unreadableJson() {
+        String valid = new String(JsonCodec.encode(featuresRequest()), StandardCharsets.UTF_8);
+        return Stream.of(
+                arguments("the JSON null", "null"),
+                arguments("a JSON array", "[" + valid + "]"),
+                arguments("a JSON string", "\"fraud\""),
+                arguments("trailing garbage", valid + " xyz"),
+                arguments("a second object", valid + valid),
+                arguments("a trailing NUL", valid + "\u0000"),
+                arguments("a duplicate key", valid.replace("{\"id\":\"order-4711\"", "{\"id\":\"order-4711\",\"id\":\"other\"")));
+    }
+
+    @Test
+    void theCodecRefusesInvalidUtf8() {
+        byte[] valid = JsonCodec.encode(featuresRequest());
+        byte[] broken = java.util.Arrays.copyOf(valid, valid.length);
+        int at = new String(valid, StandardCharsets.UTF_8).indexOf("order-4711") + 6;
+        broken[at] = (byte) 0xC3; // a lead byte followed by an ASCII digit: not UTF-8
+
+        assertThatThrownBy(() -> JsonCodec.decode(broken, ScoringRequest.class)).isInstanceOf(MalformedRecordException.class);
     }
 
     /** Gives the lambda its type, which {@code arguments(Object...)} cannot. */
