@@ -153,7 +153,7 @@ public final class ModelRunner implements AutoCloseable {
             AtomicReference<ModelRole> role = new AtomicReference<>(manifest.role());
             BatchScorer scorer = new BatchScorer(manifest, model, options.failures(), Clock.systemUTC(), role::get);
             RequestHandler handler = new RequestHandler(manifest, scorer, producer, topics.scores(manifest.app()),
-                    topics.deadLetter(manifest.app()), new RunnerMetrics(registry, manifest));
+                    new RunnerMetrics(registry, manifest));
             String requests = topics.requests(manifest.app());
             PollLoop<byte[]> loop = new PollLoop<>(clientId, consumer, c -> handler.subscribe(c, requests), handler);
             ModelRunner runner = new ModelRunner(manifest, group, model, producer, sharedProducer == null, handler, loop, role);

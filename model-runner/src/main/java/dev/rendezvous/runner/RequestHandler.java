@@ -1,6 +1,5 @@
 package dev.rendezvous.runner;
 
-import dev.rendezvous.kafka.DeadLetters;
 import dev.rendezvous.kafka.PollLoop;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.MalformedRecordException;
@@ -46,22 +45,18 @@ final class RequestHandler implements PollLoop.Handler<byte[]>, ConsumerRebalanc
     private final ModelManifest manifest;
     private final BatchScorer scorer;
     private final Producer<String, byte[]> producer;
-    private final DeadLetters deadLetters;
     private final String scoresTopic;
-    private final String deadLetterTopic;
     private final RunnerMetrics metrics;
     private final PendingCommits pending = new PendingCommits();
     private KafkaConsumer<byte[], byte[]> consumer;
     private volatile boolean ready;
 
     RequestHandler(ModelManifest manifest, BatchScorer scorer, Producer<String, byte[]> producer, String scoresTopic,
-                   String deadLetterTopic, RunnerMetrics metrics) {
+                   RunnerMetrics metrics) {
         this.manifest = manifest;
         this.scorer = scorer;
         this.producer = producer;
-        this.deadLetters = new DeadLetters(producer, manifest.consumerGroup());
         this.scoresTopic = scoresTopic;
-        this.deadLetterTopic = deadLetterTopic;
         this.metrics = metrics;
     }
 
@@ -143,10 +138,15 @@ final class RequestHandler implements PollLoop.Handler<byte[]>, ConsumerRebalanc
         pending.takeAll();
     }
 
+    /**
+     * Scores the valid requests of a batch. A record that is not a valid request of this app is skipped
+     * and counted, not dead-lettered: every runner of the app and the rendezvous read the same record,
+     * and the rendezvous alone dead-letters it, so that each poison record is on the dead-letter topic
+     * exactly once (with four consumers it was there four times).
+     */
     private void handle(List<ConsumerRecord<byte[], byte[]>> batch) {
         List<ScoringRequest> requests = new ArrayList<>(batch.size());
         List<ConsumerRecord<byte[], byte[]>> sources = new ArrayList<>(batch.size());
-        boolean deadLettered = false;
         for (ConsumerRecord<byte[], byte[]> record : batch) {
             String problem;
             try {
@@ -161,16 +161,11 @@ final class RequestHandler implements PollLoop.Handler<byte[]>, ConsumerRebalanc
             } catch (MalformedRecordException e) {
                 problem = e.getMessage();
             }
-            deadLetters.send(deadLetterTopic, record, problem);
-            metrics.deadLettered();
-            deadLettered = true;
+            metrics.refused();
+            LOG.debug("{}: skipping {}-{}@{} (the rendezvous dead-letters it): {}", manifest.ref(), record.topic(), record.partition(),
+                    record.offset(), problem);
         }
         List<Future<RecordMetadata>> sends = send(requests, sources);
-        if (deadLettered) {
-            // DeadLetters.send returns no future to wait on; flushing is how the commit below follows its ack.
-            // Poison records are rare, so blocking here now and then costs little.
-            producer.flush();
-        }
         pending.add(nextOffsets(batch), sends);
     }
 

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A runner's meters, tagged with app, model and version: counters {@code rdv.runner.requests},
- * {@code rdv.runner.errors} (tag {@code code}), {@code rdv.runner.expired}, {@code rdv.runner.dead.letters},
+ * {@code rdv.runner.errors} (tag {@code code}), {@code rdv.runner.expired}, {@code rdv.runner.refused},
  * {@code rdv.runner.send.failures}; histograms {@code rdv.runner.batch.size} (requests per model call),
  * {@code rdv.runner.queue.wait} (receipt to start of scoring, per request) and {@code rdv.runner.inference}
  * (per model call).
@@ -23,7 +23,7 @@ final class RunnerMetrics {
     private final Tags tags;
     private final Counter requests;
     private final Counter expired;
-    private final Counter deadLetters;
+    private final Counter refused;
     private final Counter sendFailures;
     private final DistributionSummary batchSize;
     private final Timer inference;
@@ -34,7 +34,8 @@ final class RunnerMetrics {
         this.tags = Tags.of("app", manifest.app(), "model", manifest.name(), "version", manifest.version());
         this.requests = Counter.builder("rdv.runner.requests").description("requests scored or answered with an error").tags(tags).register(registry);
         this.expired = Counter.builder("rdv.runner.expired").description("requests whose deadline passed before scoring").tags(tags).register(registry);
-        this.deadLetters = Counter.builder("rdv.runner.dead.letters").description("records sent to the dead-letter topic").tags(tags).register(registry);
+        this.refused = Counter.builder("rdv.runner.refused")
+                .description("records skipped as not a valid request of this app (the rendezvous dead-letters them)").tags(tags).register(registry);
         this.sendFailures = Counter.builder("rdv.runner.send.failures").description("scores Kafka did not accept").tags(tags).register(registry);
         // Percentile histograms, so that a Prometheus-style registry can aggregate them across runners.
         this.batchSize = DistributionSummary.builder("rdv.runner.batch.size").description("requests per model call").tags(tags)
@@ -61,8 +62,8 @@ final class RunnerMetrics {
         inference.record(call.inferenceMicros(), TimeUnit.MICROSECONDS);
     }
 
-    void deadLettered() {
-        deadLetters.increment();
+    void refused() {
+        refused.increment();
     }
 
     void sendFailed() {

@@ -165,32 +165,27 @@ class ModelRunnerIT {
     }
 
     @Test
-    void deadLettersPoisonRecordsWithTheirReasonAndScoresTheRequestsAroundThem(EmbeddedKafkaBroker broker, TestInfo test) throws Exception {
+    void skipsPoisonRecordsWithoutDeadLetteringThemAndScoresTheRequestsAroundThem(EmbeddedKafkaBroker broker, TestInfo test) throws Exception {
         setUp(broker, test);
-        started(DemoManifests.lr(), RunnerOptions.defaults(), new SimpleMeterRegistry());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        started(DemoManifests.lr(), RunnerOptions.defaults(), registry);
         Map<String, Number> features = DemoModels.sampleFeatures(12, 1).get(0);
 
         // All on one partition: the valid requests behind each poison record must still be scored.
         sendRaw(0, "before", JsonCodec.encode(request("before", features, 60_000)));
         sendRaw(0, "garbage", new byte[] {(byte) 0xff, 0x00, 0x13, 0x37});
         sendRaw(0, "between", JsonCodec.encode(request("between", features, 60_000)));
+        sendRaw(0, "json-null", "null".getBytes(StandardCharsets.UTF_8));
         sendRaw(0, "wrong-shape", "{\"id\":\"wrong-shape\",\"app\":\"fraud\",\"features\":[1,2],\"receivedAtMs\":1,\"deadlineAtMs\":2}".getBytes(StandardCharsets.UTF_8));
         sendRaw(0, "other-app", JsonCodec.encode(new ScoringRequest("other-app", "payments", JsonCodec.mapper().valueToTree(features),
                 null, System.currentTimeMillis(), System.currentTimeMillis() + 60_000, null, null)));
         sendRaw(0, "after", JsonCodec.encode(request("after", features, 60_000)));
 
         assertThat(readScores(3)).containsOnlyKeys("before", "between", "after");
+        assertThat(registry.get("rdv.runner.refused").counter().count()).isEqualTo(4);
+        // The rendezvous dead-letters poison requests, once; a runner adding its own copy made four of each.
         try (TopicReader deadLetters = new TopicReader(kafka.bootstrapServers(), topics.deadLetter(APP))) {
-            Map<String, String> reasons = deadLetters.readAtLeast(3).stream().collect(Collectors.toMap(ConsumerRecord::key,
-                    r -> RecordHeaders.text(r.headers(), RecordHeaders.DEAD_LETTER_REASON).orElseThrow()));
-            assertThat(reasons).containsOnlyKeys("garbage", "wrong-shape", "other-app");
-            assertThat(reasons.get("garbage")).startsWith("not valid JSON");
-            assertThat(reasons.get("wrong-shape")).startsWith("invalid ScoringRequest").contains("'features' must be a JSON object");
-            assertThat(reasons.get("other-app")).contains("is for app 'payments'", "app 'fraud'");
-            ConsumerRecord<String, byte[]> garbage = deadLetters.readAtLeast(3).stream().filter(r -> r.key().equals("garbage")).findFirst().orElseThrow();
-            assertThat(garbage.value()).containsExactly((byte) 0xff, 0x00, 0x13, 0x37);
-            assertThat(RecordHeaders.text(garbage.headers(), RecordHeaders.SOURCE_OFFSET)).contains("1");
-            assertThat(RecordHeaders.text(garbage.headers(), RecordHeaders.DEAD_LETTER_BY)).contains("model.fraud-lr.1");
+            assertThat(deadLetters.size()).isZero();
         }
     }
 
