@@ -29,7 +29,10 @@ public final class TopicLayout {
         Map<String, String> retention = Map.of("retention.ms", Long.toString(retentionMs));
         List<TopicSpec> specs = new ArrayList<>();
         specs.add(new TopicSpec(names.requests(app), partitions, retention));
-        specs.add(new TopicSpec(names.scores(app), partitions, retention));
+        // The broker stamps each score with the time it reached Kafka: the rendezvous judges timeliness by
+        // that time, which no runner's clock and no lag of the rendezvous itself can move.
+        specs.add(new TopicSpec(names.scores(app), partitions, Map.of("retention.ms", Long.toString(retentionMs),
+                "message.timestamp.type", "LogAppendTime")));
         specs.add(new TopicSpec(names.decoy(app), partitions, retention));
         specs.add(new TopicSpec(names.results(app), partitions, retention));
         specs.add(new TopicSpec(names.deadLetter(app), 1, retention));

@@ -1,37 +1,159 @@
 package dev.rendezvous.engine;
 
+import dev.rendezvous.kafka.DeadLetters;
 import dev.rendezvous.protocol.Decision;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.RecordHeaders;
 import dev.rendezvous.protocol.TopicNames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Sends a decision to the caller's return address and to the application's results topic. */
-final class DecisionPublisher {
+/**
+ * Sends a decision to the caller's return address and to the application's results topic, without
+ * ever blocking the engine thread on Kafka metadata.
+ *
+ * <p>{@code producer.send()} blocks for up to {@code max.block.ms} (60 s by default) while it looks up
+ * a topic it has no metadata for, and for a topic that does not exist it blocks that long every time:
+ * one Kafka-native request naming a missing reply topic stalled a rendezvous for 60 s (3,981 of 8,000
+ * requests answered 504). So a reply topic is sent to from the engine thread only once it is known to
+ * exist; the first decision for any other topic is handed to a checker thread that asks Kafka (with a
+ * short timeout) and then sends, or dead-letters the request with the reason. A topic found missing is
+ * remembered for {@link #MISSING_RECHECK_MS}, and its decisions are dead-lettered at once meanwhile.
+ */
+final class DecisionPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionPublisher.class);
+    static final long MISSING_RECHECK_MS = 10_000;
+
+    /** Looks up whether a topic exists; blocking, called on the checker thread only. */
+    interface TopicCheck {
+        boolean exists(String topic) throws Exception;
+    }
+
+    private record Reply(Decision decision, byte[] value, String traceparent, ConsumerRecord<?, byte[]> request) {
+    }
 
     private final Producer<String, byte[]> producer;
     private final TopicNames topics;
+    private final DeadLetters deadLetters;
+    private final TopicCheck topicCheck;
+    private final LongSupplier clock;
+    private final Counter undeliverable;
+    /** Topics known to exist: sent to directly from the engine thread. */
+    private final Map<String, Boolean> known = new ConcurrentHashMap<>();
+    /** Topics found missing, with when: their replies are dead-lettered until the time is up. */
+    private final Map<String, Long> missingSince = new ConcurrentHashMap<>();
+    /** Replies waiting for their topic's check, by topic; guarded by itself. */
+    private final Map<String, List<Reply>> waiting = new HashMap<>();
+    private final ExecutorService checker = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "rendezvous-reply-topic-check");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    DecisionPublisher(Producer<String, byte[]> producer, TopicNames topics) {
+    DecisionPublisher(Producer<String, byte[]> producer, TopicNames topics, DeadLetters deadLetters, TopicCheck topicCheck,
+                      MeterRegistry registry, LongSupplier clock) {
         this.producer = producer;
         this.topics = topics;
+        this.deadLetters = deadLetters;
+        this.topicCheck = topicCheck;
+        this.clock = clock;
+        this.undeliverable = registry.counter("rdv.rendezvous.replies.undeliverable");
     }
 
-    void publish(Decision decision, String replyTo, String traceparent) {
+    /** Marks topics as existing (the results topics, provisioned at start-up). */
+    void knownToExist(Iterable<String> existing) {
+        existing.forEach(topic -> known.put(topic, Boolean.TRUE));
+    }
+
+    /**
+     * Publishes {@code decision} to its results topic and, when {@code replyTo} is set, to the caller;
+     * {@code request} is the request's record, dead-lettered if the reply cannot be delivered.
+     */
+    void publish(Decision decision, String replyTo, String traceparent, ConsumerRecord<?, byte[]> request) {
         byte[] value = JsonCodec.encode(decision);
         if (replyTo != null) {
-            send(new ProducerRecord<>(replyTo, decision.requestId(), value), traceparent);
+            Reply reply = new Reply(decision, value, traceparent, request);
+            if (known.containsKey(replyTo)) {
+                send(replyTo, reply);
+            } else {
+                deliverLater(replyTo, reply);
+            }
         }
-        send(new ProducerRecord<>(topics.results(decision.app()), decision.requestId(), value), traceparent);
+        send(topics.results(decision.app()), new Reply(decision, value, traceparent, request));
     }
 
-    private void send(ProducerRecord<String, byte[]> record, String traceparent) {
-        if (traceparent != null) {
-            RecordHeaders.put(record.headers(), RecordHeaders.TRACEPARENT, traceparent);
+    private void deliverLater(String topic, Reply reply) {
+        Long missing = missingSince.get(topic);
+        if (missing != null && clock.getAsLong() - missing < MISSING_RECHECK_MS) {
+            undeliverable(topic, reply, "reply topic '" + topic + "' does not exist");
+            return;
+        }
+        synchronized (waiting) {
+            List<Reply> queued = waiting.get(topic);
+            if (queued != null) {
+                queued.add(reply);
+                return;
+            }
+            queued = new ArrayList<>();
+            queued.add(reply);
+            waiting.put(topic, queued);
+        }
+        checker.execute(() -> check(topic));
+    }
+
+    private void check(String topic) {
+        boolean exists;
+        String problem;
+        try {
+            exists = topicCheck.exists(topic);
+            problem = exists ? null : "reply topic '" + topic + "' does not exist";
+        } catch (Exception e) {
+            exists = false;
+            problem = "reply topic '" + topic + "' could not be looked up: " + e;
+        }
+        if (exists) {
+            known.put(topic, Boolean.TRUE);
+            missingSince.remove(topic);
+        } else {
+            missingSince.put(topic, clock.getAsLong());
+        }
+        List<Reply> queued;
+        synchronized (waiting) {
+            queued = waiting.remove(topic);
+        }
+        for (Reply reply : queued == null ? List.<Reply>of() : queued) {
+            if (exists) {
+                send(topic, reply);
+            } else {
+                undeliverable(topic, reply, problem);
+            }
+        }
+    }
+
+    private void undeliverable(String topic, Reply reply, String problem) {
+        undeliverable.increment();
+        deadLetters.send(topics.deadLetter(reply.decision().app()), reply.request(), "reply not delivered: " + problem
+                + "; the decision for request " + reply.decision().requestId() + " is on " + topics.results(reply.decision().app()));
+    }
+
+    private void send(String topic, Reply reply) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, reply.decision().requestId(), reply.value());
+        if (reply.traceparent() != null) {
+            RecordHeaders.put(record.headers(), RecordHeaders.TRACEPARENT, reply.traceparent());
         }
         producer.send(record, (metadata, error) -> {
             if (error != null) {
@@ -42,5 +164,19 @@ final class DecisionPublisher {
 
     void flush() {
         producer.flush();
+    }
+
+    /** Stops the checker after the checks already asked for (each is bounded by its lookup's timeout). */
+    @Override
+    public void close() {
+        checker.shutdown();
+        try {
+            if (!checker.awaitTermination(5, TimeUnit.SECONDS)) {
+                checker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            checker.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -27,6 +27,8 @@ final class EngineMeters {
     private final Map<ModelKey, Counter> lateByModel = new HashMap<>();
     private final Map<ModelKey, Timer> answerLatency = new HashMap<>();
     private final Map<DecisionKey, Counter> decisions = new HashMap<>();
+    private final Map<String, Counter> deadLettered = new HashMap<>();
+    private final Map<String, Timer> scoreReadLag = new HashMap<>();
 
     EngineMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -44,6 +46,16 @@ final class EngineMeters {
         answerLatency.computeIfAbsent(new ModelKey(app, score.model() + "@" + score.version()),
                 key -> registry.timer("rdv.rendezvous.answer.latency", "app", key.app(), "model", key.model()))
                 .record(Math.max(0, offsetMs), TimeUnit.MILLISECONDS);
+    }
+
+    void deadLettered(String app) {
+        deadLettered.computeIfAbsent(app, key -> registry.counter("rdv.rendezvous.dead.letters", "app", key)).increment();
+    }
+
+    /** How long after a score reached Kafka this instance read it: the rendezvous's own lateness, apart from the models'. */
+    void scoreRead(String app, long lagMs) {
+        scoreReadLag.computeIfAbsent(app, key -> registry.timer("rdv.rendezvous.score.read.lag", "app", key))
+                .record(Math.max(0, lagMs), TimeUnit.MILLISECONDS);
     }
 
     void decided(Decision decision, long slackMs) {

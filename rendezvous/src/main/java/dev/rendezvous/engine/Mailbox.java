@@ -5,6 +5,7 @@ import dev.rendezvous.protocol.ScoringRequest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Everything known about one request at the rendezvous: the request (once read), the answers in
@@ -24,6 +25,9 @@ final class Mailbox {
     private RecordPosition position;
     private Decision decision;
     private int lateArrivals;
+    private int failedEvaluations;
+    /** The request's record, kept until decided: dead-lettered unchanged if the request cannot be decided or answered. */
+    private ConsumerRecord<byte[], byte[]> source;
 
     Mailbox(String requestId, String app, int partition, long createdAtMs) {
         this.requestId = requestId;
@@ -70,8 +74,10 @@ final class Mailbox {
      * Attaches the request and the arbiter (policy version) in force when it arrived: a policy
      * change never moves the stage boundaries of a request already in flight.
      */
-    void attachRequest(ScoringRequest request, RecordPosition position, String traceparent, Arbiter arbiter) {
+    void attachRequest(ScoringRequest request, ConsumerRecord<byte[], byte[]> source, RecordPosition position, String traceparent,
+                       Arbiter arbiter) {
         this.request = request;
+        this.source = source;
         this.position = position;
         this.traceparent = traceparent;
         this.arbiter = arbiter;
@@ -106,6 +112,20 @@ final class Mailbox {
 
     void decide(Decision decision) {
         this.decision = decision;
+    }
+
+    ConsumerRecord<byte[], byte[]> source() {
+        return source;
+    }
+
+    /** Drops the request's record once it is no longer needed (it is kept ten seconds after the decision otherwise). */
+    void releaseSource() {
+        source = null;
+    }
+
+    /** Counts a failed evaluation and returns how many there were. */
+    int evaluationFailed() {
+        return ++failedEvaluations;
     }
 
     int lateArrivals() {

@@ -46,6 +46,11 @@ final class MailboxStore {
         return mailbox;
     }
 
+    /** The mailbox of a request, or null when none is open. */
+    Mailbox find(String app, String requestId) {
+        return mailboxes.get(key(app, requestId));
+    }
+
     /** Call once the mailbox has got its request (and before it is decided): it now counts as undecided. */
     void requestAttached(Mailbox mailbox) {
         undecided++;
@@ -114,6 +119,13 @@ final class MailboxStore {
             }
         }
         return orphans;
+    }
+
+    /** Forgets one undecided mailbox whose request was refused (its scores are passed over from now on). */
+    void discard(Mailbox mailbox) {
+        if (mailboxes.remove(key(mailbox.app(), mailbox.requestId()), mailbox) && !mailbox.decided() && mailbox.request() != null) {
+            undecided--;
+        }
     }
 
     /** Forgets every mailbox of a partition this instance no longer owns. */

@@ -39,6 +39,9 @@ final class ReplyListener implements AutoCloseable {
                         pending.complete(JsonCodec.decode(record.value(), Decision.class));
                     } catch (MalformedRecordException e) {
                         LOG.warn("ignoring malformed reply at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+                    } catch (RuntimeException e) {
+                        // Thrown into the poll loop, it would rewind this topic and re-read the same reply forever.
+                        LOG.error("ignoring reply at {}-{}@{} that could not be handled", record.topic(), record.partition(), record.offset(), e);
                     }
                 }
             }

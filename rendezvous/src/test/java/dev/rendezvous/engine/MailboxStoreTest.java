@@ -97,7 +97,7 @@ class MailboxStoreTest {
 
     private void attach(Mailbox mailbox, long nowMs) {
         ScoringRequest request = new ScoringRequest(mailbox.requestId(), APP, JsonNodeFactory.instance.objectNode(), null, nowMs, nowMs + 100, null, null);
-        mailbox.attachRequest(request, new RecordPosition(new TopicPartition("fraud.requests", mailbox.partition()), 0), null,
+        mailbox.attachRequest(request, null, new RecordPosition(new TopicPartition("fraud.requests", mailbox.partition()), 0), null,
                 Arbiters.NO_POLICY);
         store.requestAttached(mailbox);
     }

@@ -19,8 +19,10 @@ import dev.rendezvous.protocol.ScoringRequest;
 import dev.rendezvous.protocol.TopicLayout;
 import dev.rendezvous.protocol.TopicProvisioner;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,8 +75,16 @@ class RendezvousServiceIT {
                 fallback: { output: { approve: false } }
                 """, 7);
         Set<Member> live = Set.of(new Member(BEST, ModelRole.LIVE), new Member(BACKUP, ModelRole.LIVE));
-        rendezvous = RendezvousService.start(kafka, List.of(APP), "rendezvous-test",
-                app -> new PolicyArbiter(policy, () -> live), new SimpleMeterRegistry(), System::currentTimeMillis);
+        PolicyArbiter arbiter = new PolicyArbiter(policy, () -> live);
+        // Requests whose id starts with "explode" make the arbiter throw, as a bug in a policy rule would.
+        Arbiter exploding = (request, arrivals, nowMs) -> {
+            if (request.id().startsWith("explode")) {
+                throw new IllegalStateException("rule bug for " + request.id());
+            }
+            return arbiter.evaluate(request, arrivals, nowMs);
+        };
+        rendezvous = RendezvousService.start(kafka, List.of(APP), "rendezvous-test", app -> exploding, new SimpleMeterRegistry(),
+                System::currentTimeMillis);
         producer = kafka.newProducer("test-producer");
         KafkaConsumer<byte[], byte[]> consumer = kafka.newConsumer(null, "test-replies", "earliest");
         consumer.assign(List.of(new TopicPartition(replyTopic, 0)));
@@ -160,16 +170,146 @@ class RendezvousServiceIT {
         sendScore(score(request, BEST, 0.5));
 
         assertThat(awaitDecision("after-poison-1").model()).isEqualTo("best");
-        List<String> reasons = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = kafka.newConsumer(null, "dlq-reader", "earliest")) {
-            consumer.assign(List.of(new TopicPartition(kafka.topics().deadLetter(APP), 0)));
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
-                consumer.poll(Duration.ofMillis(100)).forEach(r -> reasons.add(new String(
-                        r.headers().lastHeader("rdv-dead-letter-reason").value())));
-                return !reasons.isEmpty();
-            });
+        assertThat(deadLetterReasons(List.of("poison")).get("poison")).singleElement().asString().contains("not valid JSON");
+    }
+
+    @Test
+    void deadLettersEachHostileRequestOnceWithItsReasonAndKeepsDeciding() {
+        long now = System.currentTimeMillis();
+        String valid = new String(JsonCodec.encode(request("template", 5_000)), StandardCharsets.UTF_8);
+        Map<String, String> hostile = new LinkedHashMap<>();
+        hostile.put("h-null", "null");
+        hostile.put("h-array", "[" + valid + "]");
+        hostile.put("h-pin-no-at", valid.replace("\"template\"", "\"h-pin-no-at\"").replaceFirst("\\}$", ",\"pinnedModel\":\"no-at-sign\"}"));
+        hostile.put("h-pin-number", valid.replace("\"template\"", "\"h-pin-number\"").replaceFirst("\\}$", ",\"pinnedModel\":5}"));
+        hostile.put("h-long-app", valid.replace("\"template\"", "\"h-long-app\"").replace("\"app\":\"loans\"", "\"app\":\"" + "l".repeat(300) + "\""));
+        hostile.put("h-other-app", valid.replace("\"template\"", "\"h-other-app\"").replace("\"app\":\"loans\"", "\"app\":\"payments\""));
+        hostile.put("h-reply-policies", valid.replace("\"template\"", "\"h-reply-policies\"").replace(replyTopic, kafka.topics().policies()));
+        hostile.put("h-future", valid.replace("\"template\"", "\"h-future\"").replaceAll("\"receivedAtMs\":\\d+", "\"receivedAtMs\":" + (now + 3_600_000))
+                .replaceAll("\"deadlineAtMs\":\\d+", "\"deadlineAtMs\":" + (now + 3_700_000)));
+        hostile.put("h-trailing", valid.replace("\"template\"", "\"h-trailing\"") + " xyz");
+        hostile.put("h-duplicate-key", valid.replace("\"template\"", "\"h-duplicate-key\"").replaceFirst("\\{", "{\"app\":\"loans\","));
+        for (Map.Entry<String, String> record : hostile.entrySet()) {
+            producer.send(new ProducerRecord<>(kafka.topics().requests(APP), record.getKey(), record.getValue().getBytes(StandardCharsets.UTF_8)));
+            ScoringRequest between = request("valid-after-" + record.getKey(), 5_000);
+            send(between);
+            sendScore(score(between, BEST, 0.5));
         }
-        assertThat(reasons.get(0)).contains("not valid JSON");
+
+        for (String id : hostile.keySet()) {
+            assertThat(awaitDecision("valid-after-" + id).model()).as("the request after " + id).isEqualTo("best");
+        }
+        Map<String, List<String>> reasons = deadLetterReasons(hostile.keySet());
+        reasons.keySet().removeIf(key -> !key.startsWith("h-") && !key.startsWith("valid-after-"));
+        assertThat(reasons).containsOnlyKeys(hostile.keySet());
+        reasons.forEach((key, list) -> assertThat(list).as(key).hasSize(1));
+        assertThat(reasons.get("h-null").get(0)).contains("JSON null");
+        assertThat(reasons.get("h-pin-no-at").get(0)).contains("'no-at-sign' is not of the form name@version");
+        assertThat(reasons.get("h-pin-number").get(0)).contains("pinnedModel");
+        assertThat(reasons.get("h-long-app").get(0)).contains("must be 1-63 characters");
+        assertThat(reasons.get("h-other-app").get(0)).contains("is for app 'payments'");
+        assertThat(reasons.get("h-reply-policies").get(0)).contains("is not a reply topic");
+        assertThat(reasons.get("h-future").get(0)).contains("in the future");
+        assertThat(reasons.get("h-trailing").get(0)).contains("not valid JSON");
+        assertThat(reasons.get("h-duplicate-key").get(0)).contains("Duplicate field 'app'");
+        assertThat(replies).doesNotContainKeys(hostile.keySet().toArray(String[]::new));
+    }
+
+    @Test
+    void deadLettersARequestWhoseReplyTopicIsMissingWithoutHoldingUpOthers() {
+        long now = System.currentTimeMillis();
+        ScoringRequest lost = new ScoringRequest("lost-reply-1", APP, JsonCodec.mapper().createObjectNode().put("x", 1), null, now, now + 5_000,
+                "nobody-reads-this.replies", null);
+        send(lost);
+        sendScore(score(lost, BEST, 0.4));
+        ScoringRequest next = request("after-lost-reply-1", 5_000);
+        send(next);
+        sendScore(score(next, BEST, 0.6));
+
+        // Sending to a missing topic used to block the engine thread for max.block.ms (60 s).
+        assertThat(awaitDecision("after-lost-reply-1").model()).isEqualTo("best");
+        List<String> reasons = deadLetterReasons(List.of("lost-reply-1")).get("lost-reply-1");
+        assertThat(reasons).hasSize(1);
+        assertThat(reasons.get(0)).contains("reply not delivered", "'nobody-reads-this.replies' does not exist", kafka.topics().results(APP));
+    }
+
+    @Test
+    void answersWithATimeoutAndDeadLettersARequestWhoseEvaluationKeepsFailing() {
+        ScoringRequest request = request("explode-1", 5_000);
+        send(request);
+        sendScore(score(request, BEST, 0.5));
+        ScoringRequest next = request("after-explode-1", 5_000);
+        send(next);
+        sendScore(score(next, BEST, 0.5));
+
+        Decision decision = awaitDecision("explode-1");
+        assertThat(decision.outcome()).isEqualTo(Outcome.TIMEOUT);
+        assertThat(decision.decidedAtMs()).isLessThan(request.deadlineAtMs());
+        assertThat(awaitDecision("after-explode-1").model()).isEqualTo("best");
+        assertThat(deadLetterReasons(List.of("explode-1")).get("explode-1")).singleElement().asString()
+                .contains("evaluation failed " + RendezvousEngine.MAX_EVALUATION_FAILURES + " times", "rule bug for explode-1");
+    }
+
+    @Test
+    void judgesAScoreByWhenItReachedKafkaNotByWhenTheRendezvousReadIt() throws Exception {
+        // A second instance whose clock runs 400 ms ahead reads every record "late", as a rendezvous that
+        // has fallen behind does. The score reached Kafka before the request's 200 ms deadline.
+        KafkaSettings lagging = KafkaSettings.local(kafka.bootstrapServers(), EmbeddedKafkaExtension.uniquePrefix("rendezvous-lagging"));
+        try (Admin admin = lagging.newAdmin("test")) {
+            new TopicProvisioner(admin, 1, 10_000).ensure(new TopicLayout(lagging.topics(), 1).appTopics(APP, 1, 3_600_000));
+        }
+        Policy policy = PolicyParser.parse("""
+                app: loans
+                deadline: 200ms
+                stages:
+                  - accept: [best@1]
+                fallback: { output: { approve: false } }
+                """, 1);
+        Set<Member> live = Set.of(new Member(BEST, ModelRole.LIVE));
+        long now = System.currentTimeMillis();
+        ScoringRequest request = new ScoringRequest("lagging-1", APP, JsonCodec.mapper().createObjectNode().put("x", 1), null, now, now + 200,
+                null, null);
+        producer.send(new ProducerRecord<>(lagging.topics().scores(APP), request.id(), JsonCodec.encode(score(request, BEST, 0.8))));
+        producer.send(new ProducerRecord<>(lagging.topics().requests(APP), request.id(), JsonCodec.encode(request)));
+        producer.flush();
+
+        try (RendezvousService late = RendezvousService.start(lagging, List.of(APP), lagging.topics().group("rendezvous"),
+                app -> new PolicyArbiter(policy, () -> live), new SimpleMeterRegistry(), () -> System.currentTimeMillis() + 400);
+             KafkaConsumer<byte[], byte[]> results = lagging.newConsumer(null, "results-reader", "earliest")) {
+            results.assign(List.of(new TopicPartition(lagging.topics().results(APP), 0)));
+            List<Decision> decisions = new ArrayList<>();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+                results.poll(Duration.ofMillis(100)).forEach(r -> decisions.add(JsonCodec.decode(r.value(), Decision.class)));
+                return !decisions.isEmpty();
+            });
+            assertThat(decisions.get(0).outcome()).isEqualTo(Outcome.MODEL);
+            assertThat(decisions.get(0).late()).isEmpty();
+        }
+    }
+
+    /** Every dead-letter reason by record key, read until {@code expected} keys are all there, then to the end of the topic. */
+    private Map<String, List<String>> deadLetterReasons(java.util.Collection<String> expected) {
+        Map<String, List<String>> reasons = new LinkedHashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = kafka.newConsumer(null, "dlq-reader", "earliest")) {
+            TopicPartition partition = new TopicPartition(kafka.topics().deadLetter(APP), 0);
+            consumer.assign(List.of(partition));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+                readReasons(consumer, reasons);
+                return reasons.keySet().containsAll(expected);
+            });
+            // Read to the end, so that a second copy of a record would be seen.
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            while (consumer.position(partition) < end) {
+                readReasons(consumer, reasons);
+            }
+        }
+        return reasons;
+    }
+
+    private static void readReasons(KafkaConsumer<byte[], byte[]> consumer, Map<String, List<String>> reasons) {
+        consumer.poll(Duration.ofMillis(100)).forEach(r -> reasons.computeIfAbsent(
+                r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
+                .add(new String(r.headers().lastHeader("rdv-dead-letter-reason").value(), StandardCharsets.UTF_8)));
     }
 
     private ScoringRequest request(String id, long budgetMs) {

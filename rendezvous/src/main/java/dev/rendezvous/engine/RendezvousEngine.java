@@ -1,0 +1,356 @@
+package dev.rendezvous.engine;
+
+import dev.rendezvous.kafka.DeadLetters;
+import dev.rendezvous.kafka.PollLoop;
+import dev.rendezvous.protocol.Decision;
+import dev.rendezvous.protocol.JsonCodec;
+import dev.rendezvous.protocol.MalformedRecordException;
+import dev.rendezvous.protocol.ModelScore;
+import dev.rendezvous.protocol.Outcome;
+import dev.rendezvous.protocol.RecordHeaders;
+import dev.rendezvous.protocol.ScoringRequest;
+import dev.rendezvous.protocol.TopicNames;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rendezvous's consumer-thread side: everything here runs on the poll loop's thread. It keeps a
+ * mailbox per pending request, asks the application's {@link Arbiter} for a verdict on every arrival
+ * and at every wake-up time, and publishes the decision.
+ *
+ * <p>No single record can stop it: a record that does not decode into a fully valid request or score,
+ * that belongs to another app, or whose handling throws, is dead-lettered with the reason and passed
+ * over; a request whose evaluation keeps failing is answered with a timeout after
+ * {@link #MAX_EVALUATION_FAILURES} tries and dead-lettered.
+ */
+final class RendezvousEngine implements PollLoop.Handler<byte[]> {
+    private static final Logger LOG = LoggerFactory.getLogger(RendezvousEngine.class);
+    /** Decided mailboxes are kept this long to recognise (and count) late answers. */
+    private static final long KEEP_DECIDED_MS = 10_000;
+    /** Scores whose request never shows up are dropped after this long. */
+    private static final long ORPHAN_MS = 60_000;
+    private static final long MAX_POLL_MS = 100;
+    private static final long COMMIT_INTERVAL_MS = 100;
+    /** A decision this much past its deadline counts as a deadline miss (the rendezvous itself was late). */
+    private static final long DEADLINE_SLACK_MS = 5;
+    /** The longest a stopping instance keeps deciding its in-flight requests. */
+    private static final long DRAIN_MAX_MS = 5_000;
+    /**
+     * A request received further in the future than this (by the rendezvous's clock) is refused: it
+     * would wait for its deadline, holding its partition's offset commit, for as long as it claims.
+     */
+    static final long MAX_CLOCK_AHEAD_MS = 60_000;
+    static final int MAX_EVALUATION_FAILURES = 3;
+    private static final long EVALUATION_RETRY_MS = 5;
+    /** Refused request ids remembered (so their scores are passed over, not held as orphans), per instance. */
+    private static final int MAX_REFUSED_REMEMBERED = 10_000;
+
+    private final Map<String, String> appOfRequestsTopic = new HashMap<>();
+    private final Map<String, String> appOfScoresTopic = new HashMap<>();
+    private final TopicNames topics;
+    private final Function<String, Arbiter> arbiters;
+    private final DecisionPublisher publisher;
+    private final DeadLetters deadLetters;
+    private final LongSupplier clock;
+    private final MailboxStore store = new MailboxStore();
+    private final OffsetTracker offsets = new OffsetTracker();
+    private final EngineMeters meters;
+    private final Map<String, Boolean> refused = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > MAX_REFUSED_REMEMBERED;
+        }
+    };
+    private boolean offsetsChanged;
+    private long lastCommitMs;
+
+    RendezvousEngine(TopicNames topics, Collection<String> apps, Function<String, Arbiter> arbiters, DecisionPublisher publisher,
+                     DeadLetters deadLetters, MeterRegistry registry, LongSupplier clock) {
+        this.topics = topics;
+        this.arbiters = arbiters;
+        this.publisher = publisher;
+        this.deadLetters = deadLetters;
+        this.clock = clock;
+        for (String app : apps) {
+            appOfRequestsTopic.put(topics.requests(app), app);
+            appOfScoresTopic.put(topics.scores(app), app);
+        }
+        this.meters = new EngineMeters(registry);
+        registry.gauge("rdv.rendezvous.mailboxes.undecided", store, MailboxStore::undecidedCount);
+    }
+
+    @Override
+    public void onRecords(KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records) {
+        long now = clock.getAsLong();
+        Set<Mailbox> touched = new LinkedHashSet<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            Mailbox mailbox = onRecord(record, now);
+            if (mailbox != null) {
+                touched.add(mailbox);
+            }
+        }
+        touched.addAll(store.due(now));
+        for (Mailbox mailbox : touched) {
+            evaluate(mailbox, now);
+        }
+        for (Mailbox orphan : store.sweep(now, KEEP_DECIDED_MS, ORPHAN_MS)) {
+            LOG.warn("dropping {} scores for request {} of app {}: its request never arrived",
+                    orphan.arrivals().size(), orphan.requestId(), orphan.app());
+            orphan.scorePositions().forEach(p -> offsets.decided(p.partition(), p.offset()));
+            offsetsChanged = true;
+        }
+        // At most ten commits a second: a commit per poll kept the group coordinator busy.
+        if (offsetsChanged && now - lastCommitMs >= COMMIT_INTERVAL_MS) {
+            lastCommitMs = now;
+            consumer.commitAsync(offsets.committable(), (committed, error) -> {
+                if (error != null) {
+                    LOG.warn("offset commit failed (will retry with the next one): {}", error.toString());
+                }
+            });
+            offsetsChanged = false;
+        }
+    }
+
+    /** Handles one record; whatever goes wrong with it is dead-lettered here, never thrown into the loop (which would re-read it forever). */
+    private Mailbox onRecord(ConsumerRecord<byte[], byte[]> record, long now) {
+        String requestsApp = appOfRequestsTopic.get(record.topic());
+        String app = requestsApp != null ? requestsApp : appOfScoresTopic.get(record.topic());
+        try {
+            return requestsApp != null ? onRequest(requestsApp, record, now) : onScore(app, record, now);
+        } catch (RuntimeException e) {
+            LOG.error("cannot handle {}-{}@{}; dead-lettering it", record.topic(), record.partition(), record.offset(), e);
+            refuse(app, record, "could not be processed: " + e);
+            return null;
+        }
+    }
+
+    private void refuse(String app, ConsumerRecord<byte[], byte[]> record, String reason) {
+        deadLetters.send(topics.deadLetter(app), record, reason);
+        offsets.passed(new TopicPartition(record.topic(), record.partition()), record.offset());
+        offsetsChanged = true;
+        meters.deadLettered(app);
+    }
+
+    private Mailbox onRequest(String app, ConsumerRecord<byte[], byte[]> record, long now) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        ScoringRequest request;
+        try {
+            request = JsonCodec.decode(record.value(), ScoringRequest.class);
+        } catch (MalformedRecordException e) {
+            refuse(app, record, e.getMessage());
+            return null;
+        }
+        String problem = problemWith(app, request, record, now);
+        if (problem != null) {
+            refuse(app, record, problem);
+            rememberRefused(app, request.id());
+            return null;
+        }
+        Mailbox mailbox = store.open(app, request.id(), record.partition(), now, false);
+        if (mailbox.request() != null) {
+            // The same request id read twice (a producer retry or a re-read after failover): keep the first.
+            offsets.passed(partition, record.offset());
+            offsetsChanged = true;
+            return null;
+        }
+        offsets.read(partition, record.offset());
+        refused.remove(app + '/' + request.id());
+        mailbox.attachRequest(request, record, new RecordPosition(partition, record.offset()),
+                RecordHeaders.text(record.headers(), RecordHeaders.TRACEPARENT).orElse(null), arbiters.apply(app));
+        store.requestAttached(mailbox);
+        return mailbox;
+    }
+
+    /** What makes a well-formed request unacceptable here, or null. */
+    private String problemWith(String app, ScoringRequest request, ConsumerRecord<byte[], byte[]> record, long now) {
+        if (!request.app().equals(app)) {
+            return "request " + request.id() + " is for app '" + request.app() + "' but arrived on the requests topic of app '" + app + "'";
+        }
+        if (request.replyTo() != null) {
+            String replyProblem = topics.replyTopicProblemUnderPrefix(request.replyTo());
+            if (replyProblem != null) {
+                return "replyTo: " + replyProblem;
+            }
+        }
+        if (request.receivedAtMs() > now + MAX_CLOCK_AHEAD_MS) {
+            return "receivedAtMs is " + (request.receivedAtMs() - now) + " ms in the future (at most " + MAX_CLOCK_AHEAD_MS + " ms of clock skew is accepted)";
+        }
+        return null;
+    }
+
+    private void rememberRefused(String app, String requestId) {
+        Mailbox existing = store.find(app, requestId);
+        if (existing != null && existing.request() != null) {
+            // A valid request with this id is in flight: a refused record must not take its scores away.
+            return;
+        }
+        refused.put(app + '/' + requestId, Boolean.TRUE);
+        if (existing != null && !existing.decided()) {
+            // Scores read before the request would otherwise wait 60 s as orphans, holding the commit back.
+            existing.scorePositions().forEach(p -> offsets.decided(p.partition(), p.offset()));
+            store.discard(existing);
+        }
+    }
+
+    private Mailbox onScore(String app, ConsumerRecord<byte[], byte[]> record, long now) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        ModelScore score;
+        try {
+            score = JsonCodec.decode(record.value(), ModelScore.class);
+        } catch (MalformedRecordException e) {
+            refuse(app, record, e.getMessage());
+            return null;
+        }
+        if (!score.app().equals(app)) {
+            refuse(app, record, "score of request " + score.requestId() + " is for app '" + score.app()
+                    + "' but arrived on the scores topic of app '" + app + "'");
+            return null;
+        }
+        if (refused.containsKey(app + '/' + score.requestId())) {
+            offsets.passed(partition, record.offset());
+            offsetsChanged = true;
+            return null;
+        }
+        Arrival arrival = new Arrival(score, arrivalTime(record, now));
+        meters.scoreRead(app, now - arrival.arrivedAtMs());
+        Mailbox mailbox = store.open(app, score.requestId(), record.partition(), now, true);
+        if (!mailbox.add(arrival, new RecordPosition(partition, record.offset()))) {
+            meters.lateAnswer(app, score);
+            offsets.passed(partition, record.offset());
+            offsetsChanged = true;
+            return null;
+        }
+        offsets.read(partition, record.offset());
+        if (mailbox.request() != null) {
+            meters.answerArrived(app, score, arrival.arrivedAtMs() - mailbox.request().receivedAtMs());
+        }
+        return mailbox.request() == null ? null : mailbox;
+    }
+
+    /**
+     * When the score reached Kafka: the record's timestamp (the broker's append time on the scores
+     * topic, see {@code TopicLayout}), never later than now. Deciding by the time this instance read the
+     * score instead made a rendezvous that fell behind call timely answers late and serve fallbacks.
+     */
+    static long arrivalTime(ConsumerRecord<?, ?> record, long nowMs) {
+        if (record.timestampType() == TimestampType.NO_TIMESTAMP_TYPE || record.timestamp() <= 0) {
+            return nowMs;
+        }
+        return Math.min(nowMs, record.timestamp());
+    }
+
+    private void evaluate(Mailbox mailbox, long now) {
+        if (mailbox.decided() || mailbox.request() == null) {
+            return;
+        }
+        Verdict verdict;
+        try {
+            verdict = mailbox.arbiter().evaluate(mailbox.request(), mailbox.arrivals(), now);
+        } catch (RuntimeException e) {
+            onEvaluationFailure(mailbox, now, e);
+            return;
+        }
+        if (verdict instanceof Verdict.Wait wait) {
+            store.wakeAt(mailbox, wait.wakeAtMs());
+            return;
+        }
+        decide(mailbox, ((Verdict.Decide) verdict).decision());
+    }
+
+    private void onEvaluationFailure(Mailbox mailbox, long now, RuntimeException e) {
+        ScoringRequest request = mailbox.request();
+        int failures = mailbox.evaluationFailed();
+        if (failures < MAX_EVALUATION_FAILURES) {
+            LOG.warn("evaluating request {} of app {} failed ({} of {} tries): {}", request.id(), request.app(), failures,
+                    MAX_EVALUATION_FAILURES, e.toString());
+            store.wakeAt(mailbox, now + EVALUATION_RETRY_MS);
+            return;
+        }
+        LOG.error("evaluating request {} of app {} failed {} times; answering with a timeout and dead-lettering it",
+                request.id(), request.app(), failures, e);
+        deadLetters.send(topics.deadLetter(request.app()), mailbox.source(), "could not be decided: evaluation failed "
+                + failures + " times: " + e);
+        meters.deadLettered(request.app());
+        // The caller still gets an explicit answer, never silence.
+        decide(mailbox, new Decision(request.id(), request.app(), Outcome.TIMEOUT, null, null, null, "timeout", 0, null,
+                List.of(), List.of(), request.receivedAtMs(), request.deadlineAtMs(), now));
+    }
+
+    private void decide(Mailbox mailbox, Decision decision) {
+        mailbox.decide(decision);
+        store.decided(mailbox);
+        publisher.publish(decision, mailbox.request().replyTo(), mailbox.traceparent(), mailbox.source());
+        mailbox.releaseSource();
+        offsets.decided(mailbox.position().partition(), mailbox.position().offset());
+        mailbox.scorePositions().forEach(p -> offsets.decided(p.partition(), p.offset()));
+        offsetsChanged = true;
+        meters.decided(decision, DEADLINE_SLACK_MS);
+    }
+
+    @Override
+    public Duration nextPollTimeout() {
+        long untilWake = store.nextWakeMs() - clock.getAsLong();
+        return Duration.ofMillis(Math.max(1, Math.min(MAX_POLL_MS, untilWake)));
+    }
+
+    /**
+     * A clean stop hands over nothing in flight: stop reading new requests, keep reading scores and
+     * deciding until every pending request is decided (at most {@link #DRAIN_MAX_MS}), then commit.
+     * Without this, a stopping instance's pending requests wait for the next owner to re-read them.
+     */
+    @Override
+    public void onStop(KafkaConsumer<byte[], byte[]> consumer) {
+        List<TopicPartition> requestPartitions = consumer.assignment().stream()
+                .filter(p -> appOfRequestsTopic.containsKey(p.topic())).toList();
+        consumer.pause(requestPartitions);
+        long until = clock.getAsLong() + DRAIN_MAX_MS;
+        while (store.undecidedCount() > 0 && clock.getAsLong() < until) {
+            onRecords(consumer, consumer.poll(nextPollTimeout()));
+        }
+        publisher.flush();
+        consumer.commitSync(offsets.committable());
+    }
+
+    ConsumerRebalanceListener rebalanceListener(KafkaConsumer<byte[], byte[]> consumer) {
+        return new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                publisher.flush();
+                try {
+                    consumer.commitSync(offsets.committable());
+                } catch (RuntimeException e) {
+                    LOG.warn("could not commit offsets before losing partitions {}: {}", partitions, e.toString());
+                }
+                for (TopicPartition partition : partitions) {
+                    offsets.forget(partition);
+                    String app = appOfRequestsTopic.get(partition.topic());
+                    if (app != null) {
+                        store.dropPartition(app, partition.partition());
+                    }
+                }
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                LOG.info("rendezvous owns {}", partitions);
+            }
+        };
+    }
+}
