@@ -118,7 +118,9 @@ public final class GatewayServer implements AutoCloseable {
         Router router = Router.router(vertx);
         router.get("/health/live").handler(ctx -> HttpResponses.json(ctx, 200, Map.of("status", "live")));
         router.get("/health/ready").handler(ctx -> {
-            List<String> problems = readinessProblems(readiness, limiter);
+            List<String> problems = new ArrayList<>(readinessProblems(readiness, limiter));
+            // Only here, never in admission: refusing an app's requests would leave no decision to end the streak with.
+            problems.addAll(pending.undecidedApps());
             HttpResponses.json(ctx, problems.isEmpty() ? 200 : 503,
                     problems.isEmpty() ? Map.of("status", "ready") : Map.of("status", "not-ready", "problems", problems));
         });

@@ -1,6 +1,7 @@
 package dev.rendezvous.gateway;
 
 import dev.rendezvous.protocol.Decision;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -14,6 +15,7 @@ final class PendingReplies {
     }
 
     private final ConcurrentHashMap<String, Completion> pending = new ConcurrentHashMap<>();
+    private final UndecidedStreaks streaks = new UndecidedStreaks();
 
     /** Registers a request; false when the same id is already in flight for the app. */
     boolean register(String app, String requestId, Completion completion) {
@@ -26,6 +28,7 @@ final class PendingReplies {
         if (completion == null) {
             return false;
         }
+        streaks.decided(decision.app());
         completion.accept(decision);
         return true;
     }
@@ -36,8 +39,14 @@ final class PendingReplies {
         if (completion == null) {
             return false;
         }
+        streaks.undecided(app, System.currentTimeMillis());
         completion.accept(null);
         return true;
+    }
+
+    /** Apps whose requests are not being decided (see {@link UndecidedStreaks}), for {@code /health/ready}. */
+    List<String> undecidedApps() {
+        return streaks.problems();
     }
 
     /** Forgets a request whose record could not be sent; false if it was already completed. */
