@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
@@ -21,6 +22,16 @@ import java.io.UncheckedIOException;
  */
 public final class JsonCodec {
     private static final ObjectMapper MAPPER = newMapper();
+    /**
+     * Whole records are read strictly: `{...} xyz` is refused. Only here, not on the shared mapper,
+     * whose readTree(parser) is used to read one field out of a larger object by streaming.
+     */
+    private static final ClassValue<ObjectReader> READERS = new ClassValue<>() {
+        @Override
+        protected ObjectReader computeValue(Class<?> type) {
+            return MAPPER.readerFor(type).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        }
+    };
 
     private JsonCodec() {
     }
@@ -45,7 +56,7 @@ public final class JsonCodec {
         }
         T value;
         try {
-            value = MAPPER.readValue(bytes, type);
+            value = READERS.get(type).readValue(bytes);
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new MalformedRecordException("invalid " + type.getSimpleName() + ": " + cause.getMessage(), e);
@@ -81,10 +92,9 @@ public final class JsonCodec {
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
                 .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
                 .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, false)
-                // Refuse what a lenient reader would silently reinterpret: `{...} xyz`, a key given
-                // twice (which one wins depends on the reader), 5 where a name is expected, 1.5 or
-                // "123" where an integer is expected.
-                .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true)
+                // Refuse what a lenient reader would silently reinterpret: a key given twice (which
+                // one wins depends on the reader), 5 where a name is expected, 1.5 or "123" where an
+                // integer is expected.
                 .configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false)
                 .configure(MapperFeature.ALLOW_COERCION_OF_SCALARS, false)
                 .configure(StreamReadFeature.STRICT_DUPLICATE_DETECTION, true)
