@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the Open Inference Protocol infer response from a decision. The served output is an object
- * keyed by output name holding this request's row; each member becomes one tensor with a leading
- * batch dimension of 1: numbers FP32, booleans BOOL, strings (and {@code label}, whatever its type) BYTES.
+ * Builds the Open Inference Protocol infer response from a decision. A request sent as tensors is
+ * answered with the model's output tensors as the runner wrote them (datatype, shape, flat data).
+ * Otherwise the served output is an object keyed by output name holding this request's row; each
+ * member becomes one tensor with a leading batch dimension of 1: numbers FP32, booleans BOOL,
+ * strings (and {@code label}, whatever its type) BYTES.
  */
 final class OipResponses {
     /** Status and body of one answer. */
@@ -80,10 +82,23 @@ final class OipResponses {
         return parameters;
     }
 
-    /** The output tensors of one served output. */
+    /**
+     * The output tensors of one served output: in the tensor form a runner writes for a request that
+     * came with tensors ({@code {"outputs": [{"name", "datatype", "shape", "data"}]}}) each as the
+     * model gave it; otherwise one tensor per member.
+     */
     static List<ObjectNode> tensors(JsonNode output) {
         List<ObjectNode> tensors = new ArrayList<>();
         if (output == null || output.isNull()) {
+            return tensors;
+        }
+        if (isTensorForm(output)) {
+            for (JsonNode given : output.get("outputs")) {
+                ObjectNode tensor = asIs(given);
+                if (tensor != null) {
+                    tensors.add(tensor);
+                }
+            }
             return tensors;
         }
         if (!output.isObject()) {
@@ -98,6 +113,56 @@ final class OipResponses {
             }
         }
         return tensors;
+    }
+
+    /**
+     * The runner's form for tensor requests: the only member is {@code outputs}, an array of objects.
+     * A features-form output of a model whose output is called {@code outputs} holds numbers there, not objects.
+     */
+    private static boolean isTensorForm(JsonNode output) {
+        JsonNode list = output.path("outputs");
+        if (output.size() != 1 || !list.isArray()) {
+            return false;
+        }
+        for (JsonNode element : list) {
+            if (!element.isObject()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A tensor the model already described, with flat data that fills its shape; null when it is not one. */
+    private static ObjectNode asIs(JsonNode given) {
+        JsonNode name = given.path("name");
+        JsonNode datatype = given.path("datatype");
+        JsonNode shape = given.path("shape");
+        JsonNode data = given.path("data");
+        if (!name.isTextual() || !datatype.isTextual() || !shape.isArray() || !data.isArray()) {
+            return null;
+        }
+        long elements = 1;
+        for (JsonNode dim : shape) {
+            if (!dim.isIntegralNumber() || !dim.canConvertToLong() || dim.asLong() < 0
+                    || (dim.asLong() > 0 && elements > Integer.MAX_VALUE / dim.asLong())) {
+                return null;
+            }
+            elements *= dim.asLong();
+        }
+        for (JsonNode element : data) {
+            if (element.isContainerNode()) {
+                return null;
+            }
+        }
+        if (elements != data.size()) {
+            return null;
+        }
+        ObjectNode tensor = JsonCodec.mapper().createObjectNode();
+        tensor.set("name", name);
+        tensor.set("datatype", datatype);
+        tensor.set("shape", shape);
+        tensor.set("data", data);
+        return tensor;
     }
 
     /** One member as a tensor of shape [1, ...its own dimensions], or null when it is not a rectangular array of scalars. */

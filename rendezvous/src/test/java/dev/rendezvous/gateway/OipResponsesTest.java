@@ -3,6 +3,7 @@ package dev.rendezvous.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rendezvous.protocol.Decision;
 import dev.rendezvous.protocol.JsonCodec;
 import java.util.List;
@@ -52,6 +53,30 @@ class OipResponsesTest {
     /** What a client reads: encoded and parsed again, so that number node types do not matter. */
     private static JsonNode onTheWire(JsonNode body) throws Exception {
         return JsonCodec.mapper().readTree(JsonCodec.encode(body));
+    }
+
+    @Test
+    void passesOnTheTensorsOfTheRunnersTensorFormWithTheirOwnDatatypeAndShape() throws Exception {
+        JsonNode output = JsonCodec.mapper().readTree("""
+                {"outputs": [
+                  {"name": "grid", "datatype": "FP32", "shape": [1, 2, 2], "data": [1.5, 2, 3, 4]},
+                  {"name": "ids", "datatype": "INT64", "shape": [], "data": [9007199254740993]},
+                  {"name": "short", "datatype": "FP32", "shape": [2], "data": [1]},
+                  {"name": "nested", "datatype": "FP32", "shape": [1, 1], "data": [[1]]}]}""");
+
+        List<ObjectNode> tensors = OipResponses.tensors(output);
+
+        assertThat(tensors).extracting(t -> t.path("name").asText()).containsExactly("grid", "ids");
+        assertThat(tensors.get(0).toString()).isEqualTo("{\"name\":\"grid\",\"datatype\":\"FP32\",\"shape\":[1,2,2],\"data\":[1.5,2,3,4]}");
+        assertThat(tensors.get(1).path("data").get(0).longValue()).isEqualTo(9_007_199_254_740_993L);
+    }
+
+    @Test
+    void readsAFeaturesFormOutputNamedOutputsAsOneMember() throws Exception {
+        JsonNode output = JsonCodec.mapper().readTree("{\"outputs\": [0.25, 0.75]}");
+
+        assertThat(OipResponses.tensors(output)).singleElement()
+                .satisfies(t -> assertThat(t.path("shape").toString()).isEqualTo("[1,2]"));
     }
 
     @Test
