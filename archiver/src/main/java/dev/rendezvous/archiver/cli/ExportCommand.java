@@ -13,7 +13,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code archive export}: a snapshot's inputs as a training-data set. */
-@Command(name = "export", description = "Write a snapshot's decoy inputs as NDJSON (one request per line) with an export.json manifest.")
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Write a snapshot's decoy inputs as NDJSON (one request per line) with an export.json manifest.")
 final class ExportCommand implements Callable<Integer> {
     @Mixin
     ArchiveDirOption archive;

@@ -10,7 +10,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code archive query}: stream archive lines of a time window as NDJSON. */
-@Command(name = "query", description = "Stream the archive lines of one kind in [--from, --to) as NDJSON to stdout.")
+@Command(name = "query", mixinStandardHelpOptions = true,
+        description = "Stream the archive lines of one kind in [--from, --to) as NDJSON to stdout.")
 final class QueryCommand implements Callable<Integer> {
     @Mixin
     ArchiveDirOption archive;

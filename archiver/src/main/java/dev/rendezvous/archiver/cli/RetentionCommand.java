@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code archive retention}: delete old sealed segments no snapshot needs. */
-@Command(name = "retention", description = "Delete an application's sealed segments past --max-age or beyond --max-bytes, oldest first; snapshot-referenced ones are kept.")
+@Command(name = "retention", mixinStandardHelpOptions = true,
+        description = "Delete an application's sealed segments past --max-age or beyond --max-bytes, oldest first; snapshot-referenced ones are kept.")
 final class RetentionCommand implements Callable<Integer> {
     @Mixin
     ArchiveDirOption archive;

@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code archive snapshot create|list|show|verify}. */
-@Command(name = "snapshot", description = "Create, list, show and verify snapshots.",
+@Command(name = "snapshot", mixinStandardHelpOptions = true,
+        description = "Create, list, show and verify snapshots.",
         subcommands = {SnapshotCommand.Create.class, SnapshotCommand.ListSnapshots.class, SnapshotCommand.Show.class, SnapshotCommand.Verify.class})
 final class SnapshotCommand implements Runnable {
     @Spec
@@ -27,7 +28,8 @@ final class SnapshotCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "create", description = "Seal the open segments (via the running archiver) and snapshot every sealed segment.")
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Seal the open segments (via the running archiver) and snapshot every sealed segment.")
     static final class Create implements Callable<Integer> {
         @Mixin
         ArchiveDirOption archive;
@@ -56,7 +58,8 @@ final class SnapshotCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", description = "List the snapshots of an application.")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List the snapshots of an application.")
     static final class ListSnapshots implements Callable<Integer> {
         @Mixin
         ArchiveDirOption archive;
@@ -98,7 +101,8 @@ final class SnapshotCommand implements Runnable {
         }
     }
 
-    @Command(name = "show", description = "Print a snapshot's manifest.")
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Print a snapshot's manifest.")
     static final class Show extends SnapshotIdCommand {
         @Override
         public Integer call() throws Exception {
@@ -107,7 +111,8 @@ final class SnapshotCommand implements Runnable {
         }
     }
 
-    @Command(name = "verify", description = "Re-hash every segment of a snapshot; exit 1 on any mismatch.")
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Re-hash every segment of a snapshot; exit 1 on any mismatch.")
     static final class Verify extends SnapshotIdCommand {
         @Override
         public Integer call() throws Exception {

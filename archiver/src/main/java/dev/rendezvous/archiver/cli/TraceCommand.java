@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code archive trace}: everything archived about one request. */
-@Command(name = "trace", description = "Show a request's exact input, every model's score or error, and the decision, as JSON; exit 1 when not found.")
+@Command(name = "trace", mixinStandardHelpOptions = true,
+        description = "Show a request's exact input, every model's score or error, and the decision, as JSON; exit 1 when not found.")
 final class TraceCommand implements Callable<Integer> {
     @Mixin
     ArchiveDirOption archive;

@@ -44,6 +44,9 @@ public class LineageCommand implements Runnable {
     static final class Train implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+        // Not mixinStandardHelpOptions: its -V/--version would clash with --version, the new model's version.
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
         @Option(names = "--dir", defaultValue = "data/archive", description = "the archive directory (default: ${DEFAULT-VALUE})")
         Path dir;
         @Option(names = "--export", required = true, description = "a directory written by `archive export` (export.json names the snapshot)")
@@ -80,7 +83,8 @@ public class LineageCommand implements Runnable {
     }
 
     /** {@code lineage verify}: the manifest's training snapshot exists and every segment still has its hash. */
-    @Command(name = "verify", description = "Check that the snapshot a manifest's lineage.trainingData names exists and verifies (exit 1 if not).")
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Check that the snapshot a manifest's lineage.trainingData names exists and verifies (exit 1 if not).")
     static final class Verify implements Callable<Integer> {
         @Spec
         CommandSpec spec;
