@@ -1,5 +1,7 @@
 package dev.rendezvous.deploy.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rendezvous.gateway.SheddingConfig;
 import java.nio.file.Path;
@@ -46,6 +48,20 @@ public record PlatformConfig(List<Service> services, Kafka kafka, Gateway gatewa
 
     /** One application: its topics' partitions and retention, and its rendezvous policy. */
     public record App(String name, int partitions, long retentionMs, JsonNode policy) {
+        public static final int DEFAULT_PARTITIONS = 3;
+        public static final long DEFAULT_RETENTION_MS = 7L * 24 * 3600 * 1000;
+
+        /**
+         * Reads an {@code apps:} entry; {@code partitions} and {@code retentionMs} may be left out. A
+         * user's list replaces the default one whole, so the defaults live here, not in the default YAML
+         * (an entry without retentionMs failed with "Cannot map null into type long").
+         */
+        @JsonCreator
+        static App read(@JsonProperty("name") String name, @JsonProperty("partitions") Integer partitions,
+                        @JsonProperty("retentionMs") Long retentionMs, @JsonProperty("policy") JsonNode policy) {
+            return new App(name, partitions == null ? DEFAULT_PARTITIONS : partitions,
+                    retentionMs == null ? DEFAULT_RETENTION_MS : retentionMs, policy);
+        }
     }
 
     /** Which models to run: the demo models (trained on first start) and/or manifest files. */

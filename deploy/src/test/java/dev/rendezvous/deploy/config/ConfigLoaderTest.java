@@ -97,4 +97,22 @@ class ConfigLoaderTest {
                 .hasMessageContaining("apps[0].retentionMs")
                 .hasMessageContaining("apps[0].policy");
     }
+
+    @Test
+    void givesAnAppWithoutPartitionsOrRetentionTheDocumentedDefaults(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("rendezvous.yaml");
+        Files.writeString(file, """
+                apps:
+                  - name: loans
+                    policy:
+                      deadline: 100ms
+                      stages:
+                        - accept: [loans-lr@1]
+                """);
+
+        PlatformConfig.App app = ConfigLoader.load(file, Map.of()).apps().get(0);
+
+        assertThat(app.partitions()).isEqualTo(3);
+        assertThat(app.retentionMs()).isEqualTo(7L * 24 * 3600 * 1000);
+    }
 }
