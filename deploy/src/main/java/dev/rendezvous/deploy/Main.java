@@ -18,8 +18,22 @@ import picocli.CommandLine.Command;
         subcommands = {UpCommand.class, ModelCommand.class, ArchiveCommand.class, ReplayCommand.class, LineageCommand.class})
 public final class Main {
     public static void main(String[] args) {
-        CommandLine commandLine = new CommandLine(new Main());
         String[] effective = args.length == 0 ? new String[] {"up"} : args;
-        System.exit(commandLine.execute(effective));
+        System.exit(newCommandLine().execute(effective));
+    }
+
+    /**
+     * The command tree, with expected errors (a bad argument, a missing file) reported as one line on
+     * stderr and exit code 1 rather than a stack trace; anything else is a bug and keeps its trace.
+     */
+    public static CommandLine newCommandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException || e instanceof IllegalArgumentException) {
+                commandLine.getErr().println(commandLine.getCommandName() + ": " + e.getMessage());
+                commandLine.getErr().flush();
+                return 1;
+            }
+            throw e;
+        });
     }
 }
