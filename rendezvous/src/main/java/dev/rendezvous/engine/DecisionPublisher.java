@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,7 +54,7 @@ final class DecisionPublisher implements AutoCloseable {
     private final LongSupplier clock;
     private final Counter undeliverable;
     /** Topics known to exist: sent to directly from the engine thread. */
-    private final Map<String, Boolean> known = new ConcurrentHashMap<>();
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
     /** Topics found missing, with when: their replies are dead-lettered until the time is up. */
     private final Map<String, Long> missingSince = new ConcurrentHashMap<>();
     /** Replies waiting for their topic's check, by topic; guarded by itself. */
@@ -76,7 +77,7 @@ final class DecisionPublisher implements AutoCloseable {
 
     /** Marks topics as existing (the results topics, provisioned at start-up). */
     void knownToExist(Iterable<String> existing) {
-        existing.forEach(topic -> known.put(topic, Boolean.TRUE));
+        existing.forEach(known::add);
     }
 
     /**
@@ -84,16 +85,15 @@ final class DecisionPublisher implements AutoCloseable {
      * {@code request} is the request's record, dead-lettered if the reply cannot be delivered.
      */
     void publish(Decision decision, String replyTo, String traceparent, ConsumerRecord<?, byte[]> request) {
-        byte[] value = JsonCodec.encode(decision);
+        Reply reply = new Reply(decision, JsonCodec.encode(decision), traceparent, request);
         if (replyTo != null) {
-            Reply reply = new Reply(decision, value, traceparent, request);
-            if (known.containsKey(replyTo)) {
+            if (known.contains(replyTo)) {
                 send(replyTo, reply);
             } else {
                 deliverLater(replyTo, reply);
             }
         }
-        send(topics.results(decision.app()), new Reply(decision, value, traceparent, request));
+        send(topics.results(decision.app()), reply);
     }
 
     private void deliverLater(String topic, Reply reply) {
@@ -126,7 +126,7 @@ final class DecisionPublisher implements AutoCloseable {
             problem = "reply topic '" + topic + "' could not be looked up: " + e;
         }
         if (exists) {
-            known.put(topic, Boolean.TRUE);
+            known.add(topic);
             missingSince.remove(topic);
         } else {
             missingSince.put(topic, clock.getAsLong());

@@ -121,11 +121,9 @@ final class MailboxStore {
         return orphans;
     }
 
-    /** Forgets one undecided mailbox whose request was refused (its scores are passed over from now on). */
+    /** Forgets a mailbox opened by scores whose request was then refused (its scores are passed over from now on). */
     void discard(Mailbox mailbox) {
-        if (mailboxes.remove(key(mailbox.app(), mailbox.requestId()), mailbox) && !mailbox.decided() && mailbox.request() != null) {
-            undecided--;
-        }
+        mailboxes.remove(key(mailbox.app(), mailbox.requestId()), mailbox);
     }
 
     /** Forgets every mailbox of a partition this instance no longer owns. */

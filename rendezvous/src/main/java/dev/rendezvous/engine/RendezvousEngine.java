@@ -141,20 +141,29 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
         }
     }
 
+    /** Dead-letters the record and moves its partition past it, even if it was already counted as read (a failure half-way). */
     private void refuse(String app, ConsumerRecord<byte[], byte[]> record, String reason) {
         deadLetters.send(topics.deadLetter(app), record, reason);
-        offsets.passed(new TopicPartition(record.topic(), record.partition()), record.offset());
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        offsets.decided(partition, record.offset());
+        offsets.passed(partition, record.offset());
         offsetsChanged = true;
         meters.deadLettered(app);
     }
 
-    private Mailbox onRequest(String app, ConsumerRecord<byte[], byte[]> record, long now) {
-        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        ScoringRequest request;
+    /** The record's value as {@code type}, or null after dead-lettering it with the decoder's reason. */
+    private <T> T decodeOrRefuse(String app, ConsumerRecord<byte[], byte[]> record, Class<T> type) {
         try {
-            request = JsonCodec.decode(record.value(), ScoringRequest.class);
+            return JsonCodec.decode(record.value(), type);
         } catch (MalformedRecordException e) {
             refuse(app, record, e.getMessage());
+            return null;
+        }
+    }
+
+    private Mailbox onRequest(String app, ConsumerRecord<byte[], byte[]> record, long now) {
+        ScoringRequest request = decodeOrRefuse(app, record, ScoringRequest.class);
+        if (request == null) {
             return null;
         }
         String problem = problemWith(app, request, record, now);
@@ -163,6 +172,10 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
             rememberRefused(app, request.id());
             return null;
         }
+        // Everything that can fail comes before the mailbox is opened and the offset counted as read.
+        Arbiter arbiter = arbiters.apply(app);
+        String traceparent = RecordHeaders.text(record.headers(), RecordHeaders.TRACEPARENT).orElse(null);
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         Mailbox mailbox = store.open(app, request.id(), record.partition(), now, false);
         if (mailbox.request() != null) {
             // The same request id read twice (a producer retry or a re-read after failover): keep the first.
@@ -171,9 +184,10 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
             return null;
         }
         offsets.read(partition, record.offset());
-        refused.remove(app + '/' + request.id());
-        mailbox.attachRequest(request, record, new RecordPosition(partition, record.offset()),
-                RecordHeaders.text(record.headers(), RecordHeaders.TRACEPARENT).orElse(null), arbiters.apply(app));
+        if (!refused.isEmpty()) {
+            refused.remove(app + '/' + request.id());
+        }
+        mailbox.attachRequest(request, record, new RecordPosition(partition, record.offset()), traceparent, arbiter);
         store.requestAttached(mailbox);
         return mailbox;
     }
@@ -202,7 +216,7 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
             return;
         }
         refused.put(app + '/' + requestId, Boolean.TRUE);
-        if (existing != null && !existing.decided()) {
+        if (existing != null) {
             // Scores read before the request would otherwise wait 60 s as orphans, holding the commit back.
             existing.scorePositions().forEach(p -> offsets.decided(p.partition(), p.offset()));
             store.discard(existing);
@@ -210,20 +224,18 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
     }
 
     private Mailbox onScore(String app, ConsumerRecord<byte[], byte[]> record, long now) {
-        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        ModelScore score;
-        try {
-            score = JsonCodec.decode(record.value(), ModelScore.class);
-        } catch (MalformedRecordException e) {
-            refuse(app, record, e.getMessage());
+        ModelScore score = decodeOrRefuse(app, record, ModelScore.class);
+        if (score == null) {
             return null;
         }
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         if (!score.app().equals(app)) {
             refuse(app, record, "score of request " + score.requestId() + " is for app '" + score.app()
                     + "' but arrived on the scores topic of app '" + app + "'");
             return null;
         }
-        if (refused.containsKey(app + '/' + score.requestId())) {
+        // Refused ids are rare: no key is built per score unless there are some.
+        if (!refused.isEmpty() && refused.containsKey(app + '/' + score.requestId())) {
             offsets.passed(partition, record.offset());
             offsetsChanged = true;
             return null;
