@@ -118,9 +118,7 @@ public final class GatewayServer implements AutoCloseable {
         Router router = Router.router(vertx);
         router.get("/health/live").handler(ctx -> HttpResponses.json(ctx, 200, Map.of("status", "live")));
         router.get("/health/ready").handler(ctx -> {
-            List<String> problems = new ArrayList<>(readinessProblems(readiness, limiter));
-            // Only here, never in admission: refusing an app's requests would leave no decision to end the streak with.
-            problems.addAll(pending.undecidedApps());
+            List<String> problems = readinessProblems(readiness, limiter, pending);
             HttpResponses.json(ctx, problems.isEmpty() ? 200 : 503,
                     problems.isEmpty() ? Map.of("status", "ready") : Map.of("status", "not-ready", "problems", problems));
         });
@@ -133,7 +131,7 @@ public final class GatewayServer implements AutoCloseable {
         AppModels models = new AppModels(control.registry(), control.policies(), System::currentTimeMillis);
         OipInfer infer = new OipInfer(bodies, new TensorValidator(config.maxArrayLength()), models, maxDeadlines, dispatcher, registry,
                 System::currentTimeMillis);
-        new OipRoutes(apps.keySet(), models, infer, () -> readinessProblems(readiness, limiter)).install(router, admission, bodyHandler);
+        new OipRoutes(apps.keySet(), models, infer, () -> readinessProblems(readiness, limiter, pending)).install(router, admission, bodyHandler);
         new AdminRoutes(vertx, control, apps.keySet(), config.adminToken()).install(router);
         new TraceRoute(vertx, apps.keySet(), traces).install(router);
         installErrorHandlers(router);
@@ -152,12 +150,21 @@ public final class GatewayServer implements AutoCloseable {
         return new GatewayServer(vertx, server, producer, replies, readiness, admin, limiter, maxDeadlines, config);
     }
 
-    private static List<String> readinessProblems(ReadinessProbe readiness, InflightLimiter limiter) {
-        if (!limiter.isDraining()) {
+    /**
+     * What both health routes ({@code /health/ready}, OIP {@code /v2/health/ready}) report. Admission
+     * uses the probe's problems alone: refusing an app's requests because nobody decides them would
+     * leave no decision to end the streak with.
+     */
+    private static List<String> readinessProblems(ReadinessProbe readiness, InflightLimiter limiter, PendingReplies pending) {
+        List<String> undecided = pending.undecidedApps();
+        if (!limiter.isDraining() && undecided.isEmpty()) {
             return readiness.problems();
         }
         List<String> problems = new ArrayList<>(readiness.problems());
-        problems.add("the gateway is shutting down");
+        if (limiter.isDraining()) {
+            problems.add("the gateway is shutting down");
+        }
+        problems.addAll(undecided);
         return problems;
     }
 

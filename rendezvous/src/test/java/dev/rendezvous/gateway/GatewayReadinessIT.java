@@ -43,6 +43,9 @@ class GatewayReadinessIT {
             HttpResponse<String> ready = gateway.get("/health/ready");
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(ready.body()).contains("app 'orders'", "got no decision by their deadline");
+            HttpResponse<String> oipReady = gateway.get("/v2/health/ready");
+            assertThat(oipReady.statusCode()).isEqualTo(400);
+            assertThat(oipReady.body()).contains("app 'orders'");
 
             // Requests are still admitted (refusing them would leave nothing to recover with); one decision ends it.
             CompletableFuture<HttpResponse<String>> answered = gateway.postAsync("/v1/score/" + APP, BODY, Map.of("X-Request-Id", "decided-1"));
@@ -50,6 +53,7 @@ class GatewayReadinessIT {
             replyAsTheRendezvousWould(kafka, JsonCodec.decode(gateway.requestOnTopic(APP, "decided-1").value(), ScoringRequest.class));
             assertThat(answered.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             assertThat(gateway.get("/health/ready").statusCode()).isEqualTo(200);
+            assertThat(gateway.get("/v2/health/ready").statusCode()).isEqualTo(200);
         }
     }
 
