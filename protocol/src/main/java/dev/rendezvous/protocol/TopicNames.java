@@ -48,13 +48,16 @@ public record TopicNames(String prefix) {
                 + GATEWAY_REPLIES + "<instance>' (gateways)";
     }
 
-    /** Like {@link #replyTopicProblem}, and a gateway reply topic must also be under this platform's prefix. */
-    public String replyTopicProblemUnderPrefix(String topic) {
-        String problem = replyTopicProblem(topic);
-        if (problem == null && !topic.endsWith(CLIENT_REPLIES_SUFFIX) && !topic.startsWith(prefix + GATEWAY_REPLIES)) {
-            return "'" + topic + "' is a gateway reply topic of another platform (this one's are '" + prefix + GATEWAY_REPLIES + "<instance>')";
+    /**
+     * For a reply topic that {@link #replyTopicProblem} accepted (every decoded {@link ScoringRequest}'s
+     * is): why it is not one of this platform's, or null. A gateway reply topic must be under this
+     * prefix; a client's {@code .replies} topic may be named anything.
+     */
+    public String foreignReplyTopicProblem(String topic) {
+        if (topic.endsWith(CLIENT_REPLIES_SUFFIX) || topic.startsWith(prefix + GATEWAY_REPLIES)) {
+            return null;
         }
-        return problem;
+        return "'" + topic + "' is a gateway reply topic of another platform (this one's are '" + prefix + GATEWAY_REPLIES + "<instance>')";
     }
 
     private static boolean isGatewayReplyName(String topic) {

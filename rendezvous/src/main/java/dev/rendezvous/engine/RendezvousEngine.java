@@ -198,7 +198,7 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
             return "request " + request.id() + " is for app '" + request.app() + "' but arrived on the requests topic of app '" + app + "'";
         }
         if (request.replyTo() != null) {
-            String replyProblem = topics.replyTopicProblemUnderPrefix(request.replyTo());
+            String replyProblem = topics.foreignReplyTopicProblem(request.replyTo());
             if (replyProblem != null) {
                 return "replyTo: " + replyProblem;
             }

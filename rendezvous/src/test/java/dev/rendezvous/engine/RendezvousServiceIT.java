@@ -185,6 +185,7 @@ class RendezvousServiceIT {
         hostile.put("h-long-app", valid.replace("\"template\"", "\"h-long-app\"").replace("\"app\":\"loans\"", "\"app\":\"" + "l".repeat(300) + "\""));
         hostile.put("h-other-app", valid.replace("\"template\"", "\"h-other-app\"").replace("\"app\":\"loans\"", "\"app\":\"payments\""));
         hostile.put("h-reply-policies", valid.replace("\"template\"", "\"h-reply-policies\"").replace(replyTopic, kafka.topics().policies()));
+        hostile.put("h-reply-foreign-gateway", valid.replace("\"template\"", "\"h-reply-foreign-gateway\"").replace(replyTopic, "rdv.replies.test"));
         hostile.put("h-future", valid.replace("\"template\"", "\"h-future\"").replaceAll("\"receivedAtMs\":\\d+", "\"receivedAtMs\":" + (now + 3_600_000))
                 .replaceAll("\"deadlineAtMs\":\\d+", "\"deadlineAtMs\":" + (now + 3_700_000)));
         hostile.put("h-trailing", valid.replace("\"template\"", "\"h-trailing\"") + " xyz");
@@ -209,6 +210,7 @@ class RendezvousServiceIT {
         assertThat(reasons.get("h-long-app").get(0)).contains("must be 1-63 characters");
         assertThat(reasons.get("h-other-app").get(0)).contains("is for app 'payments'");
         assertThat(reasons.get("h-reply-policies").get(0)).contains("is not a reply topic");
+        assertThat(reasons.get("h-reply-foreign-gateway").get(0)).contains("gateway reply topic of another platform");
         assertThat(reasons.get("h-future").get(0)).contains("in the future");
         assertThat(reasons.get("h-trailing").get(0)).contains("not valid JSON");
         assertThat(reasons.get("h-duplicate-key").get(0)).contains("Duplicate field 'app'");
