@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The archiver: a consumer group that appends every record of the applications' decoy, scores and
- * results topics to NDJSON segment files, committing offsets only once the lines are fsync'd, and
+ * results topics, and of the control plane's policy and registry topics, to NDJSON segment files, committing offsets only once the lines are fsync'd, and
  * skipping on restart what the files already hold, so each record is archived exactly once.
  */
 public final class Archiver implements AutoCloseable {
@@ -62,7 +62,15 @@ public final class Archiver implements AutoCloseable {
         Map<String, ArchiveTarget> targets = new LinkedHashMap<>();
         for (String app : settings.apps()) {
             for (RecordKind kind : settings.kinds()) {
-                targets.put(kind.topic(names, app), new ArchiveTarget(app, kind));
+                if (!kind.controlPlane()) {
+                    targets.put(kind.topic(names, app), new ArchiveTarget(app, kind));
+                }
+            }
+        }
+        for (RecordKind kind : settings.kinds()) {
+            if (kind.controlPlane()) {
+                // One topic for all apps, archived whole: an investigator may need another app's history too.
+                targets.put(kind.topic(names, null), new ArchiveTarget(RecordKind.CONTROL_DIR, kind));
             }
         }
         return targets;

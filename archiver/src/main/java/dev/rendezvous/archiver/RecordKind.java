@@ -9,7 +9,17 @@ public enum RecordKind {
     /** Every model's answer or error. */
     SCORES("scores"),
     /** What the rendezvous served, and why. */
-    RESULTS("results");
+    RESULTS("results"),
+    /** Every version of every policy, from the compacted {@code rdv.policies}: compaction keeps only the newest. */
+    POLICIES("policies"),
+    /** Every registration and role change of every model version, from the compacted {@code rdv.models}. */
+    MODELS("models");
+
+    /**
+     * Where the kinds shared by all applications (the control plane's topics) are archived: a name
+     * that cannot be an application's, so that no app's directory, snapshot or retention touches it.
+     */
+    public static final String CONTROL_DIR = "_control";
 
     private final String dirName;
 
@@ -17,7 +27,12 @@ public enum RecordKind {
         this.dirName = dirName;
     }
 
-    /** The directory and segment-file name prefix: {@code decoy}, {@code scores} or {@code results}. */
+    /** Whether one topic holds this kind for every application (archived once, under {@link #CONTROL_DIR}). */
+    public boolean controlPlane() {
+        return this == POLICIES || this == MODELS;
+    }
+
+    /** The directory and segment-file name prefix: {@code decoy}, {@code scores}, {@code results}, {@code policies} or {@code models}. */
     public String dirName() {
         return dirName;
     }
@@ -27,6 +42,8 @@ public enum RecordKind {
             case DECOY -> names.decoy(app);
             case SCORES -> names.scores(app);
             case RESULTS -> names.results(app);
+            case POLICIES -> names.policies();
+            case MODELS -> names.models();
         };
     }
 }

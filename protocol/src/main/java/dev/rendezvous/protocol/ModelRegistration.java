@@ -14,6 +14,9 @@ import java.util.Objects;
  * @param signature      inputs and outputs (names, types, shapes) as the runtime reports them; may be null
  * @param lineage        training data, code refs, seed, parameters, metrics; may be null
  * @param updatedAtMs    when this registration was written, epoch milliseconds
+ * @param changedBy      who wrote it, for the audit trail: {@code runner <instance>} for a runner's own
+ *                       registration, {@code cli <user>@<host>} for a role change; null in records
+ *                       written before the field existed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelRegistration(
@@ -25,7 +28,8 @@ public record ModelRegistration(
         String artifactSha256,
         JsonNode signature,
         JsonNode lineage,
-        long updatedAtMs) {
+        long updatedAtMs,
+        String changedBy) {
 
     public ModelRegistration {
         if (!TopicNames.isLegalApp(app)) {
@@ -33,6 +37,12 @@ public record ModelRegistration(
         }
         ModelRef.parse(name + "@" + version);
         Objects.requireNonNull(role, "role");
+    }
+
+    /** A registration without a known author. */
+    public ModelRegistration(String app, String name, String version, ModelRole role, String runtime, String artifactSha256,
+                             JsonNode signature, JsonNode lineage, long updatedAtMs) {
+        this(app, name, version, role, runtime, artifactSha256, signature, lineage, updatedAtMs, null);
     }
 
     public ModelRef ref() {
@@ -48,7 +58,8 @@ public record ModelRegistration(
         return app + "/" + ref.name() + "/" + ref.version();
     }
 
-    public ModelRegistration withRole(ModelRole newRole, long nowMs) {
-        return new ModelRegistration(app, name, version, newRole, runtime, artifactSha256, signature, lineage, nowMs);
+    /** The same model with another role, written by {@code by} at {@code nowMs}. */
+    public ModelRegistration withRole(ModelRole newRole, String by, long nowMs) {
+        return new ModelRegistration(app, name, version, newRole, runtime, artifactSha256, signature, lineage, nowMs, by);
     }
 }

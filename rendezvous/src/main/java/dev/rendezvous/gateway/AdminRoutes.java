@@ -18,6 +18,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -32,12 +34,26 @@ final class AdminRoutes {
     private final ControlPlane control;
     private final Set<String> apps;
     private final byte[] token;
+    private final String tokenId;
 
     AdminRoutes(Vertx vertx, ControlPlane control, Set<String> apps, String adminToken) {
         this.vertx = vertx;
         this.control = control;
         this.apps = Set.copyOf(apps);
         this.token = adminToken.getBytes(StandardCharsets.UTF_8);
+        this.tokenId = tokenId(token);
+    }
+
+    /**
+     * {@code sha256:} and the first 12 hex digits of the token's SHA-256: names the token in the audit
+     * trail (so a rotated token shows) without revealing it.
+     */
+    static String tokenId(byte[] token) {
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token)).substring(0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     void install(Router router) {
@@ -104,7 +120,9 @@ final class AdminRoutes {
         }
         JsonNode canonical = PolicyWriter.toJson(policy);
         io.vertx.core.Context context = vertx.getOrCreateContext();
-        control.policyWriter().store(app, canonical, "admin-api").whenComplete((version, error) -> context.runOnContext(v -> {
+        io.vertx.core.net.SocketAddress peer = ctx.request().remoteAddress();
+        String author = "admin-api token " + tokenId + (peer == null ? "" : " from " + peer.hostAddress());
+        control.policyWriter().store(app, canonical, author).whenComplete((version, error) -> context.runOnContext(v -> {
             if (error != null) {
                 HttpResponses.error(ctx, 503, "the policy could not be stored in Kafka: " + error.getMessage(), "kafka");
             } else {

@@ -134,6 +134,7 @@ public final class GatewayServer implements AutoCloseable {
         new OipRoutes(apps.keySet(), models, infer, () -> readinessProblems(readiness, limiter, pending)).install(router, admission, bodyHandler);
         new AdminRoutes(vertx, control, apps.keySet(), config.adminToken()).install(router);
         new TraceRoute(vertx, apps.keySet(), traces).install(router);
+        new PolicyHistoryRoutes(vertx, apps.keySet(), control.policies(), traces).install(router);
         installErrorHandlers(router);
 
         HttpServer server = vertx.createHttpServer(new HttpServerOptions()

@@ -5,9 +5,10 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * Finds the archived trace of one request — its input, every model's answer, the decision — for
- * {@code GET /v1/admin/trace/{app}/{requestId}}. Implementations may block (they read the archive);
- * the gateway calls them on a worker thread.
+ * Finds what the archive holds for the admin API: the trace of one request — its input, every model's
+ * answer, the decision — for {@code GET /v1/admin/trace/{app}/{requestId}}, and the control-plane
+ * history (policy versions, registry changes). Implementations may block (they read the archive); the
+ * gateway calls them on a worker thread.
  */
 @FunctionalInterface
 public interface TraceLookup {
@@ -26,6 +27,16 @@ public interface TraceLookup {
 
     /** The request's trace as JSON, or empty when the archive holds nothing for it. */
     Optional<JsonNode> trace(String app, String requestId) throws IOException;
+
+    /** Policy {@code version} of {@code app} as archived ({@code version}, {@code updatedBy}, {@code updatedAtMs}, {@code policy}, ...). */
+    default Optional<JsonNode> policyVersion(String app, long version) throws IOException {
+        return Optional.empty();
+    }
+
+    /** The app's archived control-plane history: {@code policies} (versions without text) and {@code models} (role changes). */
+    default Optional<JsonNode> history(String app) throws IOException {
+        return Optional.empty();
+    }
 
     /** Whether an archive stands behind this lookup. */
     default boolean configured() {

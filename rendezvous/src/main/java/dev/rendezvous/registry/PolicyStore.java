@@ -1,5 +1,6 @@
 package dev.rendezvous.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.rendezvous.kafka.CompactedTopicReader;
 import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.policy.Policy;
@@ -11,8 +12,10 @@ import dev.rendezvous.protocol.PolicyRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +29,11 @@ import org.slf4j.LoggerFactory;
 public final class PolicyStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyStore.class);
 
+    /** Versions kept per app for the admin API; older ones are in the archive. */
+    static final int MAX_VERSIONS_KEPT = 1000;
+
     private final Map<String, Policy> current = new ConcurrentHashMap<>();
+    private final Map<String, NavigableMap<Long, StoredVersion>> versions = new ConcurrentHashMap<>();
     private final CompactedTopicReader reader;
 
     private PolicyStore(KafkaSettings settings, String clientId) {
@@ -55,6 +62,11 @@ public final class PolicyStore implements AutoCloseable {
                 LOG.warn("ignoring policy version {}: stored for app {} but names app {}", version, stored.app(), policy.app());
                 return;
             }
+            NavigableMap<Long, StoredVersion> kept = versions.computeIfAbsent(policy.app(), app -> new ConcurrentSkipListMap<>());
+            kept.put(version, new StoredVersion(version, stored.policy(), stored.updatedBy(), stored.updatedAtMs()));
+            while (kept.size() > MAX_VERSIONS_KEPT) {
+                kept.pollFirstEntry();
+            }
             Policy previous = current.put(policy.app(), policy);
             if (previous == null || previous.version() != version) {
                 LOG.info("policy version {} of app {} is in force (stored by {})", version, policy.app(), stored.updatedBy());
@@ -62,6 +74,24 @@ public final class PolicyStore implements AutoCloseable {
         } catch (MalformedRecordException | PolicyValidationException e) {
             LOG.warn("ignoring invalid policy at {}@{}; the previous one stays in force: {}", record.topic(), record.offset(), e.getMessage());
         }
+    }
+
+    /**
+     * A valid policy version as stored, read from the topic since this instance started (compaction
+     * may have removed older ones before that; the archive keeps them).
+     */
+    public record StoredVersion(long version, JsonNode policy, String updatedBy, long updatedAtMs) {
+    }
+
+    /** The versions of {@code app}'s policy this instance has read, oldest first (at most {@value #MAX_VERSIONS_KEPT}). */
+    public List<StoredVersion> versions(String app) {
+        NavigableMap<Long, StoredVersion> kept = versions.get(app);
+        return kept == null ? List.of() : List.copyOf(kept.values());
+    }
+
+    public Optional<StoredVersion> version(String app, long version) {
+        NavigableMap<Long, StoredVersion> kept = versions.get(app);
+        return kept == null ? Optional.empty() : Optional.ofNullable(kept.get(version));
     }
 
     public Optional<Policy> current(String app) {

@@ -1,5 +1,6 @@
 package dev.rendezvous.archiver.segment;
 
+import dev.rendezvous.protocol.TopicNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -56,13 +57,13 @@ public final class SegmentCatalog {
         return appDir.resolve(seal.kind()).resolve(seal.file());
     }
 
-    /** The applications that have a directory in the archive. */
+    /** The applications that have a directory in the archive (not the control plane's, whose name is no app's). */
     public static List<String> apps(Path archiveDir) throws IOException {
         if (!Files.isDirectory(archiveDir)) {
             return List.of();
         }
         try (Stream<Path> dirs = Files.list(archiveDir)) {
-            return dirs.filter(Files::isDirectory).map(dir -> dir.getFileName().toString()).sorted().toList();
+            return dirs.filter(Files::isDirectory).map(dir -> dir.getFileName().toString()).filter(TopicNames::isLegalApp).sorted().toList();
         }
     }
 

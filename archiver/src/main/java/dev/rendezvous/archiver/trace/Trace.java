@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rendezvous.archiver.line.LineEncoder;
 import dev.rendezvous.protocol.Decision;
 import dev.rendezvous.protocol.JsonCodec;
+import dev.rendezvous.protocol.ModelRegistration;
 import dev.rendezvous.protocol.ModelScore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,16 +17,33 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Everything the archive holds about one request: its exact input, every model's score or error, and
- * the decision. The lineage of the chosen model is not in the archive; the registry adds it.
+ * Everything the archive holds about one request: its exact input, every model's score or error, the
+ * decision, and from the archived control-plane history the policy version that decided and the
+ * served model's registry entry (role, artifact, lineage) as they were when it was served.
+ *
+ * @param policyInForce      the decision's policy version as archived; null when there is no decision or
+ *                           the archive does not hold that version
+ * @param servedRegistration the served model's registry entry in force at the decision; null when no
+ *                           model was served or the archive holds no entry that early
  */
-public record Trace(String app, String requestId, List<TracedRecord> inputs, List<TracedRecord> scores, List<TracedRecord> decisions) {
+public record Trace(String app, String requestId, List<TracedRecord> inputs, List<TracedRecord> scores, List<TracedRecord> decisions,
+                    ControlHistory.PolicyVersion policyInForce, ControlHistory.RegistryEntry servedRegistration) {
     private static final ObjectMapper JSON = JsonCodec.mapper();
 
     public Trace {
         inputs = List.copyOf(inputs);
         scores = List.copyOf(scores);
         decisions = List.copyOf(decisions);
+    }
+
+    /** A trace without control-plane history. */
+    public Trace(String app, String requestId, List<TracedRecord> inputs, List<TracedRecord> scores, List<TracedRecord> decisions) {
+        this(app, requestId, inputs, scores, decisions, null, null);
+    }
+
+    /** This trace with the control-plane history that applies to it. */
+    public Trace withControlPlane(ControlHistory.PolicyVersion policy, ControlHistory.RegistryEntry served) {
+        return new Trace(app, requestId, inputs, scores, decisions, policy, served);
     }
 
     public boolean isEmpty() {
@@ -78,7 +96,38 @@ public record Trace(String app, String requestId, List<TracedRecord> inputs, Lis
             ArrayNode all = root.putArray("inputs");
             inputs.forEach(input -> all.add(record(input)));
         }
+        decision().ifPresent(decision -> {
+            if (policyInForce != null) {
+                root.set("policy", policyInForce.toJson());
+            } else {
+                ObjectNode policy = root.putObject("policy");
+                policy.put("version", decision.policyVersion());
+                policy.put("text", "not in the archive's control-plane history (archived from rdv.policies since the archiver first ran)");
+            }
+            if (decision.model() != null) {
+                root.set("servedModel", servedModelJson(decision));
+            }
+        });
         return root;
+    }
+
+    private ObjectNode servedModelJson(Decision decision) {
+        ObjectNode served = JSON.createObjectNode();
+        served.put("ref", decision.model() + "@" + decision.version());
+        if (servedRegistration == null) {
+            served.put("asServed", "no registry entry of this version written before the decision is in the archive");
+            return served;
+        }
+        ModelRegistration registration = servedRegistration.registration();
+        served.put("asServed", "registry entry in force when the request was decided, from the archive");
+        served.put("role", registration.role().wireName());
+        served.put("runtime", registration.runtime());
+        served.put("artifactSha256", registration.artifactSha256());
+        served.put("registeredAtMs", registration.updatedAtMs());
+        served.put("changedBy", registration.changedBy());
+        served.put("archivedAt", servedRegistration.at());
+        served.set("lineage", registration.lineage());
+        return served;
     }
 
     private static ObjectNode record(TracedRecord record) {

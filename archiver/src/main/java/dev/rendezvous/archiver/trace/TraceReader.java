@@ -7,6 +7,8 @@ import dev.rendezvous.archiver.segment.SegmentIndex;
 import dev.rendezvous.archiver.segment.SegmentLines;
 import dev.rendezvous.archiver.segment.SegmentSeal;
 import dev.rendezvous.archiver.line.ArchivedLine;
+import dev.rendezvous.protocol.Decision;
+import dev.rendezvous.protocol.ModelRef;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -55,7 +57,23 @@ public final class TraceReader {
             }
         }
         Trace trace = new Trace(app, requestId, found.get("decoy"), found.get("scores"), found.get("results"));
-        return trace.isEmpty() ? Optional.empty() : Optional.of(trace);
+        return trace.isEmpty() ? Optional.empty() : Optional.of(withControlPlane(trace));
+    }
+
+    /** Adds the policy version that decided and the served model's registry entry at the time, as archived. */
+    private Trace withControlPlane(Trace trace) throws IOException {
+        Optional<Decision> decision = trace.decision();
+        if (decision.isEmpty()) {
+            return trace;
+        }
+        ControlHistory history = new ControlHistory(archiveDir);
+        ControlHistory.PolicyVersion policy = history.policy(trace.app(), decision.get().policyVersion()).orElse(null);
+        ControlHistory.RegistryEntry served = null;
+        if (decision.get().model() != null) {
+            ModelRef ref = new ModelRef(decision.get().model(), decision.get().version());
+            served = history.registrationAt(trace.app(), ref, decision.get().decidedAtMs()).orElse(null);
+        }
+        return trace.withControlPlane(policy, served);
     }
 
     /** Looks in every application of the archive; the first that has the request wins. */

@@ -2,6 +2,7 @@ package dev.rendezvous.deploy.launch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rendezvous.archiver.trace.ControlHistory;
 import dev.rendezvous.archiver.trace.Trace;
 import dev.rendezvous.archiver.trace.TraceReader;
 import dev.rendezvous.gateway.TraceLookup;
@@ -14,15 +15,19 @@ import java.util.Optional;
 
 /**
  * Forensics for the admin API: the archive's trace of a request (exact input with its hash check,
- * every model's answer, the decision) plus, from the registry, the lineage of the model that was
- * served. The archive does not hold lineage; the registry does.
+ * every model's answer, the decision, the policy text that decided and the served model's registry
+ * entry as it was then) plus the served model's entry in the registry now, labelled as such, so that
+ * a later promotion or retirement is visible beside what was in force. The control-plane history
+ * (policy versions, role changes) comes from the archive too.
  */
 final class ArchiveTraces implements TraceLookup {
     private final TraceReader reader;
+    private final ControlHistory history;
     private final RegistryView registry;
 
     ArchiveTraces(Path archiveDir, RegistryView registry) {
         this.reader = new TraceReader(archiveDir);
+        this.history = new ControlHistory(archiveDir);
         this.registry = registry;
     }
 
@@ -34,18 +39,25 @@ final class ArchiveTraces implements TraceLookup {
         }
         ObjectNode json = trace.get().toJson();
         Optional<Decision> decision = trace.get().decision();
-        if (decision.isPresent() && decision.get().model() != null) {
-            ModelRef served = new ModelRef(decision.get().model(), decision.get().version());
-            ObjectNode chosen = json.putObject("servedModel");
-            chosen.put("ref", served.toString());
-            registry.registration(app, served).ifPresentOrElse(
-                    registration -> {
-                        chosen.put("role", registration.role().wireName());
-                        chosen.put("artifactSha256", registration.artifactSha256());
-                        chosen.set("lineage", registration.lineage());
-                    },
-                    () -> chosen.put("lineage", "not in the registry"));
+        if (decision.isPresent() && decision.get().model() != null && json.get("servedModel") instanceof ObjectNode served) {
+            ModelRef ref = new ModelRef(decision.get().model(), decision.get().version());
+            registry.registration(app, ref).ifPresentOrElse(
+                    now -> served.putObject("now")
+                            .put("role", now.role().wireName())
+                            .put("artifactSha256", now.artifactSha256())
+                            .put("registeredAtMs", now.updatedAtMs()),
+                    () -> served.put("now", "not in the registry"));
         }
         return Optional.of(json);
+    }
+
+    @Override
+    public Optional<JsonNode> policyVersion(String app, long version) throws IOException {
+        return history.policy(app, version).map(ControlHistory.PolicyVersion::toJson);
+    }
+
+    @Override
+    public Optional<JsonNode> history(String app) throws IOException {
+        return Optional.of(history.historyJson(app));
     }
 }

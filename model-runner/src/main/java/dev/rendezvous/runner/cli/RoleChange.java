@@ -6,6 +6,8 @@ import dev.rendezvous.kafka.RegistryView;
 import dev.rendezvous.protocol.ModelRef;
 import dev.rendezvous.protocol.ModelRegistration;
 import dev.rendezvous.protocol.ModelRole;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -36,10 +38,22 @@ final class RoleChange {
         // Strictly later than the entry it replaces, so that runners tell the change from their own registration.
         long updatedAtMs = Math.max(System.currentTimeMillis(), before.updatedAtMs() + 1);
         try (RegistryPublisher publisher = new RegistryPublisher(kafka, clientId)) {
-            publisher.register(before.withRole(newRole, updatedAtMs));
+            publisher.register(before.withRole(newRole, author(), updatedAtMs));
         }
         spec.commandLine().getOut().printf("%s of app %s: %s -> %s%n", ref, app, before.role().wireName(), newRole.wireName());
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** {@code cli <user>@<host>}: who changed the role, as far as the machine knows; for the audit trail. */
+    static String author() {
+        String user = System.getProperty("user.name", "unknown");
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "unknown-host";
+        }
+        return "cli " + user + "@" + host;
     }
 }

@@ -66,7 +66,7 @@ public final class RegistryMembership implements AutoCloseable {
         ModelRole initial = initialRole(view, manifest);
         ModelRegistration registration = new ModelRegistration(manifest.app(), manifest.name(), manifest.version(), initial,
                 manifest.runtime().wireName(), manifest.sha256(), SignatureJson.toJson(signature),
-                JsonCodec.mapper().valueToTree(manifest.lineage()), System.currentTimeMillis());
+                JsonCodec.mapper().valueToTree(manifest.lineage()), System.currentTimeMillis(), "runner " + instance);
         RegistryPublisher publisher = new RegistryPublisher(kafka, "registry-" + kafka.topicPrefix() + manifest.consumerGroup() + "-" + instance);
         try {
             publisher.register(registration);
