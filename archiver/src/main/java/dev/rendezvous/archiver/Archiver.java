@@ -1,5 +1,6 @@
 package dev.rendezvous.archiver;
 
+import dev.rendezvous.archiver.segment.SegmentFiles;
 import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.kafka.PollLoop;
 import dev.rendezvous.protocol.TopicNames;
@@ -78,7 +79,7 @@ public final class Archiver implements AutoCloseable {
 
     private static void requireWritable(Path archiveDir) {
         try {
-            Files.createDirectories(archiveDir);
+            SegmentFiles.createDirectoriesDurably(archiveDir);
         } catch (IOException e) {
             throw new IllegalStateException("archiver.archiveDir " + archiveDir + " cannot be created: " + e, e);
         }

@@ -114,6 +114,26 @@ class PartitionArchiveTest {
         assertThat(archived(DECOY)).extracting(ArchivedLine::offset).containsExactly(0L, 1L, 2L);
     }
 
+    @Test
+    void keepsItsDirectoriesAndFilesToTheOwnerOnlyOpenOrSealed() throws IOException {
+        try (PartitionArchive archive = open(DECOY)) {
+            appendAll(archive, copy(0, 100));
+            archive.sync();
+            Path open = SegmentFiles.list(DECOY.directory(archiveDir), "decoy", 0).get(0).path();
+            assertThat(permissions(open)).isEqualTo("rw-------");
+            archive.sealNow();
+            assertThat(permissions(open)).as("sealed").isEqualTo("r--------");
+            assertThat(permissions(SegmentFiles.sealPath(open))).isEqualTo("r--------");
+            assertThat(permissions(SegmentFiles.indexPath(open))).isEqualTo("r--------");
+        }
+        assertThat(permissions(archiveDir.resolve("fraud"))).isEqualTo("rwx------");
+        assertThat(permissions(DECOY.directory(archiveDir))).isEqualTo("rwx------");
+    }
+
+    private static String permissions(Path path) throws IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
     private PartitionArchive open(ArchiveTarget target) throws IOException {
         return PartitionArchive.open(archiveDir, target, 0, 1 << 20);
     }

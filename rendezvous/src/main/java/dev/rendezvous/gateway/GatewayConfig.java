@@ -74,7 +74,7 @@ public record GatewayConfig(String host, int port, String instanceId, long reply
     }
 
     public static GatewayConfig defaults(String instanceId, String adminToken) {
-        return new GatewayConfig("0.0.0.0", 8080, instanceId, 500, 1 << 20, adminToken);
+        return new GatewayConfig("127.0.0.1", 8080, instanceId, 500, 1 << 20, adminToken);
     }
 
     public GatewayConfig withPort(int newPort) {

@@ -24,7 +24,7 @@ public final class SealRequests {
     public static Path request(Path appDir, long nowMs) throws IOException {
         Path dir = appDir.resolve(DIR);
         SegmentFiles.createDirectoriesDurably(dir);
-        return Files.createFile(dir.resolve(nowMs + "-" + UUID.randomUUID() + SUFFIX));
+        return SegmentFiles.createOwnerOnlyFile(dir.resolve(nowMs + "-" + UUID.randomUUID() + SUFFIX));
     }
 
     /** The time of the newest pending request, or -1 when there is none. */

@@ -4,14 +4,19 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -24,6 +29,8 @@ import java.util.stream.Stream;
 public final class SegmentFiles {
     private static final Pattern ANY_SEGMENT = Pattern.compile("([a-z]+)-p(\\d+)-(\\d{1,20})\\.ndjson");
     private static final String SEGMENT_SUFFIX = ".ndjson";
+    private static final Set<PosixFilePermission> OWNER_READ_WRITE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
 
     private SegmentFiles() {
     }
@@ -67,7 +74,8 @@ public final class SegmentFiles {
      */
     public static void writeAtomically(Path file, byte[] bytes) throws IOException {
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        Files.deleteIfExists(temp); // a leftover of a crash may have other permissions; creation sets ours
+        try (FileChannel channel = createOwnerOnly(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
@@ -78,10 +86,45 @@ public final class SegmentFiles {
         syncDirectory(file.getParent());
     }
 
-    /** Removes every write permission; a guard against accidents (root ignores it), not the seal itself. */
+    /**
+     * Opens a new file readable and writable by its owner only ({@code rw-------}): the archive holds
+     * every request's exact input, which is often personal data. Elsewhere than on POSIX file systems,
+     * the directory's default permissions apply.
+     */
+    public static FileChannel createOwnerOnly(Path file, OpenOption... options) throws IOException {
+        Set<OpenOption> opened = new HashSet<>(Arrays.asList(options));
+        if (!isPosix(file)) {
+            return FileChannel.open(file, opened);
+        }
+        return FileChannel.open(file, opened, PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE));
+    }
+
+    /** Creates a new empty file readable and writable by its owner only. */
+    public static Path createOwnerOnlyFile(Path file) throws IOException {
+        return isPosix(file) ? Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE)) : Files.createFile(file);
+    }
+
+    /** Creates one directory accessible to its owner only ({@code rwx------}). */
+    public static Path createOwnerOnlyDirectory(Path dir) throws IOException {
+        return isPosix(dir) ? Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR)) : Files.createDirectory(dir);
+    }
+
+    private static boolean isPosix(Path path) {
+        Path existing = path.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        try {
+            return existing != null && Files.getFileStore(existing).supportsFileAttributeView("posix");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Removes every write permission (and leaves only the owner's read); a guard against accidents (root ignores it), not the seal itself. */
     public static void makeReadOnly(Path file) throws IOException {
         try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
         } catch (UnsupportedOperationException e) {
             if (!file.toFile().setWritable(false, false)) {
                 throw new IOException("cannot make " + file + " read-only", e);
@@ -114,7 +157,8 @@ public final class SegmentFiles {
 
     /**
      * Creates {@code dir} and any missing parents, fsyncing each new directory's parent: without it, a
-     * power loss can forget a directory (and so every file in it) whose data was itself fsync'd.
+     * power loss can forget a directory (and so every file in it) whose data was itself fsync'd. New
+     * directories are owner-only ({@code rwx------}); existing ones keep their permissions.
      */
     public static void createDirectoriesDurably(Path dir) throws IOException {
         Path absolute = dir.toAbsolutePath();
@@ -122,7 +166,7 @@ public final class SegmentFiles {
             return;
         }
         createDirectoriesDurably(absolute.getParent());
-        Files.createDirectory(absolute);
+        createOwnerOnlyDirectory(absolute);
         syncDirectory(absolute.getParent());
     }
 

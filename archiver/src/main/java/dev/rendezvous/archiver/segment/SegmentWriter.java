@@ -246,7 +246,7 @@ public final class SegmentWriter implements Closeable {
     private void create(long firstOffset) throws IOException {
         SegmentFiles.createDirectoriesDurably(dir);
         Path file = dir.resolve(SegmentFiles.fileName(kind, partition, firstOffset));
-        current = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        current = SegmentFiles.createOwnerOnly(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         SegmentFiles.syncDirectory(dir);
         currentFile = file;
         currentCreatedMs = clockMs.getAsLong();

@@ -34,7 +34,7 @@ final class AppLock implements AutoCloseable {
         ReentrantLock local = LOCAL.computeIfAbsent(file, f -> new ReentrantLock());
         local.lock();
         try {
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel channel = SegmentFiles.createOwnerOnly(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             return new AppLock(local, channel, channel.lock());
         } catch (IOException | RuntimeException e) {
             local.unlock();

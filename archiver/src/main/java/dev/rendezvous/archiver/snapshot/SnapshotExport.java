@@ -9,6 +9,8 @@ import dev.rendezvous.archiver.segment.SegmentLines;
 import dev.rendezvous.archiver.segment.SegmentSeal;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.file.StandardOpenOption;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -41,14 +43,15 @@ final class SnapshotExport {
 
     static ExportManifest write(Path appDir, String id, Snapshot snapshot, Path outDir, long nowMs) throws IOException {
         requireEmpty(outDir);
-        Files.createDirectories(outDir);
+        SegmentFiles.createDirectoriesDurably(outDir);
         List<SegmentSeal> decoy = snapshot.segments().stream().filter(seal -> seal.kind().equals("decoy"))
                 .sorted(Comparator.comparingInt(SegmentSeal::partition).thenComparingLong(SegmentSeal::firstOffset)).toList();
         Counts counts = new Counts();
         List<ExportManifest.Source> sources = new ArrayList<>();
         MessageDigest dataDigest = sha256();
         Path data = outDir.resolve(DATA_FILE);
-        try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(data), 1 << 16), dataDigest)) {
+        try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Channels.newOutputStream(
+                SegmentFiles.createOwnerOnly(data, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)), 1 << 16), dataDigest)) {
             for (SegmentSeal seal : decoy) {
                 long cut = snapshot.cut(seal.kind(), seal.partition()).orElse(seal.lastOffset());
                 copyInputs(SegmentCatalog.path(appDir, seal), seal, cut, out, counts);

@@ -55,7 +55,7 @@ class SegmentSealingTest {
 
         Path first = SegmentFiles.list(dir, "decoy", 0).get(0).path();
         for (Path file : List.of(first, SegmentFiles.sealPath(first), SegmentFiles.indexPath(first))) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as(file.toString()).isEqualTo("r--r--r--");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as(file.toString()).isEqualTo("r--------");
         }
     }
 

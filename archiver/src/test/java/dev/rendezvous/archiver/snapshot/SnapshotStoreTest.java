@@ -54,7 +54,7 @@ class SnapshotStoreTest {
 
         Path manifest = archiveDir.resolve(APP).resolve("snapshots").resolve(created.id() + ".json");
         assertThat(LineEncoder.sha256(Files.readAllBytes(manifest))).isEqualTo(created.id());
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(manifest))).isEqualTo("r--r--r--");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(manifest))).isEqualTo("r--------");
         assertThat(created.snapshot().segments()).containsExactlyElementsOf(SegmentCatalog.sealed(archiveDir.resolve(APP)));
         assertThat(created.snapshot().cuts()).containsExactly(new Snapshot.Cut("decoy", 0, 19), new Snapshot.Cut("decoy", 1, 19));
         assertThat(store().show(null, created.id())).isEqualTo(created.snapshot());

@@ -134,6 +134,9 @@ public final class ConfigLoader {
         if (gateway.port() < 0 || gateway.port() > 65535) {
             problems.add("gateway.port: " + gateway.port() + " is not a port (0-65535)");
         }
+        if ((gateway.adminToken() == null || gateway.adminToken().isBlank()) && gateway.adminTokenFile() == null) {
+            problems.add("gateway.adminTokenFile: missing; expected a file path for the generated admin token when gateway.adminToken is empty");
+        }
         if (gateway.instanceId() == null || !gateway.instanceId().matches("[A-Za-z0-9._-]{1,100}")) {
             problems.add("gateway.instanceId: '" + gateway.instanceId() + "'; expected 1-100 letters, digits, '.', '_' or '-'");
         }

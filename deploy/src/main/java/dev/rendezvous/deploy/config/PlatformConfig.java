@@ -38,10 +38,11 @@ public record PlatformConfig(List<Service> services, Kafka kafka, Gateway gatewa
     }
 
     /**
-     * The HTTP gateway; an empty {@code adminToken} means "generate one for this run and print it".
+     * The HTTP gateway; an empty {@code adminToken} means "generate one for this run and write it to
+     * {@code adminTokenFile}" (owner-only, mode 0600; the banner prints the path, never the token).
      * {@code shedding} is the gateway's own record: it validates itself, naming the key.
      */
-    public record Gateway(String host, int port, String instanceId, long replyGraceMs, int maxBodyBytes, String adminToken,
+    public record Gateway(String host, int port, String instanceId, long replyGraceMs, int maxBodyBytes, String adminToken, Path adminTokenFile,
                           int maxInflight, int maxInflightPerApp, int maxJsonDepth, int maxArrayLength,
                           Map<String, Set<String>> apiKeys, long shutdownGraceMs, SheddingConfig shedding) {
     }

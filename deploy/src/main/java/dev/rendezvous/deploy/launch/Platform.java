@@ -37,6 +37,7 @@ import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -59,6 +60,7 @@ public final class Platform implements AutoCloseable {
     private GatewayServer gateway;
     private ModelFleet fleet;
     private String adminToken;
+    private Path adminTokenFile;
     private boolean closed;
 
     private Platform() {
@@ -134,7 +136,13 @@ public final class Platform implements AutoCloseable {
         }
 
         var g = config.gateway();
-        adminToken = g.adminToken() == null || g.adminToken().isBlank() ? generatedToken() : g.adminToken();
+        if (g.adminToken() == null || g.adminToken().isBlank()) {
+            adminToken = generatedToken();
+            adminTokenFile = AdminTokenFile.write(g.adminTokenFile(), adminToken);
+            LOG.info("generated an admin API token for this run, written to {} (owner-only)", adminTokenFile);
+        } else {
+            adminToken = g.adminToken();
+        }
         List<AppSettings> appSettings = new ArrayList<>();
         for (int i = 0; i < apps.size(); i++) {
             appSettings.add(new AppSettings(apps.get(i), config.apps().get(i).partitions(), policies.get(i).deadlineMs()));
@@ -233,6 +241,11 @@ public final class Platform implements AutoCloseable {
 
     public String adminToken() {
         return adminToken;
+    }
+
+    /** Where this run's generated admin token was written; empty when the token was configured. */
+    public Optional<Path> adminTokenFile() {
+        return Optional.ofNullable(adminTokenFile);
     }
 
     public PrometheusMeterRegistry metrics() {

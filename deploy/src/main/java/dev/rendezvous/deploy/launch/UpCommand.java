@@ -53,12 +53,15 @@ public final class UpCommand implements Callable<Integer> {
         }
         System.out.printf("%nRendezvous is up in %d ms: http://localhost:%d (Ctrl-C stops it)%n", readyMs, platform.gatewayPort());
         System.out.printf("Kafka: %s   readiness: curl -s localhost:%d/health/ready%n", platform.kafka().bootstrapServers(), platform.gatewayPort());
-        if (platformConfig.gateway().adminToken() == null || platformConfig.gateway().adminToken().isBlank()) {
-            System.out.printf("Admin API token for this run (set gateway.adminToken to fix one): %s%n", platform.adminToken());
-        }
+        platform.adminTokenFile().ifPresent(file -> System.out.println(adminTokenLine(file)));
         System.out.printf("Try:%n  curl -s -H 'Content-Type: application/json' -d '%s' localhost:%d/v1/score/%s%n%n",
                 SampleRequests.body(app), platform.gatewayPort(), app);
         return stopWhenAsked(platform, stopped);
+    }
+
+    /** The banner's token line: where the token is, never the token itself (terminals and CI logs keep what is printed). */
+    static String adminTokenLine(Path file) {
+        return "Admin API token for this run (owner-only file; set gateway.adminToken to fix one): TOKEN=$(cat " + file + ")";
     }
 
     private static int stopWhenAsked(Platform platform, CountDownLatch stopRequested) throws InterruptedException {

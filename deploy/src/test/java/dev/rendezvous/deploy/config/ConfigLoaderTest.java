@@ -22,6 +22,8 @@ class ConfigLoaderTest {
 
         assertThat(config.kafka().embedded()).isTrue();
         assertThat(config.gateway().port()).isEqualTo(8080);
+        assertThat(config.gateway().host()).as("loopback unless configured").isEqualTo("127.0.0.1");
+        assertThat(config.gateway().adminTokenFile()).isEqualTo(Path.of("data/admin-token"));
         assertThat(config.apps()).extracting(PlatformConfig.App::name).containsExactly("fraud");
         assertThat(config.services()).containsExactlyInAnyOrder(PlatformConfig.Service.values());
     }
@@ -58,6 +60,7 @@ class ConfigLoaderTest {
                 Arguments.of("kafka.embedded", "false", "kafka.bootstrapServers: missing"),
                 Arguments.of("kafka.topicPrefix", "bad prefix", "kafka.topicPrefix"),
                 Arguments.of("gateway.instanceId", "has space", "gateway.instanceId"),
+                Arguments.of("gateway.adminTokenFile", "null", "gateway.adminTokenFile: missing"),
                 Arguments.of("archive.maxSegmentBytes", "10", "archive.maxSegmentBytes"),
                 Arguments.of("archive.maxSyncDelayMs", "-1", "archive.maxSyncDelayMs: -1; expected 0 to 60000"),
                 Arguments.of("archive.maxUnsyncedBytes", "0", "archive.maxUnsyncedBytes: 0"),
