@@ -21,7 +21,8 @@ final class TestPlatforms {
                 "kafka.topicPrefix", prefix,
                 "gateway.port", "0",
                 "gateway.instanceId", "gw-" + name,
-                "gateway.adminToken", adminToken));
+                "gateway.adminToken", adminToken,
+                "management.port", "0"));
         overrides.putAll(extra);
         return overrides;
     }

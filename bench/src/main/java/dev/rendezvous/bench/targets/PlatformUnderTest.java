@@ -33,6 +33,8 @@ public final class PlatformUnderTest implements AutoCloseable {
                 "gateway.host", "127.0.0.1",
                 "gateway.port", "0",
                 "gateway.instanceId", "gw-bench",
+                "gateway.adminTokenFile", workDir.resolve("admin-token").toString(),
+                "management.port", "0",
                 "models.demoDir", workDir.resolve("models").toString(),
                 "archive.dir", workDir.resolve("archive").toString()));
         long begin = System.nanoTime();

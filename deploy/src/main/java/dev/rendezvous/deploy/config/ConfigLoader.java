@@ -140,6 +140,13 @@ public final class ConfigLoader {
         if (gateway.instanceId() == null || !gateway.instanceId().matches("[A-Za-z0-9._-]{1,100}")) {
             problems.add("gateway.instanceId: '" + gateway.instanceId() + "'; expected 1-100 letters, digits, '.', '_' or '-'");
         }
+        var management = config.management();
+        if (management.port() < 0 || management.port() > 65535) {
+            problems.add("management.port: " + management.port() + " is not a port (0-65535)");
+        }
+        if (management.enabled() && (management.host() == null || management.host().isBlank())) {
+            problems.add("management.host: missing; expected an interface address such as 127.0.0.1");
+        }
         if (config.apps() == null || config.apps().isEmpty()) {
             problems.add("apps: empty; expected at least one application");
         } else {

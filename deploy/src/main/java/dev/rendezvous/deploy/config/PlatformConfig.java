@@ -13,7 +13,8 @@ import java.util.Set;
  * The whole platform's configuration, as read from {@code rendezvous.yaml} over the built-in
  * defaults. Every field has a default; validation happens in {@link ConfigLoader}.
  */
-public record PlatformConfig(List<Service> services, Kafka kafka, Gateway gateway, List<App> apps, Models models, Archive archive) {
+public record PlatformConfig(List<Service> services, Kafka kafka, Gateway gateway, Management management, List<App> apps, Models models,
+                             Archive archive) {
 
     /** The parts one process can run; a production deployment runs each in its own process. */
     public enum Service {
@@ -45,6 +46,14 @@ public record PlatformConfig(List<Service> services, Kafka kafka, Gateway gatewa
     public record Gateway(String host, int port, String instanceId, long replyGraceMs, int maxBodyBytes, String adminToken, Path adminTokenFile,
                           int maxInflight, int maxInflightPerApp, int maxJsonDepth, int maxArrayLength,
                           Map<String, Set<String>> apiKeys, long shutdownGraceMs, SheddingConfig shedding) {
+    }
+
+    /**
+     * The process's management endpoints — {@code /health/live}, {@code /health/ready} (every service
+     * this process runs) and {@code /metrics} — on their own port, whichever services run, so that a
+     * rendezvous, runner, decoy or archiver process can be probed and scraped like the gateway.
+     */
+    public record Management(boolean enabled, String host, int port) {
     }
 
     /** One application: its topics' partitions and retention, and its rendezvous policy. */

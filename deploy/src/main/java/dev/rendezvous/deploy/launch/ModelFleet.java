@@ -4,6 +4,7 @@ import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.kafka.RegistryView;
 import dev.rendezvous.protocol.ModelRef;
 import dev.rendezvous.protocol.ModelRegistration;
+import dev.rendezvous.protocol.ModelRole;
 import dev.rendezvous.runner.ModelRunner;
 import dev.rendezvous.runner.RunnerOptions;
 import dev.rendezvous.runner.manifest.ModelManifest;
@@ -74,6 +75,26 @@ final class ModelFleet implements AutoCloseable {
             }
         });
         return refs;
+    }
+
+    /**
+     * What keeps this process's runners from serving: a runner whose poll loop died, or one that owns
+     * no partition of its requests topic (yet). A retired version stops on purpose and is no problem.
+     */
+    synchronized List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        for (ModelRunner runner : deployed.values()) {
+            String name = "model " + runner.manifest().ref() + " of app " + runner.manifest().app();
+            if (runner.role() == ModelRole.RETIRED) {
+                continue;
+            }
+            if (!runner.isRunning()) {
+                problems.add(name + ": its runner stopped consuming");
+            } else if (!runner.isReady()) {
+                problems.add(name + ": owns no partition of its requests topic (yet)");
+            }
+        }
+        return problems;
     }
 
     synchronized List<String> consumerGroups() {

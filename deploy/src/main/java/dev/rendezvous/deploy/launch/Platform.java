@@ -28,6 +28,7 @@ import dev.rendezvous.runner.RunnerOptions;
 import dev.rendezvous.runner.manifest.ModelManifest;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -61,6 +62,8 @@ public final class Platform implements AutoCloseable {
     private ModelFleet fleet;
     private String adminToken;
     private Path adminTokenFile;
+    private ServiceHealth health;
+    private ManagementServer management;
     private boolean closed;
 
     private Platform() {
@@ -95,12 +98,15 @@ public final class Platform implements AutoCloseable {
             policies.add(ConfiguredPolicies.parse(i, app.name(), app.policy()));
         }
         kafka = startKafka(config.kafka());
+        startManagement(config);
         provisionTopics(config);
         List<String> apps = config.apps().stream().map(PlatformConfig.App::name).toList();
         Set<String> groups = new LinkedHashSet<>();
 
         ControlPlane control = startControlPlane(policies);
+        health.require("the policy reader stopped", control.policies()::isRunning);
         fleet = own(new ModelFleet(kafka, control.registry(), metrics));
+        health.require(fleet::problems);
         for (Path manifest : config.runs(Service.MODELS) ? manifests(config.models()) : List.<Path>of()) {
             ModelManifest loaded = ModelManifest.load(manifest);
             if (apps.contains(loaded.app())) {
@@ -112,26 +118,30 @@ public final class Platform implements AutoCloseable {
         groups.addAll(fleet.consumerGroups());
 
         if (config.runs(Service.DECOY)) {
-            own(DecoyService.start(kafka, Set.copyOf(apps)));
+            DecoyService decoy = own(DecoyService.start(kafka, Set.copyOf(apps)));
+            health.require("the decoy stopped consuming", decoy::isRunning);
             groups.add(DecoyService.groupId(kafka));
         }
         if (config.runs(Service.ARCHIVER) && config.archive().enabled()) {
             var archive = config.archive();
-            own(Archiver.start(kafka, ArchiverSettings.of(archive.dir(), Set.copyOf(apps))
+            Archiver archiver = own(Archiver.start(kafka, ArchiverSettings.of(archive.dir(), Set.copyOf(apps))
                     .withSegmentLimits(archive.maxSegmentBytes(), Duration.ofMillis(archive.maxSegmentAgeMs()))
                     .withSyncLimits(Duration.ofMillis(archive.maxSyncDelayMs()), archive.maxUnsyncedBytes())));
+            health.require("the archiver stopped consuming", archiver::isRunning);
             groups.add(Archiver.groupId(kafka));
         }
         if (config.runs(Service.RENDEZVOUS)) {
             String rendezvousGroup = kafka.topics().group("rendezvous");
-            own(RendezvousService.start(kafka, apps, rendezvousGroup,
+            RendezvousService rendezvous = own(RendezvousService.start(kafka, apps, rendezvousGroup,
                     Arbiters.following(control.policies(), new LiveMembers(control.registry(), System::currentTimeMillis)),
                     metrics, System::currentTimeMillis));
+            health.require("the rendezvous stopped consuming", rendezvous::isRunning);
             groups.add(rendezvousGroup);
         }
         GroupReadiness.await(kafka, groups, Duration.ofSeconds(60));
         awaitHeartbeats(control.registry(), apps);
         if (!config.runs(Service.GATEWAY)) {
+            health.started();
             return;
         }
 
@@ -153,6 +163,7 @@ public final class Platform implements AutoCloseable {
                 ? new ArchiveTraces(config.archive().dir(), control.registry())
                 : TraceLookup.NOT_CONFIGURED;
         gateway = own(GatewayServer.start(kafka, gatewayConfig, appSettings, control, metrics, traces));
+        health.started();
     }
 
     private KafkaSettings startKafka(PlatformConfig.Kafka config) {
@@ -161,6 +172,20 @@ public final class Platform implements AutoCloseable {
         }
         EmbeddedKafkaBroker broker = own(EmbeddedKafkaBroker.start(config.dataDir(), config.embeddedPort()));
         return new KafkaSettings(broker.bootstrapServers(), config.properties(), config.topicPrefix(), 1);
+    }
+
+    /**
+     * Management endpoints first, so that a liveness probe answers while the services start and
+     * readiness says "starting" until they all run.
+     */
+    private void startManagement(PlatformConfig config) throws IOException {
+        Admin admin = own(kafka.newAdmin("platform-health"));
+        TopicProvisioner topics = new TopicProvisioner(admin, kafka.replicationFactor(), 2_000);
+        List<String> controlTopics = List.of(kafka.topics().policies(), kafka.topics().models());
+        health = own(new ServiceHealth(() -> topics.allExist(controlTopics)).start());
+        if (config.management().enabled()) {
+            management = own(ManagementServer.start(config.management().host(), config.management().port(), metrics, health::problems));
+        }
     }
 
     private void provisionTopics(PlatformConfig config) {
@@ -235,6 +260,16 @@ public final class Platform implements AutoCloseable {
         return gateway == null ? -1 : gateway.port();
     }
 
+    /** The management endpoints' port, or -1 when they are disabled. */
+    public int managementPort() {
+        return management == null ? -1 : management.port();
+    }
+
+    /** What keeps this process from being ready, as {@code /health/ready} says it; empty when ready. */
+    public List<String> readinessProblems() {
+        return health == null ? List.of("not started") : health.problems();
+    }
+
     public KafkaSettings kafka() {
         return kafka;
     }
@@ -263,6 +298,9 @@ public final class Platform implements AutoCloseable {
             return;
         }
         closed = true;
+        if (health != null) {
+            health.stopping();
+        }
         while (!started.isEmpty()) {
             AutoCloseable service = started.pop();
             try {

@@ -49,14 +49,23 @@ public final class UpCommand implements Callable<Integer> {
         String app = platformConfig.apps().get(0).name();
         if (platform.gatewayPort() < 0) {
             System.out.printf("%nRendezvous services %s are up in %d ms (Ctrl-C stops them)%n", platformConfig.services(), readyMs);
+            printManagement(platformConfig, platform);
             return stopWhenAsked(platform, stopped);
         }
         System.out.printf("%nRendezvous is up in %d ms: http://localhost:%d (Ctrl-C stops it)%n", readyMs, platform.gatewayPort());
         System.out.printf("Kafka: %s   readiness: curl -s localhost:%d/health/ready%n", platform.kafka().bootstrapServers(), platform.gatewayPort());
         platform.adminTokenFile().ifPresent(file -> System.out.println(adminTokenLine(file)));
+        printManagement(platformConfig, platform);
         System.out.printf("Try:%n  curl -s -H 'Content-Type: application/json' -d '%s' localhost:%d/v1/score/%s%n%n",
                 SampleRequests.body(app), platform.gatewayPort(), app);
         return stopWhenAsked(platform, stopped);
+    }
+
+    private static void printManagement(PlatformConfig config, Platform platform) {
+        if (platform.managementPort() >= 0) {
+            System.out.printf("Management: curl -s %s:%d/health/ready   metrics: %s:%d/metrics%n", config.management().host(), platform.managementPort(),
+                    config.management().host(), platform.managementPort());
+        }
     }
 
     /** The banner's token line: where the token is, never the token itself (terminals and CI logs keep what is printed). */
