@@ -86,14 +86,28 @@ final class DecisionPublisher implements AutoCloseable {
      */
     void publish(Decision decision, String replyTo, String traceparent, ConsumerRecord<?, byte[]> request) {
         Reply reply = new Reply(decision, JsonCodec.encode(decision), traceparent, request);
-        if (replyTo != null) {
-            if (known.contains(replyTo)) {
-                send(replyTo, reply);
-            } else {
-                deliverLater(replyTo, reply);
-            }
-        }
+        replyOnly(reply, replyTo);
         send(topics.results(decision.app()), reply);
+    }
+
+    /**
+     * Sends a decision already on the results topic (made by a previous owner of the request) to the
+     * caller again, and nowhere else: the caller may not have got it, and the results topic must hold
+     * one decision per request. {@code value} is the decision's record as it is on the results topic.
+     */
+    void resend(Decision decision, byte[] value, String replyTo, String traceparent, ConsumerRecord<?, byte[]> request) {
+        replyOnly(new Reply(decision, value, traceparent, request), replyTo);
+    }
+
+    private void replyOnly(Reply reply, String replyTo) {
+        if (replyTo == null) {
+            return;
+        }
+        if (known.contains(replyTo)) {
+            send(replyTo, reply);
+        } else {
+            deliverLater(replyTo, reply);
+        }
     }
 
     private void deliverLater(String topic, Reply reply) {

@@ -28,6 +28,7 @@ final class EngineMeters {
     private final Map<ModelKey, Timer> answerLatency = new HashMap<>();
     private final Map<DecisionKey, Counter> decisions = new HashMap<>();
     private final Map<String, Counter> deadLettered = new HashMap<>();
+    private final Map<String, Counter> recovered = new HashMap<>();
     private final Map<String, Timer> scoreReadLag = new HashMap<>();
 
     EngineMeters(MeterRegistry registry) {
@@ -46,6 +47,11 @@ final class EngineMeters {
         answerLatency.computeIfAbsent(new ModelKey(app, score.model() + "@" + score.version()),
                 key -> registry.timer("rdv.rendezvous.answer.latency", "app", key.app(), "model", key.model()))
                 .record(Math.max(0, offsetMs), TimeUnit.MILLISECONDS);
+    }
+
+    /** A re-read request a previous owner had decided: its decision was re-sent, not made again. */
+    void recovered(String app) {
+        recovered.computeIfAbsent(app, key -> registry.counter("rdv.rendezvous.decisions.recovered", "app", key)).increment();
     }
 
     void deadLettered(String app) {

@@ -59,8 +59,13 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
     static final long MAX_CLOCK_AHEAD_MS = 60_000;
     static final int MAX_EVALUATION_FAILURES = 3;
     private static final long EVALUATION_RETRY_MS = 5;
-    /** Refused request ids remembered (so their scores are passed over, not held as orphans), per instance. */
-    private static final int MAX_REFUSED_REMEMBERED = 10_000;
+    /**
+     * Request ids closed without a mailbox — refused, or decided by a previous owner — remembered so
+     * that their scores are passed over, not held as orphans; per instance.
+     */
+    private static final int MAX_CLOSED_REMEMBERED = 10_000;
+    /** Read-back decisions kept for requests not re-read yet; more are dropped (and those requests decided anew). */
+    private static final int MAX_RECOVERED = 200_000;
 
     private final Map<String, String> appOfRequestsTopic = new HashMap<>();
     private final Map<String, String> appOfScoresTopic = new HashMap<>();
@@ -72,18 +77,22 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
     private final MailboxStore store = new MailboxStore();
     private final OffsetTracker offsets = new OffsetTracker();
     private final EngineMeters meters;
-    private final Map<String, Boolean> refused = new LinkedHashMap<>(16, 0.75f, false) {
+    private final Map<String, Boolean> closed = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > MAX_REFUSED_REMEMBERED;
+            return size() > MAX_CLOSED_REMEMBERED;
         }
     };
+    /** Decisions a previous owner published for requests this instance is about to re-read, by {@code app/id}. */
+    private final Map<String, DecisionReadBack.Found> recovered = new HashMap<>();
+    private final DecisionReadBack readBack;
     private boolean offsetsChanged;
     private long lastCommitMs;
 
     RendezvousEngine(TopicNames topics, Collection<String> apps, Function<String, Arbiter> arbiters, DecisionPublisher publisher,
-                     DeadLetters deadLetters, MeterRegistry registry, LongSupplier clock) {
+                     DeadLetters deadLetters, DecisionReadBack readBack, MeterRegistry registry, LongSupplier clock) {
         this.topics = topics;
+        this.readBack = readBack;
         this.arbiters = arbiters;
         this.publisher = publisher;
         this.deadLetters = deadLetters;
@@ -169,8 +178,15 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
         String problem = problemWith(app, request, record, now);
         if (problem != null) {
             refuse(app, record, problem);
-            rememberRefused(app, request.id());
+            rememberClosed(app, request.id());
             return null;
+        }
+        if (!recovered.isEmpty()) {
+            DecisionReadBack.Found previous = recovered.remove(app + '/' + request.id());
+            if (previous != null) {
+                resendRecovered(app, request, record, previous);
+                return null;
+            }
         }
         // Everything that can fail comes before the mailbox is opened and the offset counted as read.
         Arbiter arbiter = arbiters.apply(app);
@@ -184,8 +200,8 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
             return null;
         }
         offsets.read(partition, record.offset());
-        if (!refused.isEmpty()) {
-            refused.remove(app + '/' + request.id());
+        if (!closed.isEmpty()) {
+            closed.remove(app + '/' + request.id());
         }
         mailbox.attachRequest(request, record, new RecordPosition(partition, record.offset()), traceparent, arbiter);
         store.requestAttached(mailbox);
@@ -209,13 +225,28 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
         return null;
     }
 
-    private void rememberRefused(String app, String requestId) {
+    /**
+     * A request a previous owner already decided: the caller gets that decision (again: it may not
+     * have, if the owner died between the results and the reply), the results topic keeps its one
+     * decision, and nothing is decided anew.
+     */
+    private void resendRecovered(String app, ScoringRequest request, ConsumerRecord<byte[], byte[]> record, DecisionReadBack.Found previous) {
+        String traceparent = RecordHeaders.text(record.headers(), RecordHeaders.TRACEPARENT).orElse(null);
+        publisher.resend(previous.decision(), previous.value(), request.replyTo(), traceparent, record);
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        offsets.passed(partition, record.offset());
+        offsetsChanged = true;
+        rememberClosed(app, request.id());
+        meters.recovered(app);
+    }
+
+    private void rememberClosed(String app, String requestId) {
         Mailbox existing = store.find(app, requestId);
         if (existing != null && existing.request() != null) {
             // A valid request with this id is in flight: a refused record must not take its scores away.
             return;
         }
-        refused.put(app + '/' + requestId, Boolean.TRUE);
+        closed.put(app + '/' + requestId, Boolean.TRUE);
         if (existing != null) {
             // Scores read before the request would otherwise wait 60 s as orphans, holding the commit back.
             existing.scorePositions().forEach(p -> offsets.decided(p.partition(), p.offset()));
@@ -234,8 +265,8 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
                     + "' but arrived on the scores topic of app '" + app + "'");
             return null;
         }
-        // Refused ids are rare: no key is built per score unless there are some.
-        if (!refused.isEmpty() && refused.containsKey(app + '/' + score.requestId())) {
+        // Closed ids are rare: no key is built per score unless there are some.
+        if (!closed.isEmpty() && closed.containsKey(app + '/' + score.requestId())) {
             offsets.passed(partition, record.offset());
             offsetsChanged = true;
             return null;
@@ -362,6 +393,14 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 LOG.info("rendezvous owns {}", partitions);
+                if (readBack != null && !partitions.isEmpty()) {
+                    Map<String, DecisionReadBack.Found> found = readBack.recover(consumer, partitions, appOfRequestsTopic::get);
+                    if (recovered.size() + found.size() <= MAX_RECOVERED) {
+                        recovered.putAll(found);
+                    } else {
+                        LOG.warn("{} read-back decisions do not fit ({} kept); their requests are decided anew", found.size(), recovered.size());
+                    }
+                }
             }
         };
     }

@@ -45,8 +45,11 @@ public final class RendezvousService implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final DecisionPublisher publisher;
     private final Admin admin;
+    private final DecisionReadBack readBack;
 
-    private RendezvousService(PollLoop<byte[]> loop, KafkaProducer<String, byte[]> producer, DecisionPublisher publisher, Admin admin) {
+    private RendezvousService(PollLoop<byte[]> loop, KafkaProducer<String, byte[]> producer, DecisionPublisher publisher, Admin admin,
+                              DecisionReadBack readBack) {
+        this.readBack = readBack;
         this.loop = loop;
         this.producer = producer;
         this.publisher = publisher;
@@ -78,7 +81,11 @@ public final class RendezvousService implements AutoCloseable {
                 topic -> topicExists(admin, topic),
                 registry, clock);
         publisher.knownToExist(apps.stream().map(app -> settings.topics().results(app)).toList());
-        RendezvousEngine engine = new RendezvousEngine(settings.topics(), apps, arbiters, publisher, deadLetters, registry, clock);
+        // Its own consumer without a group: reads back, on assignment, what a previous owner decided.
+        KafkaConsumer<byte[], byte[]> readBackConsumer = new KafkaConsumer<>(settings.consumerConfig(null, clientId + "-read-back", "earliest"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        DecisionReadBack readBack = new DecisionReadBack(readBackConsumer, settings.topics(), System::currentTimeMillis);
+        RendezvousEngine engine = new RendezvousEngine(settings.topics(), apps, arbiters, publisher, deadLetters, readBack, registry, clock);
         List<String> topics = new ArrayList<>();
         for (String app : apps) {
             topics.add(settings.topics().requests(app));
@@ -87,7 +94,7 @@ public final class RendezvousService implements AutoCloseable {
         PollLoop<byte[]> loop = new PollLoop<>("rendezvous-" + groupId, consumer,
                 c -> c.subscribe(topics, engine.rebalanceListener(c)), engine).start();
         LOG.info("Rendezvous started for apps {} in group {}", apps, groupId);
-        return new RendezvousService(loop, producer, publisher, admin);
+        return new RendezvousService(loop, producer, publisher, admin, readBack);
     }
 
     /** Whether {@code topic} exists; blocks up to {@link #TOPIC_CHECK_TIMEOUT_MS}, so only off the engine thread. */
@@ -110,6 +117,7 @@ public final class RendezvousService implements AutoCloseable {
     @Override
     public void close() {
         loop.close();
+        readBack.close();
         publisher.close();
         producer.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(2));

@@ -289,6 +289,76 @@ class RendezvousServiceIT {
         }
     }
 
+    @Test
+    void resendsWhatAPreviousOwnerDecidedInsteadOfDecidingAgainAfterAFailover() {
+        // The previous owner decided "taken-1" (results topic) and died before committing its offset; it never got to "open-1".
+        KafkaSettings failover = KafkaSettings.local(kafka.bootstrapServers(), EmbeddedKafkaExtension.uniquePrefix("rendezvous-failover"));
+        String replies = failover.topics().replies("test");
+        try (Admin admin = failover.newAdmin("test")) {
+            var layout = new TopicLayout(failover.topics(), 1);
+            new TopicProvisioner(admin, 1, 10_000).ensure(layout.appTopics(APP, 2, 3_600_000));
+            new TopicProvisioner(admin, 1, 10_000).ensure(List.of(layout.replyTopic("test", 1)));
+        }
+        long now = System.currentTimeMillis();
+        ScoringRequest taken = new ScoringRequest("taken-1", APP, JsonCodec.mapper().createObjectNode().put("x", 1), null, now - 1_000, now - 800,
+                replies, null);
+        ScoringRequest open = new ScoringRequest("open-1", APP, JsonCodec.mapper().createObjectNode().put("x", 2), null, now - 1_000, now - 800,
+                replies, null);
+        Decision before = new Decision(taken.id(), APP, Outcome.MODEL, BEST.name(), BEST.version(), JsonCodec.mapper().createObjectNode().put("p", 0.8),
+                "preferred", 7, null, List.of(), List.of(), taken.receivedAtMs(), taken.deadlineAtMs(), now - 950);
+        producer.send(new ProducerRecord<>(failover.topics().requests(APP), taken.id(), JsonCodec.encode(taken)));
+        producer.send(new ProducerRecord<>(failover.topics().requests(APP), open.id(), JsonCodec.encode(open)));
+        producer.send(new ProducerRecord<>(failover.topics().results(APP), taken.id(), JsonCodec.encode(before)));
+        // Its score is re-read after the request, as on a real failover: deciding at once would miss it.
+        producer.send(new ProducerRecord<>(failover.topics().scores(APP), taken.id(), JsonCodec.encode(score(taken, BEST, 0.8))));
+        producer.flush();
+        Policy policy = PolicyParser.parse("""
+                app: loans
+                deadline: 200ms
+                stages:
+                  - accept: [best@1]
+                fallback: { output: { approve: false } }
+                """, 8);
+        Set<Member> live = Set.of(new Member(BEST, ModelRole.LIVE));
+
+        Map<String, List<Decision>> results = new ConcurrentHashMap<>();
+        Map<String, Decision> replied = new ConcurrentHashMap<>();
+        try (RendezvousService next = RendezvousService.start(failover, List.of(APP), failover.topics().group("rendezvous"),
+                app -> new PolicyArbiter(policy, () -> live), new SimpleMeterRegistry(), System::currentTimeMillis);
+             KafkaConsumer<byte[], byte[]> reader = failover.newConsumer(null, "failover-reader", "earliest")) {
+            List<TopicPartition> partitions = new ArrayList<>(List.of(new TopicPartition(replies, 0)));
+            for (int p = 0; p < 2; p++) {
+                partitions.add(new TopicPartition(failover.topics().results(APP), p));
+            }
+            reader.assign(partitions);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+                reader.poll(Duration.ofMillis(100)).forEach(r -> {
+                    Decision d = JsonCodec.decode(r.value(), Decision.class);
+                    if (r.topic().equals(replies)) {
+                        replied.put(d.requestId(), d);
+                    } else {
+                        results.computeIfAbsent(d.requestId(), k -> new ArrayList<>()).add(d);
+                    }
+                });
+                return replied.containsKey(taken.id()) && replied.containsKey(open.id()) && results.containsKey(open.id());
+            });
+            // Read on a little: a contradicting second decision would come within the same poll or two.
+            long until = System.currentTimeMillis() + 1_000;
+            while (System.currentTimeMillis() < until) {
+                reader.poll(Duration.ofMillis(100)).forEach(r -> {
+                    if (!r.topic().equals(replies)) {
+                        Decision d = JsonCodec.decode(r.value(), Decision.class);
+                        results.computeIfAbsent(d.requestId(), k -> new ArrayList<>()).add(d);
+                    }
+                });
+            }
+        }
+        assertThat(replied.get(taken.id())).as("the caller gets the decision already made").isEqualTo(before);
+        assertThat(results.get(taken.id())).as("and the results topic holds that one only").containsExactly(before);
+        assertThat(replied.get(open.id()).outcome()).as("an undecided request is decided as usual").isEqualTo(Outcome.FALLBACK);
+        assertThat(results.get(open.id())).hasSize(1);
+    }
+
     /** Every dead-letter reason by record key, read until {@code expected} keys are all there, then to the end of the topic. */
     private Map<String, List<String>> deadLetterReasons(java.util.Collection<String> expected) {
         Map<String, List<String>> reasons = new LinkedHashMap<>();
