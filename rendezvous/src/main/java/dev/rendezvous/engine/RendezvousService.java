@@ -69,11 +69,16 @@ public final class RendezvousService implements AutoCloseable {
         Map<String, Object> consumerConfig = settings.consumerConfig(groupId, clientId, "earliest");
         // Range assignment gives one instance the same partition number of every topic it reads:
         // requests-p3 and scores-p3 land together, which is what co-partitioning needs.
+        // (Eager, so a rebalance moves whole partition numbers; cooperative-sticky could split a pair.)
         consumerConfig.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
         // With the default 3 s heartbeat, the surviving instance took up to 3 s to notice that a peer
         // left and to take over its partitions (measured: ~1 s of timeouts at 200 req/s). Beat faster.
-        consumerConfig.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
-        consumerConfig.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
+        if (!settings.clientProperties().containsKey(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)) {
+            consumerConfig.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
+        }
+        if (!settings.clientProperties().containsKey(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)) {
+            consumerConfig.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
+        }
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         DeadLetters deadLetters = new DeadLetters(producer, groupId);
         Admin admin = settings.newAdmin(clientId + "-reply-topics");

@@ -130,6 +130,9 @@ public final class ConfigLoader {
         if (kafka.topicPrefix() != null && !kafka.topicPrefix().matches("[A-Za-z0-9._-]*")) {
             problems.add("kafka.topicPrefix: '" + kafka.topicPrefix() + "' may contain only letters, digits, '.', '_' and '-'");
         }
+        if (kafka.memberName() != null && !kafka.memberName().isEmpty() && !kafka.memberName().matches("[A-Za-z0-9._-]{1,200}")) {
+            problems.add("kafka.memberName: '" + kafka.memberName() + "' may contain only 1-200 letters, digits, '.', '_' and '-'");
+        }
         var gateway = config.gateway();
         if (gateway.port() < 0 || gateway.port() > 65535) {
             problems.add("gateway.port: " + gateway.port() + " is not a port (0-65535)");

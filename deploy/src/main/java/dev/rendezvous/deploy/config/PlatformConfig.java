@@ -35,7 +35,7 @@ public record PlatformConfig(List<Service> services, Kafka kafka, Gateway gatewa
      * cluster given by {@code bootstrapServers} plus any client {@code properties} (TLS, SASL …).
      */
     public record Kafka(boolean embedded, int embeddedPort, Path dataDir, String bootstrapServers, String topicPrefix,
-                        int replicationFactor, Map<String, String> properties) {
+                        int replicationFactor, Map<String, String> properties, String memberName) {
     }
 
     /**

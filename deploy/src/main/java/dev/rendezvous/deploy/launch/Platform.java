@@ -29,6 +29,7 @@ import dev.rendezvous.runner.manifest.ModelManifest;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -99,6 +100,11 @@ public final class Platform implements AutoCloseable {
         }
         kafka = startKafka(config.kafka());
         startManagement(config);
+        String member = memberName(config);
+        if (member != null) {
+            kafka = kafka.withMemberName(member);
+            LOG.info("consumer groups: static member '{}' (a restart under this name takes its partitions back at once)", member);
+        }
         provisionTopics(config);
         List<String> apps = config.apps().stream().map(PlatformConfig.App::name).toList();
         Set<String> groups = new LinkedHashSet<>();
@@ -186,6 +192,29 @@ public final class Platform implements AutoCloseable {
         if (config.management().enabled()) {
             management = own(ManagementServer.start(config.management().host(), config.management().port(), metrics, health::problems));
         }
+    }
+
+    /**
+     * This process's static group membership name: {@code kafka.memberName}, else the host name and
+     * the management port — stable across restarts of the process, and unique on the host because two
+     * processes cannot hold one port. Null (dynamic membership) when neither says who this is.
+     */
+    private String memberName(PlatformConfig config) {
+        String configured = config.kafka().memberName();
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        if (management == null || config.management().port() == 0) {
+            return null;
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return null;
+        }
+        String name = (host.replaceAll("[^A-Za-z0-9._-]", "-") + "-" + management.port());
+        return name.length() > 200 ? name.substring(name.length() - 200) : name;
     }
 
     private void provisionTopics(PlatformConfig config) {
