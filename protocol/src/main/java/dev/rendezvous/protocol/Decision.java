@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param splitVariant  index of the split variant the request id hashed to; null without a split
  * @param candidates    every model answer present when deciding, in arrival order
  * @param late          models that were waited for but had not answered when the decision was made
+ * @param nonce         the request's nonce, echoed: the gateway takes a decision only for the request it sent
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Decision(
@@ -33,7 +34,8 @@ public record Decision(
         List<String> late,
         long receivedAtMs,
         long deadlineAtMs,
-        long decidedAtMs) {
+        long decidedAtMs,
+        String nonce) {
 
     public Decision {
         RequestIds.require("requestId", requestId);
@@ -45,6 +47,28 @@ public record Decision(
         }
         candidates = candidates == null ? List.of() : List.copyOf(candidates);
         late = late == null ? List.of() : List.copyOf(late);
+        if (nonce != null) {
+            RequestIds.requireNonce(nonce);
+        }
+    }
+
+    /** A decision for a request without a nonce. */
+    public Decision(String requestId, String app, Outcome outcome, String model, String version, JsonNode output, String reason,
+                    long policyVersion, Integer splitVariant, List<Candidate> candidates, List<String> late, long receivedAtMs,
+                    long deadlineAtMs, long decidedAtMs) {
+        this(requestId, app, outcome, model, version, output, reason, policyVersion, splitVariant, candidates, late, receivedAtMs,
+                deadlineAtMs, decidedAtMs, null);
+    }
+
+    /** This decision for the request with {@code requestNonce}. */
+    public Decision withNonce(String requestNonce) {
+        return new Decision(requestId, app, outcome, model, version, output, reason, policyVersion, splitVariant, candidates, late,
+                receivedAtMs, deadlineAtMs, decidedAtMs, requestNonce);
+    }
+
+    /** The request this decides, as records are matched: id, and nonce when set. */
+    public String originKey() {
+        return RequestIds.originKey(requestId, nonce);
     }
 
     /** Milliseconds from receipt to decision. */

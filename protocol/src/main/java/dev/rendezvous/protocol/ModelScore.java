@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param inferenceMicros time spent in the model call for the batch this request was in
  * @param batchSize       how many requests shared that model call
  * @param scoredAtMs      when the runner produced this record, epoch milliseconds
+ * @param nonce           the request's nonce, echoed, so that the rendezvous files this score with that
+ *                        request and not with another record of the same id; null when the request had none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelScore(
@@ -25,7 +27,8 @@ public record ModelScore(
         long queueWaitMicros,
         long inferenceMicros,
         int batchSize,
-        long scoredAtMs) {
+        long scoredAtMs,
+        String nonce) {
 
     public ModelScore {
         RequestIds.require("requestId", requestId);
@@ -35,6 +38,26 @@ public record ModelScore(
         if ((output == null) == (error == null)) {
             throw new IllegalArgumentException("a score carries exactly one of 'output' and 'error'");
         }
+        if (nonce != null) {
+            RequestIds.requireNonce(nonce);
+        }
+    }
+
+    /** A score of a request without a nonce. */
+    public ModelScore(String requestId, String app, String model, String version, ModelRole role, JsonNode output, ScoreError error,
+                      long queueWaitMicros, long inferenceMicros, int batchSize, long scoredAtMs) {
+        this(requestId, app, model, version, role, output, error, queueWaitMicros, inferenceMicros, batchSize, scoredAtMs, null);
+    }
+
+    /** This score, tied to the request with {@code requestNonce}. */
+    public ModelScore withNonce(String requestNonce) {
+        return new ModelScore(requestId, app, model, version, role, output, error, queueWaitMicros, inferenceMicros, batchSize, scoredAtMs,
+                requestNonce);
+    }
+
+    /** The request this answers, as records are matched: id, and nonce when set. */
+    public String originKey() {
+        return RequestIds.originKey(requestId, nonce);
     }
 
     public ModelRef modelRef() {

@@ -1,5 +1,7 @@
 package dev.rendezvous.protocol;
 
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -8,6 +10,9 @@ import java.util.regex.Pattern;
 public final class RequestIds {
     public static final int MAX_LENGTH = 128;
     private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9._:-]{1," + MAX_LENGTH + "}");
+    /** 16-64 URL-safe base64 characters: at least 96 random bits in a nonce the gateway makes (it makes 128). */
+    private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,64}");
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private RequestIds() {
     }
@@ -28,6 +33,27 @@ public final class RequestIds {
             return Optional.of("request id may contain only letters, digits, '.', '_', ':' and '-'");
         }
         return Optional.empty();
+    }
+
+    /** A fresh nonce: 128 random bits, URL-safe base64 without padding (22 characters). */
+    public static String generateNonce() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    static void requireNonce(String nonce) {
+        if (!NONCE.matcher(nonce).matches()) {
+            throw new IllegalArgumentException("nonce: expected 16-64 letters, digits, '_' or '-' (e.g. 128 random bits in URL-safe base64)");
+        }
+    }
+
+    /**
+     * How records of one request are matched: its id alone, or id and nonce. '#' cannot occur in an id
+     * or a nonce, so two origins never share a key.
+     */
+    public static String originKey(String id, String nonce) {
+        return nonce == null ? id : id + '#' + nonce;
     }
 
     static void require(String field, String id) {

@@ -18,6 +18,10 @@ import java.util.List;
  *                     topics are allowed ({@link TopicNames#replyTopicProblem}): a request must not make the
  *                     rendezvous write into a platform topic
  * @param pinnedModel  when set, only this model version may answer (OIP {@code /versions/{v}}); null otherwise
+ * @param nonce        a random value the sender generated for this request alone ({@link RequestIds#requireNonce}),
+ *                     echoed in every score and in the decision: it ties them to this record, so a record
+ *                     with the same id from someone else neither takes its answer nor gets it. The gateway
+ *                     always sets one and accepts only decisions that carry it; null for clients without one
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ScoringRequest(
@@ -28,7 +32,8 @@ public record ScoringRequest(
         long receivedAtMs,
         long deadlineAtMs,
         String replyTo,
-        String pinnedModel) {
+        String pinnedModel,
+        String nonce) {
 
     public ScoringRequest {
         RequestIds.require("id", id);
@@ -63,7 +68,21 @@ public record ScoringRequest(
         if (pinnedModel != null) {
             ModelRef.parse(pinnedModel);
         }
+        if (nonce != null) {
+            RequestIds.requireNonce(nonce);
+        }
         inputs = inputs == null ? null : List.copyOf(inputs);
+    }
+
+    /** A request without a nonce (a Kafka-native client that does not set one). */
+    public ScoringRequest(String id, String app, JsonNode features, List<Tensor> inputs, long receivedAtMs, long deadlineAtMs, String replyTo,
+                          String pinnedModel) {
+        this(id, app, features, inputs, receivedAtMs, deadlineAtMs, replyTo, pinnedModel, null);
+    }
+
+    /** This request's identity where the platform matches records: the id, and its nonce when it has one. */
+    public String originKey() {
+        return RequestIds.originKey(id, nonce);
     }
 
     /** The time budget the request was given, in milliseconds. */

@@ -58,7 +58,7 @@ final class DecisionReadBack {
 
     /**
      * The decisions already on the results topics for the requests of {@code assigned} past their
-     * committed offsets, keyed by {@code app + '/' + requestId}, each with its record value.
+     * committed offsets, keyed by {@code app + '/' + originKey}, each with its record value.
      *
      * @param main          the engine's consumer, for the group's committed offsets
      * @param appOfRequests the app of each requests topic; other topics in {@code assigned} are ignored
@@ -131,9 +131,9 @@ final class DecisionReadBack {
                     continue;
                 }
                 String app = appOfRequests.apply(record.topic());
-                String id = requestId(record);
-                if (id != null) {
-                    ids.add(app + '/' + id);
+                String key = originKey(record);
+                if (key != null) {
+                    ids.add(app + '/' + key);
                     oldestByApp.merge(app, record.timestamp(), Math::min);
                 }
             }
@@ -174,7 +174,7 @@ final class DecisionReadBack {
             for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(50))) {
                 Found decision = decision(record);
                 if (decision != null) {
-                    String key = decision.decision().app() + '/' + decision.decision().requestId();
+                    String key = decision.decision().app() + '/' + decision.decision().originKey();
                     if (uncommitted.ids.contains(key)) {
                         found.putIfAbsent(key, decision);
                     }
@@ -188,9 +188,9 @@ final class DecisionReadBack {
         return found;
     }
 
-    private static String requestId(ConsumerRecord<byte[], byte[]> record) {
+    private static String originKey(ConsumerRecord<byte[], byte[]> record) {
         try {
-            return JsonCodec.decode(record.value(), ScoringRequest.class).id();
+            return JsonCodec.decode(record.value(), ScoringRequest.class).originKey();
         } catch (RuntimeException e) {
             // Refused (dead-lettered) when the engine reads it: no decision to look for.
             return null;

@@ -178,11 +178,11 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
         String problem = problemWith(app, request, record, now);
         if (problem != null) {
             refuse(app, record, problem);
-            rememberClosed(app, request.id());
+            rememberClosed(app, request.originKey());
             return null;
         }
         if (!recovered.isEmpty()) {
-            DecisionReadBack.Found previous = recovered.remove(app + '/' + request.id());
+            DecisionReadBack.Found previous = recovered.remove(app + '/' + request.originKey());
             if (previous != null) {
                 resendRecovered(app, request, record, previous);
                 return null;
@@ -192,16 +192,18 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
         Arbiter arbiter = arbiters.apply(app);
         String traceparent = RecordHeaders.text(record.headers(), RecordHeaders.TRACEPARENT).orElse(null);
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        Mailbox mailbox = store.open(app, request.id(), record.partition(), now, false);
+        // Keyed by id and nonce: another record with this id but not its nonce is another request, which
+        // neither takes this one's scores nor makes it a "duplicate" left unanswered.
+        Mailbox mailbox = store.open(app, request.originKey(), record.partition(), now, false);
         if (mailbox.request() != null) {
-            // The same request id read twice (a producer retry or a re-read after failover): keep the first.
+            // The same request read twice (a producer retry or a re-read after failover): keep the first.
             offsets.passed(partition, record.offset());
             offsetsChanged = true;
             return null;
         }
         offsets.read(partition, record.offset());
         if (!closed.isEmpty()) {
-            closed.remove(app + '/' + request.id());
+            closed.remove(app + '/' + request.originKey());
         }
         mailbox.attachRequest(request, record, new RecordPosition(partition, record.offset()), traceparent, arbiter);
         store.requestAttached(mailbox);
@@ -236,17 +238,18 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         offsets.passed(partition, record.offset());
         offsetsChanged = true;
-        rememberClosed(app, request.id());
+        rememberClosed(app, request.originKey());
         meters.recovered(app);
     }
 
-    private void rememberClosed(String app, String requestId) {
-        Mailbox existing = store.find(app, requestId);
+    /** @param originKey the request's {@link ScoringRequest#originKey()} */
+    private void rememberClosed(String app, String originKey) {
+        Mailbox existing = store.find(app, originKey);
         if (existing != null && existing.request() != null) {
             // A valid request with this id is in flight: a refused record must not take its scores away.
             return;
         }
-        closed.put(app + '/' + requestId, Boolean.TRUE);
+        closed.put(app + '/' + originKey, Boolean.TRUE);
         if (existing != null) {
             // Scores read before the request would otherwise wait 60 s as orphans, holding the commit back.
             existing.scorePositions().forEach(p -> offsets.decided(p.partition(), p.offset()));
@@ -266,14 +269,14 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
             return null;
         }
         // Closed ids are rare: no key is built per score unless there are some.
-        if (!closed.isEmpty() && closed.containsKey(app + '/' + score.requestId())) {
+        if (!closed.isEmpty() && closed.containsKey(app + '/' + score.originKey())) {
             offsets.passed(partition, record.offset());
             offsetsChanged = true;
             return null;
         }
         Arrival arrival = new Arrival(score, arrivalTime(record, now));
         meters.scoreRead(app, now - arrival.arrivedAtMs());
-        Mailbox mailbox = store.open(app, score.requestId(), record.partition(), now, true);
+        Mailbox mailbox = store.open(app, score.originKey(), record.partition(), now, true);
         if (!mailbox.add(arrival, new RecordPosition(partition, record.offset()))) {
             meters.lateAnswer(app, score);
             offsets.passed(partition, record.offset());
@@ -336,7 +339,9 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
                 List.of(), List.of(), request.receivedAtMs(), request.deadlineAtMs(), now));
     }
 
-    private void decide(Mailbox mailbox, Decision decision) {
+    private void decide(Mailbox mailbox, Decision verdict) {
+        String nonce = mailbox.request().nonce();
+        Decision decision = nonce == null ? verdict : verdict.withNonce(nonce);
         mailbox.decide(decision);
         store.decided(mailbox);
         publisher.publish(decision, mailbox.request().replyTo(), mailbox.traceparent(), mailbox.source());

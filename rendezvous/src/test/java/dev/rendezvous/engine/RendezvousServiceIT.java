@@ -54,6 +54,7 @@ class RendezvousServiceIT {
     private KafkaProducer<String, byte[]> producer;
     private String replyTopic;
     private final Map<String, Decision> replies = new ConcurrentHashMap<>();
+    private final Map<String, Decision> repliesWithNonce = new ConcurrentHashMap<>();
     private Thread replyReader;
     private volatile boolean reading = true;
 
@@ -93,6 +94,9 @@ class RendezvousServiceIT {
                 consumer.poll(Duration.ofMillis(50)).forEach(r -> {
                     Decision d = JsonCodec.decode(r.value(), Decision.class);
                     replies.put(d.requestId(), d);
+                    if (d.nonce() != null) {
+                        repliesWithNonce.put(d.nonce(), d);
+                    }
                 });
             }
             consumer.close();
@@ -287,6 +291,31 @@ class RendezvousServiceIT {
             assertThat(decisions.get(0).outcome()).isEqualTo(Outcome.MODEL);
             assertThat(decisions.get(0).late()).isEmpty();
         }
+    }
+
+    @Test
+    void keepsARequestApartFromAnotherRecordWithItsIdButNotItsNonce() {
+        // Someone else's record pre-empts the id and asks for its answer on the same reply topic; the
+        // genuine request (nonce it alone knows) must get its own answer, from its own scores.
+        long now = System.currentTimeMillis();
+        String genuineNonce = dev.rendezvous.protocol.RequestIds.generateNonce();
+        String forgedNonce = dev.rendezvous.protocol.RequestIds.generateNonce();
+        ScoringRequest forged = new ScoringRequest("shared-1", APP, JsonCodec.mapper().createObjectNode().put("x", 9), null, now, now + 5_000,
+                replyTopic, null, forgedNonce);
+        ScoringRequest genuine = new ScoringRequest("shared-1", APP, JsonCodec.mapper().createObjectNode().put("x", 1), null, now, now + 5_000,
+                replyTopic, null, genuineNonce);
+        send(forged);
+        sendScore(score(forged, BEST, 0.01).withNonce(forgedNonce));
+        send(genuine);
+        sendScore(score(genuine, BEST, 0.93).withNonce(genuineNonce));
+
+        Decision decision = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> repliesWithNonce.get(genuineNonce), d -> d != null);
+        assertThat(decision.requestId()).isEqualTo("shared-1");
+        assertThat(decision.output().path("p").asDouble()).as("its own score, not the other record's").isEqualTo(0.93);
+        Decision other = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> repliesWithNonce.get(forgedNonce), d -> d != null);
+        assertThat(other.output().path("p").asDouble()).isEqualTo(0.01);
     }
 
     @Test
