@@ -19,11 +19,16 @@ import dev.rendezvous.protocol.Tensor;
 import dev.rendezvous.protocol.TopicLayout;
 import dev.rendezvous.protocol.TopicNames;
 import dev.rendezvous.protocol.TopicProvisioner;
+import dev.rendezvous.kafka.RegistryView;
+import dev.rendezvous.runner.manifest.ArtifactHash;
 import dev.rendezvous.runner.manifest.Batching;
+import dev.rendezvous.runner.registry.ArtifactConflictException;
 import dev.rendezvous.runner.manifest.ModelManifest;
 import dev.rendezvous.runner.onnx.DirectOnnx;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -258,6 +263,40 @@ class ModelRunnerIT {
         assertThat(runner.isRunning()).isFalse();
         assertThat(runner.consumerGroup()).isEqualTo(kafka.topicPrefix() + "model.fraud-lr.1");
         assertThat(committedOffsets(runner)).isEqualTo(endOffsets(topics.requests(APP)));
+    }
+
+    @Test
+    void fixesAVersionsArtifactAtItsFirstRegistrationAndStampsItOnEveryScore(EmbeddedKafkaBroker broker, TestInfo test,
+                                                                             @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        setUp(broker, test);
+        try (Admin admin = kafka.newAdmin("test-control-topics")) {
+            new TopicProvisioner(admin, 1, 10_000).ensure(new TopicLayout(topics, 1).controlTopics());
+        }
+        ModelManifest canary = DemoManifests.canary();
+        ModelRunner first = closing(ModelRunner.startRegistered(kafka, canary, RunnerOptions.defaults(), new SimpleMeterRegistry()));
+        await().atMost(Duration.ofSeconds(30)).until(first::isReady);
+        String registered = ArtifactHash.sha256(canary.artifact());
+
+        // fraud-lr@2 again, but pointing at fraud-lr@1's file (with that file's true hash).
+        Path source = Path.of("target", "demo-models");
+        String other = ArtifactHash.sha256(source.resolve("fraud-lr-1.onnx"));
+        String yaml = Files.readString(source.resolve("fraud-lr-2.yaml"))
+                .replace("artifact: fraud-lr-2.onnx", "artifact: " + source.resolve("fraud-lr-1.onnx").toAbsolutePath())
+                .replaceAll("sha256: [0-9a-f]{64}\n", "sha256: " + other + "\n");
+        Path impostor = Files.writeString(dir.resolve("fraud-lr-2-other.yaml"), yaml);
+        assertThat(other).isNotEqualTo(registered);
+
+        assertThatThrownBy(() -> ModelRunner.startRegistered(kafka, ModelManifest.load(impostor), RunnerOptions.defaults(), new SimpleMeterRegistry()))
+                .isInstanceOf(ArtifactConflictException.class)
+                .hasMessageContaining("fraud-lr@2 of app fraud is registered with artifact SHA-256 " + registered)
+                .hasMessageContaining("has SHA-256 " + other);
+        try (RegistryView view = RegistryView.start(kafka, "artifact-check")) {
+            assertThat(view.registration(APP, canary.ref()).orElseThrow().artifactSha256()).as("the registry keeps the first").isEqualTo(registered);
+        }
+
+        send(request("stamped-1", DemoModels.sampleFeatures(17, 1).get(0), 5_000), null);
+        ModelScore score = JsonCodec.decode(readScores(1).get("stamped-1").value(), ModelScore.class);
+        assertThat(score.artifactSha256()).isEqualTo(registered);
     }
 
     @Test

@@ -63,6 +63,7 @@ public final class RegistryMembership implements AutoCloseable {
      */
     public static RegistryMembership join(KafkaSettings kafka, ModelManifest manifest, Signature signature, RegistryView view, String instance,
                                           AtomicReference<ModelRole> role, BooleanSupplier alive, Runnable onRetired) {
+        requireSameArtifact(view, manifest);
         ModelRole initial = initialRole(view, manifest);
         ModelRegistration registration = new ModelRegistration(manifest.app(), manifest.name(), manifest.version(), initial,
                 manifest.runtime().wireName(), manifest.sha256(), SignatureJson.toJson(signature),
@@ -81,6 +82,25 @@ public final class RegistryMembership implements AutoCloseable {
         membership.watcher.scheduleWithFixedDelay(membership::watch, WATCH_INTERVAL_MS, WATCH_INTERVAL_MS, TimeUnit.MILLISECONDS);
         LOG.info("{} of app {} registered as {}", manifest.ref(), manifest.app(), initial.wireName());
         return membership;
+    }
+
+    /**
+     * A version's artifact is fixed at its first registration, retired or not (the version is burnt):
+     * a manifest naming a registered version with another artifact's hash is refused.
+     *
+     * @throws ArtifactConflictException naming the version, both hashes and the artifact
+     */
+    static void requireSameArtifact(RegistryView view, ModelManifest manifest) {
+        if (manifest.sha256() == null) {
+            return; // plug-ins and remote models have no artifact file to hash
+        }
+        view.registration(manifest.app(), manifest.ref()).ifPresent(existing -> {
+            if (existing.artifactSha256() != null && !existing.artifactSha256().equalsIgnoreCase(manifest.sha256())) {
+                throw new ArtifactConflictException(manifest.ref() + " of app " + manifest.app() + " is registered with artifact SHA-256 "
+                        + existing.artifactSha256() + ", but this manifest's artifact " + manifest.artifact() + " has SHA-256 " + manifest.sha256()
+                        + "; a version's artifact is fixed at its first registration: deploy the new artifact as a new version");
+            }
+        });
     }
 
     /** A promotion survives a restart: a version the registry knows keeps its role there, unless it was retired. */
