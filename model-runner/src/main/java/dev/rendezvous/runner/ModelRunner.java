@@ -177,7 +177,9 @@ public final class ModelRunner implements AutoCloseable {
 
     private void join(KafkaSettings kafka, RegistryView registry) {
         String instance = ManagementFactory.getRuntimeMXBean().getName().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + INSTANCES.get();
-        RegistryMembership joined = RegistryMembership.join(kafka, manifest, model.signature(), registry, instance, role, loop::isRunning,
+        // Live only while it owns partitions: a restarted runner waiting for its assignment (or one of more
+        // instances than partitions) is no member the rendezvous should wait for.
+        RegistryMembership joined = RegistryMembership.join(kafka, manifest, model.signature(), registry, instance, role, this::isReady,
                 this::stopRetired);
         synchronized (this) {
             membership = joined;

@@ -14,6 +14,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -50,6 +52,8 @@ final class RequestHandler implements PollLoop.Handler<byte[]>, ConsumerRebalanc
     private final PendingCommits pending = new PendingCommits();
     private KafkaConsumer<byte[], byte[]> consumer;
     private volatile boolean ready;
+    /** Partitions owned now; read by the heartbeat thread (the consumer itself may not be touched there). */
+    private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
 
     RequestHandler(ModelManifest manifest, BatchScorer scorer, Producer<String, byte[]> producer, String scoresTopic,
                    RunnerMetrics metrics) {
@@ -68,7 +72,7 @@ final class RequestHandler implements PollLoop.Handler<byte[]>, ConsumerRebalanc
 
     /** Whether partitions are assigned and their positions known: requests produced from now on are scored. */
     boolean isReady() {
-        return ready;
+        return ready && !owned.isEmpty();
     }
 
     @Override
@@ -119,6 +123,7 @@ final class RequestHandler implements PollLoop.Handler<byte[]>, ConsumerRebalanc
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
         // Commit what was scored before another member takes these partitions over, so it does not score them again.
         flushAndCommit();
+        owned.removeAll(partitions);
     }
 
     @Override
@@ -128,14 +133,18 @@ final class RequestHandler implements PollLoop.Handler<byte[]>, ConsumerRebalanc
         for (TopicPartition partition : partitions) {
             consumer.position(partition);
         }
+        owned.addAll(partitions);
         ready = true;
-        LOG.info("{} scoring {}", manifest.ref(), partitions);
+        if (!partitions.isEmpty()) {
+            LOG.info("{} scoring {}", manifest.ref(), partitions);
+        }
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
         // The group has moved on without us: these offsets can no longer be committed.
         pending.takeAll();
+        owned.removeAll(partitions);
     }
 
     /**

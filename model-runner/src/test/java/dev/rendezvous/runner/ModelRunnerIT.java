@@ -19,7 +19,9 @@ import dev.rendezvous.protocol.Tensor;
 import dev.rendezvous.protocol.TopicLayout;
 import dev.rendezvous.protocol.TopicNames;
 import dev.rendezvous.protocol.TopicProvisioner;
+import dev.rendezvous.kafka.RegistryPublisher;
 import dev.rendezvous.kafka.RegistryView;
+import dev.rendezvous.protocol.Heartbeat;
 import dev.rendezvous.runner.manifest.ArtifactHash;
 import dev.rendezvous.runner.manifest.Batching;
 import dev.rendezvous.runner.registry.ArtifactConflictException;
@@ -297,6 +299,39 @@ class ModelRunnerIT {
         send(request("stamped-1", DemoModels.sampleFeatures(17, 1).get(0), 5_000), null);
         ModelScore score = JsonCodec.decode(readScores(1).get("stamped-1").value(), ModelScore.class);
         assertThat(score.artifactSha256()).isEqualTo(registered);
+    }
+
+    @Test
+    void beatsAsLiveOnlyWhileItOwnsAPartition(EmbeddedKafkaBroker broker) throws Exception {
+        // One partition, two runners of one version: the one that owns nothing must not tell the rendezvous to wait for it.
+        kafka = KafkaSettings.local(broker.bootstrapServers(), EmbeddedKafkaExtension.uniquePrefix("owning"));
+        topics = kafka.topics();
+        try (Admin admin = kafka.newAdmin("test-admin")) {
+            var layout = new TopicLayout(topics, 1);
+            new TopicProvisioner(admin, 1, 10_000).ensure(layout.appTopics(APP, 1, 3_600_000));
+            new TopicProvisioner(admin, 1, 10_000).ensure(layout.controlTopics());
+        }
+        ModelRunner first = closing(ModelRunner.startRegistered(kafka, DemoManifests.lr(), RunnerOptions.defaults(), new SimpleMeterRegistry()));
+        await().atMost(Duration.ofSeconds(30)).until(first::isReady);
+        ModelRunner second = closing(ModelRunner.startRegistered(kafka, DemoManifests.lr(), RunnerOptions.defaults(), new SimpleMeterRegistry()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> first.isReady() != second.isReady());
+        ModelRunner owner = first.isReady() ? first : second;
+        ModelRunner idle = owner == first ? second : first;
+
+        try (TopicReader heartbeats = new TopicReader(kafka.bootstrapServers(), topics.heartbeats())) {
+            // Three beat intervals after both settled: only one instance may have beaten in them.
+            long since = System.currentTimeMillis();
+            Thread.sleep(3 * RegistryPublisher.HEARTBEAT_INTERVAL.toMillis());
+            List<Heartbeat> beats = heartbeats.readUntil(read -> !read.isEmpty()).stream()
+                    .map(r -> JsonCodec.decode(r.value(), Heartbeat.class)).filter(b -> b.atMs() > since && !b.stopping()).toList();
+            assertThat(beats).extracting(Heartbeat::instance).as("only the owner beats").hasSizeGreaterThan(0).containsOnly(beats.get(0).instance());
+        }
+
+        owner.close();
+        await().atMost(Duration.ofSeconds(30)).until(idle::isReady);
+        try (RegistryView view = RegistryView.start(kafka, "owning-check")) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> view.isAlive(APP, DemoManifests.lr().ref(), System.currentTimeMillis()));
+        }
     }
 
     @Test
