@@ -3,11 +3,17 @@ package dev.rendezvous.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rendezvous.protocol.RequestIds;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
-/** What a caller may say in headers (and the body's {@code id}) about any scoring request: its id and its deadline. */
+/**
+ * What a caller may say in headers (and the body's {@code id}, the query's {@code explain}) about any
+ * scoring request: its id, its deadline, and whether the answer should explain the decision.
+ */
 final class CallerHeaders {
     static final String REQUEST_ID = "X-Request-Id";
     static final String DEADLINE_MS = "X-Deadline-Ms";
+    static final String EXPLAIN = "X-Explain";
+    static final String EXPLAIN_QUERY = "explain";
 
     private CallerHeaders() {
     }
@@ -53,6 +59,41 @@ final class CallerHeaders {
             throw new ApiError(400, DEADLINE_MS + " must be at least 1, was " + requested, "header " + DEADLINE_MS);
         }
         return requested;
+    }
+
+    /**
+     * Whether the caller asks for the decision's forensics ({@code candidates}, {@code splitVariant}) in
+     * the answer: {@code ?explain=true} or {@code X-Explain: true}; {@code false} (or neither) asks not.
+     * Anything else is a 400 naming the parameter, and so are a query and a header that disagree.
+     */
+    static boolean explain(RoutingContext ctx) {
+        Boolean fromQuery = explainValue(ctx.queryParam(EXPLAIN_QUERY), EXPLAIN_QUERY, "query " + EXPLAIN_QUERY);
+        Boolean fromHeader = explainValue(ctx.request().headers().getAll(EXPLAIN), EXPLAIN, "header " + EXPLAIN);
+        if (fromQuery != null && fromHeader != null && !fromQuery.equals(fromHeader)) {
+            throw new ApiError(400, "?" + EXPLAIN_QUERY + "=" + fromQuery + " contradicts " + EXPLAIN + ": " + fromHeader
+                    + "; send one of them, or the same value in both", "header " + EXPLAIN);
+        }
+        return Boolean.TRUE.equals(fromQuery) || Boolean.TRUE.equals(fromHeader);
+    }
+
+    /** The one value of a repeated flag, null when absent; a value other than true/false, or two different ones, is a 400. */
+    private static Boolean explainValue(List<String> values, String name, String where) {
+        Boolean found = null;
+        for (String value : values) {
+            boolean parsed;
+            if ("true".equalsIgnoreCase(value.trim())) {
+                parsed = true;
+            } else if ("false".equalsIgnoreCase(value.trim())) {
+                parsed = false;
+            } else {
+                throw new ApiError(400, name + " must be true or false, was '" + abbreviate(value) + "'", where);
+            }
+            if (found != null && found != parsed) {
+                throw new ApiError(400, name + " is given twice, as true and as false", where);
+            }
+            found = parsed;
+        }
+        return found;
     }
 
     static String abbreviate(String text) {

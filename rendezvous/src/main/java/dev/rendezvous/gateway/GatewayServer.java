@@ -111,7 +111,8 @@ public final class GatewayServer implements AutoCloseable {
         ScoringAdmission admission = new ScoringAdmission(apps.keySet(), new ApiKeys(config.apiKeys()), limiter, readiness::problems,
                 registry, monotonicMs);
         BodyHandler bodyHandler = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
-        ScoreRoute score = new ScoreRoute(bodies, maxDeadlines, dispatcher, registry, System::currentTimeMillis);
+        TimeoutForensics forensics = new TimeoutForensics(control.registry(), control.policies(), System::currentTimeMillis);
+        ScoreRoute score = new ScoreRoute(bodies, maxDeadlines, dispatcher, forensics, registry, System::currentTimeMillis);
         registry.gauge("rdv.gateway.inflight", limiter, InflightLimiter::inflight);
         registry.gauge("rdv.gateway.pending", pending, PendingReplies::size);
 
@@ -129,8 +130,8 @@ public final class GatewayServer implements AutoCloseable {
         router.post("/v1/score/:app").handler(admission);
         router.post("/v1/score/:app").handler(bodyHandler).handler(score::handle);
         AppModels models = new AppModels(control.registry(), control.policies(), System::currentTimeMillis);
-        OipInfer infer = new OipInfer(bodies, new TensorValidator(config.maxArrayLength()), models, maxDeadlines, dispatcher, registry,
-                System::currentTimeMillis);
+        OipInfer infer = new OipInfer(bodies, new TensorValidator(config.maxArrayLength()), models, maxDeadlines, dispatcher, forensics,
+                registry, System::currentTimeMillis);
         new OipRoutes(apps.keySet(), models, infer, () -> readinessProblems(readiness, limiter, pending)).install(router, admission, bodyHandler);
         new AdminRoutes(vertx, control, apps.keySet(), config.adminToken()).install(router);
         new TraceRoute(vertx, apps.keySet(), traces).install(router);

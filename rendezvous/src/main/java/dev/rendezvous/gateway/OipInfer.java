@@ -18,7 +18,9 @@ import java.util.function.LongSupplier;
 /**
  * {@code POST /v2/models/{app}[/versions/{v}]/infer}: validates an Open Inference Protocol request,
  * dispatches it as a {@link ScoringRequest} with {@code inputs} (pinned to the named version when
- * the path has one) and answers in the OIP response shape. Admission happened before.
+ * the path has one) and answers in the OIP response shape. Admission happened before. With
+ * {@code ?explain=true} or {@code X-Explain: true} the response {@code parameters} also carry the
+ * decision's candidates and split variant (OIP parameters are flat, see {@link OipResponses}).
  */
 final class OipInfer {
     private final JsonBodyReader bodies;
@@ -26,16 +28,18 @@ final class OipInfer {
     private final AppModels models;
     private final MaxDeadlines maxDeadlines;
     private final RequestDispatcher dispatcher;
+    private final TimeoutForensics forensics;
     private final AnswerCounters answers;
     private final LongSupplier clock;
 
     OipInfer(JsonBodyReader bodies, TensorValidator tensors, AppModels models, MaxDeadlines maxDeadlines, RequestDispatcher dispatcher,
-             MeterRegistry registry, LongSupplier clock) {
+             TimeoutForensics forensics, MeterRegistry registry, LongSupplier clock) {
         this.bodies = bodies;
         this.tensors = tensors;
         this.models = models;
         this.maxDeadlines = maxDeadlines;
         this.dispatcher = dispatcher;
+        this.forensics = forensics;
         this.answers = new AnswerCounters(registry, "oip");
         this.clock = clock;
     }
@@ -47,6 +51,7 @@ final class OipInfer {
         ObjectNode body = bodies.readObject(ctx.body().buffer(), "an 'inputs' array of tensors");
         OipInferRequest parsed = OipInferRequest.parse(body, tensors);
         String requestId = CallerHeaders.requestId(ctx, parsed.id());
+        boolean explain = CallerHeaders.explain(ctx);
         String segment = ctx.pathParam("version");
         ModelRegistration pinned = segment == null ? null : pinnable(app, segment);
         requireKnownOutputs(pinned != null ? Optional.of(pinned) : models.served(app), parsed.outputs());
@@ -55,7 +60,7 @@ final class OipInfer {
         ScoringRequest request = new ScoringRequest(requestId, app, null, parsed.inputs(), receivedAtMs, receivedAtMs + budget.ms(),
                 dispatcher.replyTopic(), pinned == null ? null : pinned.ref().toString());
         String traceparent = TraceParent.validOrNull(ctx.request().getHeader(TraceParent.HEADER));
-        dispatcher.dispatch(ctx, request, traceparent, decision -> respond(ctx, request, budget, parsed.outputs(), decision));
+        dispatcher.dispatch(ctx, request, traceparent, decision -> respond(ctx, request, budget, parsed.outputs(), explain, decision));
     }
 
     private ModelRegistration pinnable(String app, String segment) {
@@ -87,8 +92,11 @@ final class OipInfer {
         }
     }
 
-    private void respond(RoutingContext ctx, ScoringRequest request, DeadlineBudget budget, List<String> outputs, Decision decision) {
-        OipResponses.Answer answer = OipResponses.infer(request.app(), request.id(), decision, budget,
+    private void respond(RoutingContext ctx, ScoringRequest request, DeadlineBudget budget, List<String> outputs, boolean explain,
+                         Decision decision) {
+        TimeoutForensics.GatewayView view = decision != null ? null
+                : forensics.view(request.app(), request.id(), request.budgetMs(), request.pinnedModel());
+        OipResponses.Answer answer = OipResponses.infer(request.app(), request.id(), decision, view, explain, budget,
                 clock.getAsLong() - request.receivedAtMs(), outputs);
         answers.count(request.app(), answer.status() == 504 ? "timeout" : decision.outcome().wireName());
         ScoringAdmission.answered(ctx, budget.ms(), decision);

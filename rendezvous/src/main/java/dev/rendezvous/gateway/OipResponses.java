@@ -26,11 +26,19 @@ final class OipResponses {
     private OipResponses() {
     }
 
+    /** The answer without explanation, to a request that a decision reached. */
+    static Answer infer(String app, String requestId, Decision decision, DeadlineBudget budget, long latencyMs, List<String> requestedOutputs) {
+        return infer(app, requestId, decision, null, false, budget, latencyMs, requestedOutputs);
+    }
+
     /**
      * @param decision         the decision, or null when none arrived in time
+     * @param gatewayView      when no decision arrived: what the gateway knows of the app's models (its {@code late}); else null
+     * @param explain          whether the caller asked for the decision's candidates and split variant
      * @param requestedOutputs names of the outputs asked for; empty for all
      */
-    static Answer infer(String app, String requestId, Decision decision, DeadlineBudget budget, long latencyMs, List<String> requestedOutputs) {
+    static Answer infer(String app, String requestId, Decision decision, TimeoutForensics.GatewayView gatewayView, boolean explain,
+                        DeadlineBudget budget, long latencyMs, List<String> requestedOutputs) {
         ObjectNode body = JsonCodec.mapper().createObjectNode();
         if (decision == null || decision.outcome() == Outcome.TIMEOUT) {
             body.put("error", decision == null
@@ -39,7 +47,7 @@ final class OipResponses {
             body.put("where", "deadline");
             body.put("status", 504);
             body.put("id", requestId);
-            body.set("parameters", parameters(decision, budget, latencyMs));
+            body.set("parameters", parameters(decision, gatewayView, explain, budget, latencyMs));
             return new Answer(504, body);
         }
         body.put("model_name", app);
@@ -47,7 +55,7 @@ final class OipResponses {
             body.put("model_version", decision.model() + "@" + decision.version());
         }
         body.put("id", requestId);
-        body.set("parameters", parameters(decision, budget, latencyMs));
+        body.set("parameters", parameters(decision, null, explain, budget, latencyMs));
         ArrayNode outputs = body.putArray("outputs");
         List<String> missing = new ArrayList<>(requestedOutputs);
         for (ObjectNode tensor : tensors(decision.output())) {
@@ -63,8 +71,12 @@ final class OipResponses {
         return new Answer(200, body);
     }
 
-    /** OIP parameters are flat: strings, numbers and booleans only, so lists are comma-joined. */
-    private static ObjectNode parameters(Decision decision, DeadlineBudget budget, long latencyMs) {
+    /**
+     * OIP parameters are flat: strings, numbers and booleans only, so lists are comma-joined, the
+     * candidates (objects) travel as their JSON text, and a split variant the request has none of is left out.
+     */
+    private static ObjectNode parameters(Decision decision, TimeoutForensics.GatewayView gatewayView, boolean explain, DeadlineBudget budget,
+                                         long latencyMs) {
         ObjectNode parameters = JsonCodec.mapper().createObjectNode();
         if (decision != null) {
             parameters.put("outcome", decision.outcome().wireName());
@@ -72,14 +84,31 @@ final class OipResponses {
             parameters.put("reason", decision.reason());
             parameters.put("late", String.join(",", decision.late()));
             parameters.put("policy_version", decision.policyVersion());
+            if (explain) {
+                parameters.put("candidates", JsonCodec.mapper().valueToTree(decision.candidates()).toString());
+                putSplitVariant(parameters, decision.splitVariant());
+            }
         } else {
             parameters.put("outcome", Outcome.TIMEOUT.wireName());
             parameters.put("reason", "timeout");
+            if (gatewayView != null) {
+                parameters.put("late", String.join(",", gatewayView.late()));
+                if (explain) {
+                    putSplitVariant(parameters, gatewayView.splitVariant());
+                    parameters.put("explanation", gatewayView.explanation());
+                }
+            }
         }
         parameters.put("deadline_ms", budget.ms());
         parameters.put("deadline_clamped", budget.clamped());
         parameters.put("latency_ms", latencyMs);
         return parameters;
+    }
+
+    private static void putSplitVariant(ObjectNode parameters, Integer splitVariant) {
+        if (splitVariant != null) {
+            parameters.put("split_variant", splitVariant);
+        }
     }
 
     /**

@@ -15,18 +15,24 @@ import java.util.function.LongSupplier;
  * {@code POST /v1/score/{app}} with {@code {"features": {...}}}: validates the body, dispatches the
  * request and answers the caller with the decision (200), or with a timeout (504) when no decision
  * arrives by the deadline plus a grace period. Admission (app, API key, capacity) happened before.
+ * With {@code ?explain=true} (or {@code X-Explain: true}) the answer also carries the decision's
+ * {@code candidates} and {@code splitVariant}; a timeout of the gateway's own carries its view instead
+ * (see {@link TimeoutForensics}).
  */
 final class ScoreRoute {
     private final JsonBodyReader bodies;
     private final MaxDeadlines maxDeadlines;
     private final RequestDispatcher dispatcher;
+    private final TimeoutForensics forensics;
     private final AnswerCounters answers;
     private final LongSupplier clock;
 
-    ScoreRoute(JsonBodyReader bodies, MaxDeadlines maxDeadlines, RequestDispatcher dispatcher, MeterRegistry registry, LongSupplier clock) {
+    ScoreRoute(JsonBodyReader bodies, MaxDeadlines maxDeadlines, RequestDispatcher dispatcher, TimeoutForensics forensics,
+               MeterRegistry registry, LongSupplier clock) {
         this.bodies = bodies;
         this.maxDeadlines = maxDeadlines;
         this.dispatcher = dispatcher;
+        this.forensics = forensics;
         this.answers = new AnswerCounters(registry, "v1");
         this.clock = clock;
     }
@@ -44,14 +50,15 @@ final class ScoreRoute {
             throw new ApiError(400, "'features' must be a JSON object of name to value, not " + features.getNodeType().name().toLowerCase(), "body.features");
         }
         String requestId = CallerHeaders.requestId(ctx, body.get("id"));
+        boolean explain = CallerHeaders.explain(ctx);
         DeadlineBudget budget = DeadlineBudget.of(CallerHeaders.requestedDeadlineMs(ctx), maxDeadlines.of(app));
         ScoringRequest request = new ScoringRequest(requestId, app, features, null,
                 receivedAtMs, receivedAtMs + budget.ms(), dispatcher.replyTopic(), null);
         String traceparent = TraceParent.validOrNull(ctx.request().getHeader(TraceParent.HEADER));
-        dispatcher.dispatch(ctx, request, traceparent, decision -> respond(ctx, request, budget, decision));
+        dispatcher.dispatch(ctx, request, traceparent, decision -> respond(ctx, request, budget, explain, decision));
     }
 
-    private void respond(RoutingContext ctx, ScoringRequest request, DeadlineBudget budget, Decision decision) {
+    private void respond(RoutingContext ctx, ScoringRequest request, DeadlineBudget budget, boolean explain, Decision decision) {
         ObjectNode body = JsonCodec.mapper().createObjectNode();
         body.put("id", request.id());
         body.put("app", request.app());
@@ -63,6 +70,14 @@ final class ScoreRoute {
             body.putNull("version");
             body.put("reason", "timeout");
             body.put("error", "no decision arrived within the deadline of " + request.budgetMs() + " ms");
+            // Cheap (the registry in memory, the rule on an empty mailbox) and only on this path, so given with or without explain.
+            TimeoutForensics.GatewayView view = forensics.view(request.app(), request.id(), request.budgetMs(), request.pinnedModel());
+            body.set("late", JsonCodec.mapper().valueToTree(view.late()));
+            if (explain) {
+                body.putNull("candidates");
+                putSplitVariant(body, view.splitVariant());
+                body.put("explanation", view.explanation());
+            }
         } else {
             body.put("outcome", decision.outcome().wireName());
             body.set("output", decision.output());
@@ -73,6 +88,10 @@ final class ScoreRoute {
             body.set("late", JsonCodec.mapper().valueToTree(decision.late()));
             if (timedOut) {
                 body.put("error", "no model answered within the deadline of " + request.budgetMs() + " ms and the policy has no fallback");
+            }
+            if (explain) {
+                body.set("candidates", JsonCodec.mapper().valueToTree(decision.candidates()));
+                putSplitVariant(body, decision.splitVariant());
             }
         }
         body.put("latencyMs", clock.getAsLong() - request.receivedAtMs());
@@ -92,5 +111,14 @@ final class ScoreRoute {
                 .putHeader(CallerHeaders.REQUEST_ID, request.id())
                 .putHeader(CallerHeaders.DEADLINE_MS, Long.toString(budget.ms()))
                 .end(Buffer.buffer(JsonCodec.encode(body)));
+    }
+
+    /** Explicitly null without a split: the caller asked, and "no split" is the answer. */
+    private static void putSplitVariant(ObjectNode body, Integer splitVariant) {
+        if (splitVariant == null) {
+            body.putNull("splitVariant");
+        } else {
+            body.put("splitVariant", splitVariant);
+        }
     }
 }
