@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -39,10 +40,13 @@ public final class GatewayServer implements AutoCloseable {
     private static final int REPLY_PARTITIONS = 1;
     // Readiness must flip within seconds when Kafka goes away, not after the provisioning timeout.
     private static final int READINESS_TIMEOUT_MS = 2_000;
+    // A send with metadata at hand takes microseconds; one that is still inside send() after this waits for a broker (KafkaAvailability).
+    private static final long STALLED_SEND_MS = 200;
 
     private final Vertx vertx;
     private final HttpServer server;
     private final KafkaProducer<String, byte[]> producer;
+    private final RequestSender sender;
     private final ReplyListener replies;
     private final ReadinessProbe readiness;
     private final Admin admin;
@@ -51,11 +55,12 @@ public final class GatewayServer implements AutoCloseable {
     private final GatewayConfig config;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private GatewayServer(Vertx vertx, HttpServer server, KafkaProducer<String, byte[]> producer, ReplyListener replies,
+    private GatewayServer(Vertx vertx, HttpServer server, KafkaProducer<String, byte[]> producer, RequestSender sender, ReplyListener replies,
                           ReadinessProbe readiness, Admin admin, InflightLimiter limiter, MaxDeadlines maxDeadlines, GatewayConfig config) {
         this.vertx = vertx;
         this.server = server;
         this.producer = producer;
+        this.sender = sender;
         this.replies = replies;
         this.readiness = readiness;
         this.admin = admin;
@@ -86,19 +91,22 @@ public final class GatewayServer implements AutoCloseable {
         provisioner.ensure(List.of(replyTopic));
 
         Map<String, Object> producerConfig = settings.producerConfig("gateway-" + config.instanceId());
-        // send() must not stall the event loop for long when Kafka is away: fail fast, answer 503.
+        // Only the sender thread waits in send(), never an event loop; a short block still frees it soon to refuse what queued meanwhile.
         producerConfig.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
         List<String> required = new ArrayList<>(List.of(replyTopic.name()));
         for (AppSettings app : apps.values()) {
             required.add(settings.topics().requests(app.name()));
+            // Metadata at hand before the first request: a send then returns at once.
             producer.partitionsFor(settings.topics().requests(app.name()));
         }
+        KafkaAvailability kafka = new KafkaAvailability(System::nanoTime, STALLED_SEND_MS);
+        RequestSender sender = new RequestSender(producer, kafka, config.maxInflight()).start();
 
         PendingReplies pending = new PendingReplies();
         ReplyListener replies = new ReplyListener(settings, replyTopic.name(), REPLY_PARTITIONS, pending).start();
         ReadinessProbe readiness = new ReadinessProbe(new TopicProvisioner(admin, settings.replicationFactor(), READINESS_TIMEOUT_MS),
-                required, replies::isRunning).start();
+                required, replies::isRunning, kafka).start();
         MaxDeadlines maxDeadlines = new MaxDeadlines(apps, control.policies());
         // Windows and answer delays on a monotonic clock: a wall-clock step must not close or stretch a window.
         LongSupplier monotonicMs = () -> System.nanoTime() / 1_000_000;
@@ -106,20 +114,22 @@ public final class GatewayServer implements AutoCloseable {
                 AdaptiveLimit.forApps(apps.keySet(), config.shedding(), config.maxInflightPerApp(), maxDeadlines::of, monotonicMs, registry));
 
         Vertx vertx = Vertx.vertx();
-        RequestDispatcher dispatcher = new RequestDispatcher(vertx, settings.topics(), replyTopic.name(), producer, pending, config.replyGraceMs());
+        RequestDispatcher dispatcher = new RequestDispatcher(vertx, settings.topics(), replyTopic.name(), sender, pending, config.replyGraceMs());
         JsonBodyReader bodies = new JsonBodyReader(config.maxJsonDepth(), config.maxArrayLength());
         ScoringAdmission admission = new ScoringAdmission(apps.keySet(), new ApiKeys(config.apiKeys()), limiter, readiness::problems,
-                registry, monotonicMs);
+                kafka, registry, monotonicMs);
         BodyHandler bodyHandler = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
         TimeoutForensics forensics = new TimeoutForensics(control.registry(), control.policies(), System::currentTimeMillis);
         ScoreRoute score = new ScoreRoute(bodies, maxDeadlines, dispatcher, forensics, registry, System::currentTimeMillis);
         registry.gauge("rdv.gateway.inflight", limiter, InflightLimiter::inflight);
         registry.gauge("rdv.gateway.pending", pending, PendingReplies::size);
+        registry.gauge("rdv.gateway.kafka.available", kafka, KafkaAvailability::availableAsGauge);
+        registry.gauge("rdv.gateway.kafka.send.queue", sender, RequestSender::queued);
 
         Router router = Router.router(vertx);
         router.get("/health/live").handler(ctx -> HttpResponses.json(ctx, 200, Map.of("status", "live")));
         router.get("/health/ready").handler(ctx -> {
-            List<String> problems = readinessProblems(readiness, limiter, pending);
+            List<String> problems = readinessProblems(readiness, kafka, limiter, pending);
             HttpResponses.json(ctx, problems.isEmpty() ? 200 : 503,
                     problems.isEmpty() ? Map.of("status", "ready") : Map.of("status", "not-ready", "problems", problems));
         });
@@ -132,7 +142,7 @@ public final class GatewayServer implements AutoCloseable {
         AppModels models = new AppModels(control.registry(), control.policies(), System::currentTimeMillis);
         OipInfer infer = new OipInfer(bodies, new TensorValidator(config.maxArrayLength()), models, maxDeadlines, dispatcher, forensics,
                 registry, System::currentTimeMillis);
-        new OipRoutes(apps.keySet(), models, infer, () -> readinessProblems(readiness, limiter, pending)).install(router, admission, bodyHandler);
+        new OipRoutes(apps.keySet(), models, infer, () -> readinessProblems(readiness, kafka, limiter, pending)).install(router, admission, bodyHandler);
         new AdminRoutes(vertx, control, apps.keySet(), config.adminToken()).install(router);
         new TraceRoute(vertx, apps.keySet(), traces).install(router);
         new PolicyHistoryRoutes(vertx, apps.keySet(), control.policies(), traces).install(router);
@@ -149,20 +159,23 @@ public final class GatewayServer implements AutoCloseable {
                 .listen()
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         LOG.info("Gateway {} listening on http://{}:{} for apps {}", config.instanceId(), config.host(), server.actualPort(), apps.keySet());
-        return new GatewayServer(vertx, server, producer, replies, readiness, admin, limiter, maxDeadlines, config);
+        return new GatewayServer(vertx, server, producer, sender, replies, readiness, admin, limiter, maxDeadlines, config);
     }
 
     /**
      * What both health routes ({@code /health/ready}, OIP {@code /v2/health/ready}) report. Admission
-     * uses the probe's problems alone: refusing an app's requests because nobody decides them would
-     * leave no decision to end the streak with.
+     * uses the probe's problems and Kafka's availability, not the undecided apps: refusing an app's
+     * requests because nobody decides them would leave no decision to end the streak with.
      */
-    private static List<String> readinessProblems(ReadinessProbe readiness, InflightLimiter limiter, PendingReplies pending) {
+    private static List<String> readinessProblems(ReadinessProbe readiness, KafkaAvailability kafka, InflightLimiter limiter,
+                                                  PendingReplies pending) {
         List<String> undecided = pending.undecidedApps();
-        if (!limiter.isDraining() && undecided.isEmpty()) {
+        Optional<String> kafkaProblem = kafka.problem();
+        if (!limiter.isDraining() && undecided.isEmpty() && kafkaProblem.isEmpty()) {
             return readiness.problems();
         }
         List<String> problems = new ArrayList<>(readiness.problems());
+        kafkaProblem.ifPresent(problems::add);
         if (limiter.isDraining()) {
             problems.add("the gateway is shutting down");
         }
@@ -220,6 +233,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         readiness.close();
         replies.close();
+        sender.close();
         producer.flush();
         producer.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));

@@ -49,9 +49,17 @@ final class PendingReplies {
         return streaks.problems();
     }
 
-    /** Forgets a request whose record could not be sent; false if it was already completed. */
-    boolean abandon(String app, String requestId) {
-        return pending.remove(key(app, requestId)) != null;
+    /** Forgets a request whose record could not be sent; false if it was already completed (or its id since reused). */
+    boolean abandon(String app, String requestId, Completion completion) {
+        return pending.remove(key(app, requestId), completion);
+    }
+
+    /**
+     * Whether this registration still waits for its decision: neither answered nor abandoned, and not
+     * since replaced by a new request that reuses the id.
+     */
+    boolean isWaiting(String app, String requestId, Completion completion) {
+        return pending.get(key(app, requestId)) == completion;
     }
 
     int size() {

@@ -11,12 +11,14 @@ import java.util.function.BooleanSupplier;
 /**
  * Decides whether the gateway is ready: Kafka answers, every topic it needs exists, and its reply
  * listener runs. Checked in the background every two seconds, so that {@code /health/ready} never
- * blocks on Kafka.
+ * blocks on Kafka. A check that reached Kafka also tells {@link KafkaAvailability}, which is how the
+ * gateway learns that Kafka is back while it refuses requests (and so sends nothing).
  */
 final class ReadinessProbe implements AutoCloseable {
     private final TopicProvisioner topics;
     private final List<String> requiredTopics;
     private final BooleanSupplier replyListenerRunning;
+    private final KafkaAvailability kafka;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "gateway-readiness");
         thread.setDaemon(true);
@@ -24,10 +26,11 @@ final class ReadinessProbe implements AutoCloseable {
     });
     private volatile List<String> problems = List.of("not checked yet");
 
-    ReadinessProbe(TopicProvisioner topics, List<String> requiredTopics, BooleanSupplier replyListenerRunning) {
+    ReadinessProbe(TopicProvisioner topics, List<String> requiredTopics, BooleanSupplier replyListenerRunning, KafkaAvailability kafka) {
         this.topics = topics;
         this.requiredTopics = List.copyOf(requiredTopics);
         this.replyListenerRunning = replyListenerRunning;
+        this.kafka = kafka;
     }
 
     ReadinessProbe start() {
@@ -43,7 +46,10 @@ final class ReadinessProbe implements AutoCloseable {
 
     private void check() {
         List<String> found = new ArrayList<>();
-        if (!topics.allExist(requiredTopics)) {
+        long startedAtNanos = System.nanoTime();
+        if (topics.allExist(requiredTopics)) {
+            kafka.reachable(startedAtNanos);
+        } else {
             found.add("Kafka is unreachable or a topic is missing (need " + requiredTopics + ")");
         }
         if (!replyListenerRunning.getAsBoolean()) {

@@ -9,30 +9,31 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Sends a validated request to {@code <app>.requests} (keyed by its id, {@code traceparent} as a
  * record header), waits for its decision on the reply topic, and hands the route the decision — or
- * null when none came by the deadline plus the reply grace. A record Kafka refused is answered 503
- * with {@code Retry-After}, not as a timeout: the request was never made. (A record still unacknowledged
- * at the deadline is a timeout: Kafka may yet have it, and acknowledgements can lag a short deadline.)
+ * null when none came by the deadline plus the reply grace. The record goes through the
+ * {@link RequestSender}'s queue: this class runs on an event loop and never calls the producer. A
+ * record Kafka refused, or that could not be sent because Kafka is unavailable, is answered 503 with
+ * {@code Retry-After}, not as a timeout: the request was never made. (A record still unacknowledged at
+ * the deadline is a timeout: Kafka may yet have it, and acknowledgements can lag a short deadline.)
  */
 final class RequestDispatcher {
     private final Vertx vertx;
     private final TopicNames topics;
-    private final Producer<String, byte[]> producer;
+    private final RequestSender sender;
     private final PendingReplies pending;
     private final long replyGraceMs;
     private final String replyTopic;
 
-    RequestDispatcher(Vertx vertx, TopicNames topics, String replyTopic, Producer<String, byte[]> producer, PendingReplies pending,
+    RequestDispatcher(Vertx vertx, TopicNames topics, String replyTopic, RequestSender sender, PendingReplies pending,
                       long replyGraceMs) {
         this.vertx = vertx;
         this.replyTopic = replyTopic;
         this.topics = topics;
-        this.producer = producer;
+        this.sender = sender;
         this.pending = pending;
         this.replyGraceMs = replyGraceMs;
     }
@@ -45,16 +46,16 @@ final class RequestDispatcher {
     /**
      * @param traceparent a valid W3C traceparent to copy onto the record, or null
      * @param answer      called once on the request's context with the decision, or null on timeout
-     * @throws ApiError 409 when the id is already in flight for the app, 503 when Kafka refuses at once
+     * @throws ApiError 409 when the id is already in flight for the app, 503 when the sender's queue is full
      */
     void dispatch(RoutingContext ctx, ScoringRequest request, String traceparent, Consumer<Decision> answer) {
         Context context = vertx.getOrCreateContext();
         long[] timer = new long[1];
-        boolean registered = pending.register(request.app(), request.id(), decision -> {
+        PendingReplies.Completion completion = decision -> {
             vertx.cancelTimer(timer[0]);
             context.runOnContext(v -> answer.accept(decision));
-        });
-        if (!registered) {
+        };
+        if (!pending.register(request.app(), request.id(), completion)) {
             throw new ApiError(409, "request id '" + request.id() + "' is already in flight for app " + request.app(),
                     "header " + CallerHeaders.REQUEST_ID);
         }
@@ -63,18 +64,16 @@ final class RequestDispatcher {
         if (traceparent != null) {
             RecordHeaders.put(record.headers(), RecordHeaders.TRACEPARENT, traceparent);
         }
-        try {
-            producer.send(record, (metadata, error) -> {
-                if (error != null && pending.abandon(request.app(), request.id())) {
-                    vertx.cancelTimer(timer[0]);
-                    context.runOnContext(v -> notWritten(ctx, "the request could not be written to Kafka: " + error.getMessage()));
-                }
-            });
-        } catch (RuntimeException e) {
-            // send() itself fails when metadata cannot be fetched within max.block.ms: Kafka is away.
+        Consumer<String> notWritten = problem -> {
+            if (pending.abandon(request.app(), request.id(), completion)) {
+                vertx.cancelTimer(timer[0]);
+                context.runOnContext(v -> notWritten(ctx, problem));
+            }
+        };
+        if (!sender.submit(new RequestSender.Outgoing(record, () -> pending.isWaiting(request.app(), request.id(), completion), notWritten))) {
             vertx.cancelTimer(timer[0]);
-            pending.abandon(request.app(), request.id());
-            throw ScoringAdmission.unavailable(ctx, "the request could not be written to Kafka: " + e.getMessage(), "kafka");
+            pending.abandon(request.app(), request.id(), completion);
+            throw ScoringAdmission.unavailable(ctx, "the gateway has as many records waiting for Kafka as it holds; retry shortly", "kafka");
         }
     }
 

@@ -10,13 +10,15 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * The first handler of every scoring endpoint, run before the body is read: the app must exist, the
- * caller must present its API key, and the gateway must be ready and have room — otherwise the
+ * caller must present its API key, the gateway must be ready, Kafka available (as the gateway's own
+ * sends tell it, see {@link KafkaAvailability}) and the gateway have room — otherwise the
  * request is refused at once (404, 401/403, 503 with {@code Retry-After}). An admitted request
  * holds an in-flight slot until its response ends, whatever the outcome; when it was answered (a
  * decision or a timeout), its answer delay feeds the app's {@link AdaptiveLimit}.
@@ -26,11 +28,13 @@ final class ScoringAdmission implements Handler<RoutingContext> {
     private static final String POLICY_WAIT_MS = "rdv.policyWaitMs";
     private static final String DEADLINE_BEST = DecisionReason.DEADLINE_BEST.wireName();
     private static final String NOT_READY = "not-ready";
+    private static final String KAFKA_UNAVAILABLE = "kafka";
 
     private final Set<String> apps;
     private final ApiKeys apiKeys;
     private final InflightLimiter limiter;
     private final Supplier<List<String>> readinessProblems;
+    private final KafkaAvailability kafka;
     private final LongSupplier clockMs;
     /** By app, then reason: refusals are the hot path under overload, so no key is built per refusal. */
     private final Map<String, Map<String, Counter>> shed = new HashMap<>();
@@ -40,14 +44,15 @@ final class ScoringAdmission implements Handler<RoutingContext> {
      * @param clockMs  a monotonic millisecond clock, the one the adaptive limits use
      */
     ScoringAdmission(Set<String> apps, ApiKeys apiKeys, InflightLimiter limiter, Supplier<List<String>> readinessProblems,
-                     MeterRegistry registry, LongSupplier clockMs) {
+                     KafkaAvailability kafka, MeterRegistry registry, LongSupplier clockMs) {
         this.apps = Set.copyOf(apps);
         this.apiKeys = apiKeys;
         this.limiter = limiter;
         this.readinessProblems = readinessProblems;
+        this.kafka = kafka;
         this.clockMs = clockMs;
         for (String app : this.apps) {
-            for (String reason : List.of(NOT_READY, reason(InflightLimiter.Admission.DRAINING), reason(InflightLimiter.Admission.GATEWAY_FULL),
+            for (String reason : List.of(NOT_READY, KAFKA_UNAVAILABLE, reason(InflightLimiter.Admission.DRAINING), reason(InflightLimiter.Admission.GATEWAY_FULL),
                     reason(InflightLimiter.Admission.APP_FULL), reason(InflightLimiter.Admission.APP_OVER_LATENCY_TARGET))) {
                 shed.computeIfAbsent(app, a -> new HashMap<>()).put(reason, Counter.builder("rdv.gateway.shed").description("scoring requests refused at admission with 503")
                         .tags("app", app, "reason", reason).register(registry));
@@ -62,6 +67,12 @@ final class ScoringAdmission implements Handler<RoutingContext> {
             throw new ApiError(404, "unknown app '" + app + "'; known apps: " + apps, "path app");
         }
         apiKeys.check(app, ctx.request().getHeader(ApiKeys.HEADER), ctx.request().getHeader("Authorization"));
+        // Kafka first: the sends see an outage within a fraction of a second, the readiness check only every 2 s; one message throughout.
+        Optional<String> kafkaProblem = kafka.problem();
+        if (kafkaProblem.isPresent()) {
+            shed.get(app).get(KAFKA_UNAVAILABLE).increment();
+            throw unavailable(ctx, kafkaProblem.get() + "; retry shortly", "kafka");
+        }
         List<String> problems = readinessProblems.get();
         if (!problems.isEmpty()) {
             shed.get(app).get(NOT_READY).increment();
