@@ -6,6 +6,7 @@ import dev.rendezvous.protocol.TopicLayout;
 import dev.rendezvous.protocol.TopicProvisioner;
 import dev.rendezvous.protocol.TopicSpec;
 import dev.rendezvous.registry.ControlPlane;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -104,6 +105,8 @@ public final class GatewayServer implements AutoCloseable {
         RequestSender sender = new RequestSender(producer, kafka, config.maxInflight()).start();
 
         PendingReplies pending = new PendingReplies();
+        FunctionCounter.builder("rdv.gateway.replies.foreign", pending, PendingReplies::foreignDecisions)
+                .description("decisions on this gateway's reply topic that named a waiting request but not its nonce: refused").register(registry);
         ReplyListener replies = new ReplyListener(settings, replyTopic.name(), REPLY_PARTITIONS, pending).start();
         ReadinessProbe readiness = new ReadinessProbe(new TopicProvisioner(admin, settings.replicationFactor(), READINESS_TIMEOUT_MS),
                 required, replies::isRunning, kafka).start();

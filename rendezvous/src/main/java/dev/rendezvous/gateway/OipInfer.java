@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rendezvous.protocol.Decision;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.ModelRegistration;
+import dev.rendezvous.protocol.RequestIds;
 import dev.rendezvous.protocol.ScoringRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.buffer.Buffer;
@@ -58,7 +59,7 @@ final class OipInfer {
         DeadlineBudget budget = DeadlineBudget.of(DeadlineBudget.tighter(CallerHeaders.requestedDeadlineMs(ctx), parsed.timeoutMs()),
                 maxDeadlines.of(app));
         ScoringRequest request = new ScoringRequest(requestId, app, null, parsed.inputs(), receivedAtMs, receivedAtMs + budget.ms(),
-                dispatcher.replyTopic(), pinned == null ? null : pinned.ref().toString());
+                dispatcher.replyTopic(), pinned == null ? null : pinned.ref().toString(), RequestIds.generateNonce());
         String traceparent = TraceParent.validOrNull(ctx.request().getHeader(TraceParent.HEADER));
         dispatcher.dispatch(ctx, request, traceparent, decision -> respond(ctx, request, budget, parsed.outputs(), explain, decision));
     }

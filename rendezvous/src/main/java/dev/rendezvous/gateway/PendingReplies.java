@@ -3,44 +3,73 @@ package dev.rendezvous.gateway;
 import dev.rendezvous.protocol.Decision;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
  * Requests this gateway sent and still waits on, by application and request id. Each completes
- * exactly once: with the decision from the reply topic, or with a timeout when none came in time.
+ * exactly once: with the decision from the reply topic, or with a timeout when none came in time. A
+ * decision completes a request only when it carries the nonce this gateway generated for it: anyone
+ * who may write to a requests topic can make the rendezvous send a decision for any id to this
+ * gateway's reply topic, and without the nonce check that decision was served to the real caller.
  */
 final class PendingReplies {
     /** How a waiting request is finished: with a decision, or with null for "no decision in time". */
     interface Completion extends Consumer<Decision> {
     }
 
-    private final ConcurrentHashMap<String, Completion> pending = new ConcurrentHashMap<>();
-    private final UndecidedStreaks streaks = new UndecidedStreaks();
-
-    /** Registers a request; false when the same id is already in flight for the app. */
-    boolean register(String app, String requestId, Completion completion) {
-        return pending.putIfAbsent(key(app, requestId), completion) == null;
+    private record Waiting(String nonce, Completion completion) {
     }
 
-    /** Completes the request with its decision; a decision for an unknown or finished request is ignored. */
+    private final ConcurrentHashMap<String, Waiting> pending = new ConcurrentHashMap<>();
+    private final UndecidedStreaks streaks = new UndecidedStreaks();
+    private final AtomicLong foreign = new AtomicLong();
+
+    /**
+     * Registers a request; false when the same id is already in flight for the app.
+     *
+     * @param nonce the nonce sent with the request; only a decision echoing it completes the request
+     */
+    boolean register(String app, String requestId, String nonce, Completion completion) {
+        return pending.putIfAbsent(key(app, requestId), new Waiting(nonce, completion)) == null;
+    }
+
+    /**
+     * Completes the request with its decision. A decision for an unknown or finished request is
+     * ignored; so is one without the request's nonce (another record's decision for the same id), which
+     * is counted ({@link #foreignDecisions()}) and leaves the request waiting for its own.
+     */
     boolean complete(Decision decision) {
-        Completion completion = pending.remove(key(decision.app(), decision.requestId()));
-        if (completion == null) {
+        String key = key(decision.app(), decision.requestId());
+        Waiting waiting = pending.get(key);
+        if (waiting == null) {
+            return false;
+        }
+        if (waiting.nonce() != null && !waiting.nonce().equals(decision.nonce())) {
+            foreign.incrementAndGet();
+            return false;
+        }
+        if (!pending.remove(key, waiting)) {
             return false;
         }
         streaks.decided(decision.app());
-        completion.accept(decision);
+        waiting.completion().accept(decision);
         return true;
+    }
+
+    /** Decisions refused because they did not carry the nonce of the request they named. */
+    long foreignDecisions() {
+        return foreign.get();
     }
 
     /** Completes the request with "no decision"; false if it was already completed. */
     boolean expire(String app, String requestId) {
-        Completion completion = pending.remove(key(app, requestId));
-        if (completion == null) {
+        Waiting waiting = pending.remove(key(app, requestId));
+        if (waiting == null) {
             return false;
         }
         streaks.undecided(app, System.currentTimeMillis());
-        completion.accept(null);
+        waiting.completion().accept(null);
         return true;
     }
 
@@ -51,7 +80,8 @@ final class PendingReplies {
 
     /** Forgets a request whose record could not be sent; false if it was already completed (or its id since reused). */
     boolean abandon(String app, String requestId, Completion completion) {
-        return pending.remove(key(app, requestId), completion);
+        Waiting waiting = pending.get(key(app, requestId));
+        return waiting != null && waiting.completion() == completion && pending.remove(key(app, requestId), waiting);
     }
 
     /**
@@ -59,7 +89,8 @@ final class PendingReplies {
      * since replaced by a new request that reuses the id.
      */
     boolean isWaiting(String app, String requestId, Completion completion) {
-        return pending.get(key(app, requestId)) == completion;
+        Waiting waiting = pending.get(key(app, requestId));
+        return waiting != null && waiting.completion() == completion;
     }
 
     int size() {

@@ -55,7 +55,7 @@ final class RequestDispatcher {
             vertx.cancelTimer(timer[0]);
             context.runOnContext(v -> answer.accept(decision));
         };
-        if (!pending.register(request.app(), request.id(), completion)) {
+        if (!pending.register(request.app(), request.id(), request.nonce(), completion)) {
             throw new ApiError(409, "request id '" + request.id() + "' is already in flight for app " + request.app(),
                     "header " + CallerHeaders.REQUEST_ID);
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rendezvous.protocol.Decision;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.Outcome;
+import dev.rendezvous.protocol.RequestIds;
 import dev.rendezvous.protocol.ScoringRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.buffer.Buffer;
@@ -53,7 +54,7 @@ final class ScoreRoute {
         boolean explain = CallerHeaders.explain(ctx);
         DeadlineBudget budget = DeadlineBudget.of(CallerHeaders.requestedDeadlineMs(ctx), maxDeadlines.of(app));
         ScoringRequest request = new ScoringRequest(requestId, app, features, null,
-                receivedAtMs, receivedAtMs + budget.ms(), dispatcher.replyTopic(), null);
+                receivedAtMs, receivedAtMs + budget.ms(), dispatcher.replyTopic(), null, RequestIds.generateNonce());
         String traceparent = TraceParent.validOrNull(ctx.request().getHeader(TraceParent.HEADER));
         dispatcher.dispatch(ctx, request, traceparent, decision -> respond(ctx, request, budget, explain, decision));
     }

@@ -60,7 +60,7 @@ class GatewayReadinessIT {
     private static void replyAsTheRendezvousWould(KafkaSettings kafka, ScoringRequest request) {
         Decision decision = new Decision(request.id(), request.app(), Outcome.MODEL, "orders-lr", "1",
                 JsonCodec.mapper().createObjectNode().put("served", true), "preferred", 1, null, List.of(), List.of(),
-                request.receivedAtMs(), request.deadlineAtMs(), System.currentTimeMillis());
+                request.receivedAtMs(), request.deadlineAtMs(), System.currentTimeMillis()).withNonce(request.nonce());
         try (KafkaProducer<String, byte[]> producer = kafka.newProducer("test-rendezvous")) {
             producer.send(new ProducerRecord<>(request.replyTo(), request.id(), JsonCodec.encode(decision)));
         }

@@ -63,7 +63,7 @@ class GatewayShutdownIT {
         ScoringRequest request = JsonCodec.decode(record.value(), ScoringRequest.class);
         Decision decision = new Decision(request.id(), request.app(), Outcome.MODEL, "orders-lr", "1",
                 JsonCodec.mapper().createObjectNode().put("served", true), "preferred", 1, null, List.of(), List.of(),
-                request.receivedAtMs(), request.deadlineAtMs(), System.currentTimeMillis());
+                request.receivedAtMs(), request.deadlineAtMs(), System.currentTimeMillis()).withNonce(request.nonce());
         try (KafkaProducer<String, byte[]> producer = kafka.newProducer("test-rendezvous")) {
             producer.send(new ProducerRecord<>(request.replyTo(), request.id(), JsonCodec.encode(decision)));
         }

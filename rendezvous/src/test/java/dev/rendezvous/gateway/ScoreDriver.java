@@ -39,7 +39,7 @@ final class ScoreDriver implements AutoCloseable {
                 consumer.poll(Duration.ofMillis(50)).forEach(record -> {
                     ScoringRequest request = JsonCodec.decode(record.value(), ScoringRequest.class);
                     ModelScore score = new ModelScore(request.id(), app, model.name(), model.version(), ModelRole.LIVE,
-                            output.apply(request), null, 100, 50, 1, System.currentTimeMillis());
+                            output.apply(request), null, 100, 50, 1, System.currentTimeMillis()).withNonce(request.nonce());
                     producer.send(new ProducerRecord<>(kafka.topics().scores(app), request.id(), JsonCodec.encode(score)));
                 });
             }
