@@ -1,0 +1,181 @@
+package dev.rendezvous.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rendezvous.demo.DemoModels;
+import dev.rendezvous.deploy.config.ConfigLoader;
+import dev.rendezvous.deploy.launch.Platform;
+import dev.rendezvous.kafka.KafkaSettings;
+import dev.rendezvous.kafka.embedded.EmbeddedKafkaBroker;
+import dev.rendezvous.kafka.embedded.EmbeddedKafkaExtension;
+import dev.rendezvous.protocol.Decision;
+import dev.rendezvous.protocol.JsonCodec;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kill -9 of one of two rendezvous processes under load, as an operator would do it: the second
+ * instance runs in a process of its own ({@code rendezvous up --set services=[rendezvous]}), the
+ * rest of the platform in this one. Every request is answered, no request is decided twice
+ * differently, and a reader keeping the last decision per id on the results topic gets what the
+ * caller got.
+ */
+@ExtendWith(EmbeddedKafkaExtension.class)
+class FailoverUnderLoadIT {
+    private static final int REQUESTS = 600;
+    private static final int KILL_AT = 250;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void aKilledRendezvousLeavesNoRequestUnansweredOrDecidedTwiceDifferently(EmbeddedKafkaBroker broker, @TempDir Path dir) throws Exception {
+        Path config = dir.resolve("rendezvous.yaml");
+        Files.writeString(config, """
+                apps:
+                  - name: fraud
+                    partitions: 4
+                    policy:
+                      deadline: 300ms
+                      stages:
+                        - until: 100ms
+                          accept: [fraud-fm@1]
+                        - accept: [fraud-fm@1, fraud-lr@1]
+                      fallback: { output: { label: legit }, reason: no model answered in time }
+                """);
+        String prefix = EmbeddedKafkaExtension.uniquePrefix("failover");
+        Map<String, String> overrides = TestPlatforms.overrides(broker, prefix, "failover", "failover-admin-token", Map.of(
+                "models.demoDir", dir.resolve("models").toString(), "archive.enabled", "false"));
+        try (Platform platform = Platform.start(ConfigLoader.load(config, overrides))) {
+            KafkaSettings kafka = platform.kafka();
+            Process second = startRendezvousProcess(broker, prefix, config, dir.resolve("second-rendezvous.log"));
+            try {
+                awaitGroupMembers(kafka, kafka.topics().group("rendezvous"), 2);
+                Map<String, CompletableFuture<HttpResponse<String>>> answers = new LinkedHashMap<>();
+                long killedAt = 0;
+                for (int i = 0; i < REQUESTS; i++) {
+                    Map<String, Number> features = new HashMap<>(DemoModels.sampleFeatures(i, 1).get(0));
+                    String id = "kill-" + i;
+                    answers.put(id, http.sendAsync(score(platform, id, features), HttpResponse.BodyHandlers.ofString()));
+                    if (i == KILL_AT) {
+                        killedAt = System.currentTimeMillis();
+                        second.destroyForcibly();
+                    }
+                    Thread.sleep(10); // an open-loop trickle of ~100 req/s, so that the kill lands mid-stream
+                }
+
+                Map<String, JsonNode> served = new HashMap<>();
+                int timeouts = 0;
+                int shed = 0;
+                int late = 0;
+                for (Map.Entry<String, CompletableFuture<HttpResponse<String>>> answer : answers.entrySet()) {
+                    HttpResponse<String> response = answer.getValue().get(30, TimeUnit.SECONDS);
+                    // 503: the gateway sheds while the dead instance's partitions wait for their new owner; an explicit answer too.
+                    assertThat(response.statusCode()).as(response.body()).isIn(200, 503, 504);
+                    JsonNode body = JsonCodec.mapper().readTree(response.body());
+                    if (response.statusCode() == 504) {
+                        timeouts++;
+                    } else if (response.statusCode() == 503) {
+                        shed++;
+                    } else {
+                        served.put(answer.getKey(), body);
+                    }
+                    if (body.path("latencyMs").asLong() > 300) {
+                        late++;
+                    }
+                }
+
+                // The survivor takes the dead one's partitions over after its session times out, and re-reads what it
+                // had not committed: the results topic is complete only once the group has caught up.
+                awaitGroupMembers(kafka, kafka.topics().group("rendezvous"), 1);
+                awaitNoLag(kafka, kafka.topics().group("rendezvous"), kafka.topics().requests("fraud"));
+                Map<String, List<Decision>> results = new HashMap<>();
+                for (ConsumerRecord<byte[], byte[]> record : TopicDump.read(kafka, kafka.topics().results("fraud"), REQUESTS, Duration.ofSeconds(30))) {
+                    Decision decision = JsonCodec.decode(record.value(), Decision.class);
+                    results.computeIfAbsent(decision.requestId(), k -> new ArrayList<>()).add(decision);
+                }
+                int twice = 0;
+                for (Map.Entry<String, JsonNode> answer : served.entrySet()) {
+                    List<Decision> decided = results.get(answer.getKey());
+                    assertThat(decided).as("request %s is on the results topic", answer.getKey()).isNotEmpty();
+                    if (decided.size() > 1) {
+                        twice++;
+                    }
+                    Decision last = decided.get(decided.size() - 1);
+                    JsonNode got = answer.getValue();
+                    assertThat(last.outcome().wireName() + " " + last.model() + " " + last.reason())
+                            .as("the last decision of %s on the results topic is what its caller got", answer.getKey())
+                            .isEqualTo(got.path("outcome").asText() + " " + (got.path("model").isNull() ? null : got.path("model").asText())
+                                    + " " + got.path("reason").asText());
+                    assertThat(decided).as("every decision of %s says the same", answer.getKey())
+                            .allSatisfy(d -> assertThat(d.outcome()).isEqualTo(last.outcome()));
+                }
+                System.out.printf("kill -9 of one of two rendezvous processes at request %d (t=%d): of %d requests %d answered 504, %d shed (503),"
+                        + " %d after the 300 ms deadline, %d with more than one (identical) decision on the results topic%n",
+                        KILL_AT, killedAt, REQUESTS, timeouts, shed, late, twice);
+            } finally {
+                second.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static Process startRendezvousProcess(EmbeddedKafkaBroker broker, String prefix, Path config, Path log) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.rendezvous.deploy.Main",
+                "up", "--config", config.toString(),
+                "--set", "services=[rendezvous]",
+                "--set", "kafka.embedded=false",
+                "--set", "kafka.bootstrapServers=" + broker.bootstrapServers(),
+                "--set", "kafka.topicPrefix=" + prefix,
+                "--set", "management.port=0",
+                "--set", "gateway.adminToken=failover-admin-token")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return process;
+    }
+
+    private static void awaitGroupMembers(KafkaSettings kafka, String group, int members) {
+        try (var admin = kafka.newAdmin("test-group-watch")) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+                var description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+                return description.groupState() == org.apache.kafka.common.GroupState.STABLE && description.members().size() == members;
+            });
+        }
+    }
+
+    private static void awaitNoLag(KafkaSettings kafka, String group, String topic) {
+        try (var admin = kafka.newAdmin("test-lag-watch")) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+                var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+                committed.keySet().stream().filter(p -> p.topic().equals(topic))
+                        .forEach(p -> latest.put(p, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                var ends = admin.listOffsets(latest).all().get();
+                return !latest.isEmpty() && latest.keySet().stream().allMatch(p -> committed.get(p).offset() >= ends.get(p).offset());
+            });
+        }
+    }
+
+    private static HttpRequest score(Platform platform, String id, Map<String, Number> features) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + platform.gatewayPort() + "/v1/score/fraud"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header("X-Request-Id", id)
+                .POST(HttpRequest.BodyPublishers.ofString(new String(JsonCodec.encode(Map.of("features", features)))))
+                .build();
+    }
+}
