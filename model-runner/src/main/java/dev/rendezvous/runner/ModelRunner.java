@@ -6,6 +6,7 @@ import dev.rendezvous.protocol.TopicNames;
 import dev.rendezvous.runner.manifest.ModelManifest;
 import dev.rendezvous.runner.scoring.BatchModel;
 import dev.rendezvous.runner.scoring.BatchScorer;
+import dev.rendezvous.runner.scoring.TimeLimitedModel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -39,7 +40,7 @@ public final class ModelRunner implements AutoCloseable {
 
     private final ModelManifest manifest;
     private final String consumerGroup;
-    private final BatchModel model;
+    private final TimeLimitedModel model;
     private final KafkaProducer<String, byte[]> producer;
     /** False when the producer is shared with other runners of the process (its owner closes it). */
     private final boolean ownsProducer;
@@ -51,7 +52,7 @@ public final class ModelRunner implements AutoCloseable {
     private RegistryView ownedView;
     private boolean closed;
 
-    private ModelRunner(ModelManifest manifest, String consumerGroup, BatchModel model, KafkaProducer<String, byte[]> producer,
+    private ModelRunner(ModelManifest manifest, String consumerGroup, TimeLimitedModel model, KafkaProducer<String, byte[]> producer,
                         boolean ownsProducer, RequestHandler handler, PollLoop<byte[]> loop, AtomicReference<ModelRole> role) {
         this.manifest = manifest;
         this.consumerGroup = consumerGroup;
@@ -138,7 +139,8 @@ public final class ModelRunner implements AutoCloseable {
                                       KafkaProducer<String, byte[]> sharedProducer) {
         long loadStart = System.nanoTime();
         BatchModel loaded = ModelRuntimes.load(manifest);
-        BatchModel model = options.delayMs() > 0 ? new DelayedModel(loaded, options.delayMs()) : loaded;
+        BatchModel slowed = options.delayMs() > 0 || options.hangingCalls() > 0 ? new DelayedModel(loaded, options) : loaded;
+        TimeLimitedModel model = new TimeLimitedModel(slowed, manifest.callTimeoutMs(), manifest.app() + "/" + manifest.ref());
         long loadMillis = (System.nanoTime() - loadStart) / 1_000_000;
         TopicNames topics = kafka.topics();
         // Prefixed like the topics, so that platforms (or test runs) sharing a cluster never share a group.
@@ -152,15 +154,17 @@ public final class ModelRunner implements AutoCloseable {
             checkTopics(consumer, topics.requests(manifest.app()), topics.scores(manifest.app()));
             AtomicReference<ModelRole> role = new AtomicReference<>(manifest.role());
             BatchScorer scorer = new BatchScorer(manifest, model, options.failures(), Clock.systemUTC(), role::get);
-            RequestHandler handler = new RequestHandler(manifest, scorer, producer, topics.scores(manifest.app()),
-                    new RunnerMetrics(registry, manifest));
+            RunnerMetrics metrics = new RunnerMetrics(registry, manifest);
+            metrics.watchStuckCalls(model);
+            RequestHandler handler = new RequestHandler(manifest, scorer, producer, topics.scores(manifest.app()), metrics);
             String requests = topics.requests(manifest.app());
             PollLoop<byte[]> loop = new PollLoop<>(clientId, consumer, c -> handler.subscribe(c, requests), handler);
             ModelRunner runner = new ModelRunner(manifest, group, model, producer, sharedProducer == null, handler, loop, role);
             loop.start();
-            LOG.info("{} ({}, app {}, runtime {}) started: group {}, model loaded in {} ms, batches of up to {}, pause {}{}", manifest.ref(),
-                    manifest.role().wireName(), manifest.app(), manifest.runtime().wireName(), group, loadMillis,
+            LOG.info("{} ({}, app {}, runtime {}) started: group {}, model loaded in {} ms, batches of up to {}, pause {}, call timeout {} ms{}",
+                    manifest.ref(), manifest.role().wireName(), manifest.app(), manifest.runtime().wireName(), group, loadMillis,
                     manifest.batching().maxBatch(), manifest.batching().maxWaitMs() > 0 ? manifest.batching().maxWaitMs() + " ms after each batch" : "none",
+                    manifest.callTimeoutMs(),
                     options.equals(RunnerOptions.defaults()) ? "" : ", test options " + options);
             return runner;
         } catch (RuntimeException e) {
@@ -177,10 +181,12 @@ public final class ModelRunner implements AutoCloseable {
 
     private void join(KafkaSettings kafka, RegistryView registry) {
         String instance = ManagementFactory.getRuntimeMXBean().getName().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + INSTANCES.get();
-        // Live only while it owns partitions: a restarted runner waiting for its assignment (or one of more
-        // instances than partitions) is no member the rendezvous should wait for.
-        RegistryMembership joined = RegistryMembership.join(kafka, manifest, model.signature(), registry, instance, role, this::isReady,
-                this::stopRetired);
+        // Live only while it owns partitions (a restarted runner waiting for its assignment, or one of more
+        // instances than partitions, is no member the rendezvous should wait for) and while its model is not
+        // stuck past callTimeoutMs (then it answers every request with an error at once; it beats again once a
+        // stuck call returns).
+        RegistryMembership joined = RegistryMembership.join(kafka, manifest, model.signature(), registry, instance, role,
+                () -> isReady() && model.isResponsive(), this::stopRetired);
         synchronized (this) {
             membership = joined;
         }

@@ -4,8 +4,10 @@ import dev.rendezvous.protocol.ModelScore;
 import dev.rendezvous.protocol.ScoreError;
 import dev.rendezvous.runner.manifest.ModelManifest;
 import dev.rendezvous.runner.scoring.BatchScorer;
+import dev.rendezvous.runner.scoring.TimeLimitedModel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -16,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * {@code rdv.runner.errors} (tag {@code code}), {@code rdv.runner.expired}, {@code rdv.runner.refused},
  * {@code rdv.runner.send.failures}; histograms {@code rdv.runner.batch.size} (requests per model call),
  * {@code rdv.runner.queue.wait} (receipt to start of scoring, per request) and {@code rdv.runner.inference}
- * (per model call).
+ * (per model call); gauge {@code rdv.runner.calls.stuck} (model calls abandoned after {@code callTimeoutMs}
+ * and still running).
  */
 final class RunnerMetrics {
     private final MeterRegistry registry;
@@ -60,6 +63,11 @@ final class RunnerMetrics {
     void called(BatchScorer.Call call) {
         batchSize.record(call.batchSize());
         inference.record(call.inferenceMicros(), TimeUnit.MICROSECONDS);
+    }
+
+    void watchStuckCalls(TimeLimitedModel model) {
+        Gauge.builder("rdv.runner.calls.stuck", model, TimeLimitedModel::stuckCalls)
+                .description("model calls abandoned after callTimeoutMs and still running").tags(tags).register(registry);
     }
 
     void refused() {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rendezvous.demo.DemoModels;
 import dev.rendezvous.kafka.KafkaSettings;
+import dev.rendezvous.kafka.RegistryView;
 import dev.rendezvous.kafka.embedded.EmbeddedKafkaBroker;
 import dev.rendezvous.kafka.embedded.EmbeddedKafkaExtension;
 import dev.rendezvous.protocol.JsonCodec;
@@ -27,6 +28,7 @@ import dev.rendezvous.runner.manifest.Batching;
 import dev.rendezvous.runner.registry.ArtifactConflictException;
 import dev.rendezvous.runner.manifest.ModelManifest;
 import dev.rendezvous.runner.onnx.DirectOnnx;
+import dev.rendezvous.runner.scoring.TimeLimitedModel;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -250,6 +252,65 @@ class ModelRunnerIT {
     }
 
     @Test
+    void answersCallTimeoutForACallThatHangsPastCallTimeoutMsAndScoresTheNextRequest(EmbeddedKafkaBroker broker, TestInfo test)
+            throws Exception {
+        setUp(broker, test);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ModelManifest manifest = DemoManifests.lr().withCallTimeoutMs(300);
+        // The first call hangs for a minute, deaf to interrupts like a call stuck in native code: far
+        // longer than the wait below, so only a runner that stops waiting at callTimeoutMs answers in it.
+        started(manifest, RunnerOptions.defaults().hangingFirstCalls(1, 60_000), registry);
+        Map<String, Number> features = DemoModels.sampleFeatures(17, 1).get(0);
+
+        send(request("hangs", features, 60_000), null);
+        ModelScore timedOut = JsonCodec.decode(readScoreWithin("hangs", Duration.ofMillis(300 + 9_700)).value(), ModelScore.class);
+
+        assertThat(timedOut.output()).isNull();
+        assertThat(timedOut.error().code()).isEqualTo(ScoreError.CALL_TIMEOUT);
+        assertThat(timedOut.error().message()).contains("callTimeoutMs (300 ms)");
+        assertThat(timedOut.artifactSha256()).isEqualTo(ArtifactHash.sha256(manifest.artifact()));
+
+        send(request("after", features, 60_000), null);
+        ModelScore after = JsonCodec.decode(readScoreWithin("after", Duration.ofSeconds(30)).value(), ModelScore.class);
+
+        assertThat(after.error()).isNull();
+        assertThat(after.output().get("label").asText()).isIn("fraud", "legit");
+        assertThat(registry.get("rdv.runner.errors").tag("code", ScoreError.CALL_TIMEOUT).counter().count()).isEqualTo(1);
+        assertThat(registry.get("rdv.runner.calls.stuck").gauge().value()).as("the hanging call still runs").isEqualTo(1);
+    }
+
+    @Test
+    void stopsHeartbeatingWhileTooManyCallsAreStuckAndBeatsAgainOnceOneReturns(EmbeddedKafkaBroker broker, TestInfo test) throws Exception {
+        setUp(broker, test);
+        try (Admin admin = kafka.newAdmin("test-admin")) {
+            new TopicProvisioner(admin, 1, 10_000).ensure(new TopicLayout(topics, 1).controlTopics());
+        }
+        ModelManifest manifest = DemoManifests.lr().withCallTimeoutMs(200);
+        int stuck = TimeLimitedModel.MAX_STUCK_CALLS;
+        // Long enough to see the runner dead (heartbeat timeout 3 s), short enough to see it come back.
+        ModelRunner runner = closing(ModelRunner.startRegistered(kafka, manifest,
+                RunnerOptions.defaults().hangingFirstCalls(stuck, 10_000), new SimpleMeterRegistry()));
+        RegistryView registry = closing(RegistryView.start(kafka, "test-registry"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> runner.isReady() && registry.isAlive(APP, manifest.ref(), System.currentTimeMillis()));
+        Map<String, Number> features = DemoModels.sampleFeatures(18, 1).get(0);
+
+        // One at a time: requests of one poll would share one (stuck) call.
+        for (int i = 0; i < stuck; i++) {
+            send(request("stuck-" + i, features, 60_000), null);
+            assertThat(decodedScore("stuck-" + i).error().code()).isEqualTo(ScoreError.CALL_TIMEOUT);
+        }
+        send(request("not-called", features, 60_000), null);
+        ScoreError notCalled = decodedScore("not-called").error();
+        assertThat(notCalled.code()).isEqualTo(ScoreError.MODEL_FAILURE);
+        assertThat(notCalled.message()).startsWith("the model was not called: 4 earlier calls exceeded callTimeoutMs (200 ms)");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !registry.isAlive(APP, manifest.ref(), System.currentTimeMillis()));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> registry.isAlive(APP, manifest.ref(), System.currentTimeMillis()));
+        send(request("after", features, 60_000), null);
+        assertThat(decodedScore("after").output()).isNotNull();
+    }
+
+    @Test
     void closingCommitsTheOffsetsOfWhatWasScored(EmbeddedKafkaBroker broker, TestInfo test) throws Exception {
         setUp(broker, test);
         ModelManifest manifest = DemoManifests.lr();
@@ -385,6 +446,17 @@ class ModelRunnerIT {
         try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), topics.scores(APP))) {
             List<ConsumerRecord<String, byte[]>> records = reader.readAtLeast(count);
             return records.stream().collect(Collectors.toMap(ConsumerRecord::key, Function.identity()));
+        }
+    }
+
+    private ModelScore decodedScore(String requestId) {
+        return JsonCodec.decode(readScoreWithin(requestId, Duration.ofSeconds(30)).value(), ModelScore.class);
+    }
+
+    private ConsumerRecord<String, byte[]> readScoreWithin(String requestId, Duration atMost) {
+        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), topics.scores(APP))) {
+            return reader.readUntil(atMost, read -> read.stream().anyMatch(r -> r.key().equals(requestId))).stream()
+                    .filter(r -> r.key().equals(requestId)).findFirst().orElseThrow();
         }
     }
 

@@ -27,7 +27,12 @@ public final class TopicReader implements AutoCloseable {
 
     /** Polls until {@code done} holds for everything read so far (at most 30 s), and returns it. */
     public List<ConsumerRecord<String, byte[]>> readUntil(Predicate<List<ConsumerRecord<String, byte[]>>> done) {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1)).until(() -> {
+        return readUntil(Duration.ofSeconds(30), done);
+    }
+
+    /** Polls until {@code done} holds for everything read so far (at most {@code atMost}), and returns it. */
+    public List<ConsumerRecord<String, byte[]>> readUntil(Duration atMost, Predicate<List<ConsumerRecord<String, byte[]>>> done) {
+        Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(1)).until(() -> {
             consumer.poll(Duration.ofMillis(100)).forEach(records::add);
             return done.test(records);
         });

@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SchemaConformanceTest {
     private static final long RECEIVED_AT_MS = 1_767_225_600_000L;
+    private static final String ARTIFACT_SHA256 = "2357f272c876fd64aafb0d0c16907bc04052c134bf7acea014f58689037d4ece";
     private static final long DEADLINE_AT_MS = RECEIVED_AT_MS + 30;
 
     @Test
@@ -84,7 +85,15 @@ class SchemaConformanceTest {
                         RECEIVED_AT_MS, DEADLINE_AT_MS, "rdv.replies.gw-1", "fraud-gbt@7")),
                 arguments("model score with an output", okScore()),
                 arguments("model score with an error", new ModelScore("order-4711", "fraud", "fraud-nn", "2", ModelRole.SHADOW,
-                        null, new ScoreError(ScoreError.INVALID_INPUT, "input 'amount' is missing"), 0, 0, 1, RECEIVED_AT_MS + 2)),
+                        null, new ScoreError(ScoreError.MODEL_FAILURE, "the model failed: index 5 out of bounds"),
+                        0, 310, 1, RECEIVED_AT_MS + 2).withArtifact(ARTIFACT_SHA256)),
+                arguments("model score of a call that exceeded callTimeoutMs", new ModelScore("order-4711", "fraud", "fraud-nn", "2",
+                        ModelRole.SHADOW, null,
+                        new ScoreError(ScoreError.CALL_TIMEOUT, "the model call did not return within callTimeoutMs (1000 ms)"),
+                        0, 1_000_412, 3, RECEIVED_AT_MS + 1_002).withArtifact(ARTIFACT_SHA256)),
+                arguments("model score of a model without an artifact (remote-oip)", new ModelScore("order-4711", "fraud", "fraud-xgb", "4",
+                        ModelRole.SHADOW, null, new ScoreError(ScoreError.INVALID_INPUT, "input 'amount' is missing"), 0, 0, 1,
+                        RECEIVED_AT_MS + 2)),
                 arguments("decision served by a model", modelDecision()),
                 arguments("decision served by a later stage, with a split and late models", new Decision("order-4711", "fraud",
                         Outcome.MODEL, "fraud-nn", "3", json("{\"probabilities\": [0.4, 0.6], \"label\": \"1\"}"), "stage-2", 5, 1,

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  * input:  { tensor: input, features: [amount, cardAgeDays, distanceKm, hour, merchantRisk] }   # optional
  * output: { tensor: output, labels: [fraud, legit] }                                           # optional
  * batching: { maxBatch: 64, maxWaitMs: 20 }   # 0 for a model served first; see Batching
+ * callTimeoutMs: 1000      # longest a model call may take; default 1000
  * lineage: { trainingData: ..., rawData: ..., prepCode: ..., trainCode: ..., seed: 22, params: {...}, metrics: {...} }
  * }</pre>
  *
@@ -34,10 +35,15 @@ import java.util.regex.Pattern;
  * @param url       remote-oip only: the model server's base URL, e.g. {@code http://models:8000}
  * @param model     remote-oip only: the model's name on that server
  * @param input     how named features fill the model's input; null when the model takes OIP tensors only
+ * @param callTimeoutMs the longest one model call may take before its requests get {@code call-timeout} scores
+ *                  and the runner stops waiting for it (1 to 60000 ms, default {@value #DEFAULT_CALL_TIMEOUT_MS})
  */
 public record ModelManifest(String app, String name, String version, ModelRole role, ModelRuntime runtime,
                             Path artifact, String sha256, String className, URI url, String model,
-                            InputMapping input, OutputMapping output, Batching batching, Lineage lineage) {
+                            InputMapping input, OutputMapping output, Batching batching, Integer callTimeoutMs, Lineage lineage) {
+    public static final int DEFAULT_CALL_TIMEOUT_MS = 1_000;
+    /** A minute: far beyond any deadline a policy sets, so a larger value would only hide a hung model. */
+    static final int MAX_CALL_TIMEOUT_MS = 60_000;
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     public ModelManifest {
@@ -91,6 +97,11 @@ public record ModelManifest(String app, String name, String version, ModelRole r
         }
         output = output == null ? OutputMapping.none() : output;
         batching = batching == null ? Batching.defaults() : batching;
+        callTimeoutMs = callTimeoutMs == null ? DEFAULT_CALL_TIMEOUT_MS : callTimeoutMs;
+        if (callTimeoutMs < 1 || callTimeoutMs > MAX_CALL_TIMEOUT_MS) {
+            throw new IllegalArgumentException("callTimeoutMs is " + callTimeoutMs + "; expected 1 to " + MAX_CALL_TIMEOUT_MS
+                    + " milliseconds, the longest one model call may take");
+        }
         lineage = lineage == null ? Lineage.unknown() : lineage;
     }
 
@@ -115,21 +126,26 @@ public record ModelManifest(String app, String name, String version, ModelRole r
 
     /** The same manifest with another artifact path, e.g. resolved against the manifest's directory. */
     public ModelManifest withArtifact(Path resolved) {
-        return new ModelManifest(app, name, version, role, runtime, resolved, sha256, className, url, model, input, output, batching, lineage);
+        return new ModelManifest(app, name, version, role, runtime, resolved, sha256, className, url, model, input, output, batching, callTimeoutMs, lineage);
     }
 
     /** The same manifest with another input mapping. */
     public ModelManifest withInput(InputMapping mapping) {
-        return new ModelManifest(app, name, version, role, runtime, artifact, sha256, className, url, model, mapping, output, batching, lineage);
+        return new ModelManifest(app, name, version, role, runtime, artifact, sha256, className, url, model, mapping, output, batching, callTimeoutMs, lineage);
     }
 
     /** The same manifest with another output mapping. */
     public ModelManifest withOutput(OutputMapping mapping) {
-        return new ModelManifest(app, name, version, role, runtime, artifact, sha256, className, url, model, input, mapping, batching, lineage);
+        return new ModelManifest(app, name, version, role, runtime, artifact, sha256, className, url, model, input, mapping, batching, callTimeoutMs, lineage);
+    }
+
+    /** The same manifest with another call timeout. */
+    public ModelManifest withCallTimeoutMs(int timeoutMs) {
+        return new ModelManifest(app, name, version, role, runtime, artifact, sha256, className, url, model, input, output, batching, timeoutMs, lineage);
     }
 
     /** The same manifest with other batching limits. */
     public ModelManifest withBatching(Batching limits) {
-        return new ModelManifest(app, name, version, role, runtime, artifact, sha256, className, url, model, input, output, limits, lineage);
+        return new ModelManifest(app, name, version, role, runtime, artifact, sha256, className, url, model, input, output, limits, callTimeoutMs, lineage);
     }
 }

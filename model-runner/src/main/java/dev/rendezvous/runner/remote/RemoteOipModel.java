@@ -177,6 +177,11 @@ public final class RemoteOipModel implements BatchModel {
     }
 
     @Override
+    public boolean callsEachConcurrently() {
+        return true;
+    }
+
+    @Override
     public void close() {
         executor.shutdownNow();
     }

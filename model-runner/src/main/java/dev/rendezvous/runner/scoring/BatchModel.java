@@ -12,8 +12,15 @@ import java.util.Map;
  */
 public interface BatchModel extends AutoCloseable {
 
-    /** What one call did: its outputs, or why it failed, and how long it took. */
-    record Inference(Map<String, TensorValue> outputs, String failure, long micros) {
+    /**
+     * What one call did: its outputs, or why it failed, and how long it took.
+     *
+     * @param timedOut whether it failed because it exceeded the manifest's {@code callTimeoutMs}
+     */
+    record Inference(Map<String, TensorValue> outputs, String failure, long micros, boolean timedOut) {
+        public Inference(Map<String, TensorValue> outputs, String failure, long micros) {
+            this(outputs, failure, micros, false);
+        }
     }
 
     /** The model's inputs and outputs; fixed once loaded. */
@@ -40,10 +47,19 @@ public interface BatchModel extends AutoCloseable {
                 Map<String, TensorValue> outputs = infer(inputs.get(i), deadlinesAtMs.get(i));
                 results.add(new Inference(outputs, null, (System.nanoTime() - begin) / 1_000));
             } catch (ModelFailureException | RuntimeException e) {
-                results.add(new Inference(null, e.getMessage() != null ? e.getMessage() : e.toString(), (System.nanoTime() - begin) / 1_000));
+                results.add(new Inference(null, e.getMessage() != null ? e.getMessage() : e.toString(), (System.nanoTime() - begin) / 1_000,
+                        e instanceof CallTimeoutException));
             }
         }
         return results;
+    }
+
+    /**
+     * Whether {@link #inferEach} runs its calls concurrently (so that it takes about as long as its
+     * slowest call), rather than one after another as the default does.
+     */
+    default boolean callsEachConcurrently() {
+        return false;
     }
 
     /**

@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  * invalid, injected failure); requests whose inputs stack along dimension 0 go to the model in ONE call
  * and the outputs are split back per request, the others are scored one call each. Returns exactly one
  * {@link ModelScore} per request, in order. Never throws for a request or model problem: those become
- * error scores. Outputs are written in the request's form (see {@link ScoreOutputs}).
+ * error scores ({@code call-timeout} for a call that exceeded {@code callTimeoutMs}, see {@link TimeLimitedModel}). Outputs are written in the request's form (see {@link ScoreOutputs}). Every score carries
+ * the manifest's verified artifact SHA-256 (none for {@code remote-oip}).
  */
 public final class BatchScorer {
     /** The member added to a features-form output when labels are known (unless the model has an output of that name). */
@@ -127,11 +128,13 @@ public final class BatchScorer {
         long begin = System.nanoTime();
         Map<String, TensorValue> result = null;
         String failure;
+        String code = ScoreError.MODEL_FAILURE;
         try {
             result = model.infer(inputs, deadline);
             failure = checkOutputs(result, totalRows);
         } catch (ModelFailureException | RuntimeException e) {
             failure = e.getMessage() != null ? e.getMessage() : e.toString();
+            code = e instanceof CallTimeoutException ? ScoreError.CALL_TIMEOUT : ScoreError.MODEL_FAILURE;
         }
         long inferenceMicros = (System.nanoTime() - begin) / 1_000;
         calls.add(new Call(stack.size(), inferenceMicros, failure != null));
@@ -139,7 +142,7 @@ public final class BatchScorer {
         for (Pending pending : stack) {
             int rows = pending.prepared().rows();
             if (failure != null) {
-                chunkScores[pending.index()] = error(pending.request(), ScoreError.MODEL_FAILURE, failure,
+                chunkScores[pending.index()] = error(pending.request(), code, failure,
                         queueWaitMicros(pending.request(), start), inferenceMicros, stack.size());
             } else {
                 Map<String, TensorValue> own = new LinkedHashMap<>();
@@ -165,7 +168,8 @@ public final class BatchScorer {
             calls.add(new Call(1, inference.micros(), failure != null));
             long waitMicros = queueWaitMicros(pending.request(), start);
             if (failure != null) {
-                chunkScores[pending.index()] = error(pending.request(), ScoreError.MODEL_FAILURE, failure, waitMicros, inference.micros(), 1);
+                String code = inference.timedOut() ? ScoreError.CALL_TIMEOUT : ScoreError.MODEL_FAILURE;
+                chunkScores[pending.index()] = error(pending.request(), code, failure, waitMicros, inference.micros(), 1);
             } else {
                 Map<String, TensorValue> own = new LinkedHashMap<>();
                 model.signature().outputs().forEach(spec -> own.put(spec.name(), inference.outputs().get(spec.name())));

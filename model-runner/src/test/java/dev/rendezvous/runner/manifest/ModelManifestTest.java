@@ -55,6 +55,7 @@ class ModelManifestTest {
         assertThat(manifest.input().features()).containsExactly("amount", "hour");
         assertThat(manifest.output().labels()).isEmpty();
         assertThat(manifest.batching()).isEqualTo(new Batching(64, 0));
+        assertThat(manifest.callTimeoutMs()).isEqualTo(ModelManifest.DEFAULT_CALL_TIMEOUT_MS);
         assertThat(manifest.lineage().params()).isEmpty();
         assertThat(manifest.consumerGroup()).isEqualTo("model.fraud-lr.2");
     }
@@ -65,6 +66,7 @@ class ModelManifestTest {
                 role: canary
                 output: { tensor: output, labels: [fraud, legit] }
                 batching: { maxBatch: 8, maxWaitMs: 2 }
+                callTimeoutMs: 250
                 lineage:
                   trainingData: snap-7
                   rawData: raw-3
@@ -78,6 +80,7 @@ class ModelManifestTest {
         assertThat(manifest.role()).isEqualTo(ModelRole.CANARY);
         assertThat(manifest.output()).isEqualTo(new OutputMapping("output", List.of("fraud", "legit")));
         assertThat(manifest.batching()).isEqualTo(new Batching(8, 2));
+        assertThat(manifest.callTimeoutMs()).isEqualTo(250);
         assertThat(manifest.lineage().seed()).isEqualTo(42L);
         assertThat(manifest.lineage().params()).containsEntry("epochs", "5").containsEntry("optimiser", "AdaGrad");
         assertThat(manifest.lineage().metrics()).containsEntry("auc", 0.91);
@@ -105,6 +108,12 @@ class ModelManifestTest {
                         List.of("batching.maxBatch is 0", "expected 1 to 10000")),
                 Arguments.of("batch size not a number", valid() + "batching: { maxBatch: lots }\n",
                         List.of("batching.maxBatch is 'lots'", "expected a whole number")),
+                Arguments.of("call timeout zero", valid() + "callTimeoutMs: 0\n",
+                        List.of("callTimeoutMs is 0", "expected 1 to 60000 milliseconds")),
+                Arguments.of("call timeout above a minute", valid() + "callTimeoutMs: 600000\n",
+                        List.of("callTimeoutMs is 600000", "expected 1 to 60000 milliseconds")),
+                Arguments.of("call timeout not a number", valid() + "callTimeoutMs: 1s\n",
+                        List.of("callTimeoutMs is '1s'", "expected a whole number")),
                 Arguments.of("input without features", valid().replace("  features: [amount, hour]\n", ""),
                         List.of("input.features is missing", "column order")),
                 Arguments.of("missing artifact field", valid().replace("artifact: models/m.onnx\n", ""),

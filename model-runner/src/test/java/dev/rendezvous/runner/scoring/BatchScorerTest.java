@@ -38,6 +38,7 @@ class BatchScorerTest {
     private static final class FakeModel implements BatchModel {
         final List<Integer> calls = new ArrayList<>();
         boolean failing;
+        boolean timingOut;
         boolean dropLastRow;
         long batchDim = TensorSpec.DYNAMIC;
 
@@ -54,6 +55,9 @@ class BatchScorerTest {
             calls.add(rows);
             if (failing) {
                 throw new ModelFailureException("the model broke", null);
+            }
+            if (timingOut) {
+                throw new CallTimeoutException("the model call did not return within callTimeoutMs (5 ms)");
             }
             int outRows = dropLastRow ? rows - 1 : rows;
             float[] out = new float[outRows * 2];
@@ -93,6 +97,7 @@ class BatchScorerTest {
         assertThat(scores.get(1).output().get("label").asText()).isEqualTo("fraud");
         assertThat(scores.get(0).role()).isEqualTo(ModelRole.CANARY);
         assertThat(scores.get(0).modelRef().toString()).isEqualTo("fraud-lr@2");
+        assertThat(scores).extracting(ModelScore::artifactSha256).containsOnly("0".repeat(64));
     }
 
     @Test
@@ -140,6 +145,21 @@ class BatchScorerTest {
         assertThat(scores).allSatisfy(score -> assertThat(score.error())
                 .isEqualTo(new ScoreError(ScoreError.MODEL_FAILURE, "the model broke")));
         assertThat(scores).extracting(ModelScore::batchSize).containsOnly(2);
+    }
+
+    @Test
+    void answersEveryRequestOfACallThatTimedOutWithCallTimeoutStackedOrNot() {
+        model.timingOut = true;
+        List<ScoringRequest> requests = List.of(request("a", 0.1, NOW_MS + 1_000), request("b", 0.2, NOW_MS + 1_000));
+
+        List<ModelScore> stacked = scorer(64, FailureInjector.NONE).score(requests).scores();
+        model.batchDim = 1;
+        List<ModelScore> oneByOne = scorer(64, FailureInjector.NONE).score(requests).scores();
+
+        assertThat(model.calls).containsExactly(2, 1, 1);
+        assertThat(stacked).extracting(ModelScore::batchSize).containsOnly(2);
+        assertThat(List.of(stacked, oneByOne)).allSatisfy(scores -> assertThat(scores).extracting(ModelScore::error).containsOnly(
+                new ScoreError(ScoreError.CALL_TIMEOUT, "the model call did not return within callTimeoutMs (5 ms)")));
     }
 
     @Test
@@ -228,7 +248,7 @@ class BatchScorerTest {
     private BatchScorer scorer(int maxBatch, FailureInjector failures) {
         ModelManifest manifest = new ModelManifest("fraud", "fraud-lr", "2", ModelRole.CANARY, ModelRuntime.ONNX,
                 Path.of("m.onnx"), "0".repeat(64), null, null, null, new InputMapping("input", List.of("amount", "hour")),
-                new OutputMapping(null, List.of("fraud", "legit")), new Batching(maxBatch, 0), Lineage.unknown());
+                new OutputMapping(null, List.of("fraud", "legit")), new Batching(maxBatch, 0), null, Lineage.unknown());
         return new BatchScorer(manifest, model, failures, CLOCK);
     }
 
