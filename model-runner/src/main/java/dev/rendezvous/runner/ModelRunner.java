@@ -107,6 +107,8 @@ public final class ModelRunner implements AutoCloseable {
      */
     public static ModelRunner start(KafkaSettings kafka, ModelManifest manifest, RunnerOptions options, MeterRegistry meters,
                                     RegistryView registry, KafkaProducer<String, byte[]> sharedProducer) {
+        // Before the poll loop starts: a runner refused for its artifact must not score a single request first.
+        RegistryMembership.requireSameArtifact(registry, manifest);
         ModelRunner runner = launch(kafka, manifest, options, meters, sharedProducer);
         try {
             runner.join(kafka, registry);
@@ -120,16 +122,23 @@ public final class ModelRunner implements AutoCloseable {
     /** Like {@link #start(KafkaSettings, ModelManifest, RunnerOptions, MeterRegistry, RegistryView)}, with a registry view of its own, closed with the runner. */
     public static ModelRunner startRegistered(KafkaSettings kafka, ModelManifest manifest, RunnerOptions options, MeterRegistry meters)
             throws InterruptedException {
-        // The model and the topics first: a runner that cannot start should not wait for the registry.
-        ModelRunner runner = launch(kafka, manifest, options, meters, null);
+        // The registry first: a runner refused for its artifact must not score a single request before it is refused.
+        RegistryView view = RegistryView.start(kafka, "registry-view-" + kafka.topicPrefix() + manifest.consumerGroup() + "-" + INSTANCES.get());
+        ModelRunner runner;
         try {
-            RegistryView view = RegistryView.start(kafka, "registry-view-" + runner.consumerGroup + "-" + INSTANCES.get());
+            RegistryMembership.requireSameArtifact(view, manifest);
+            runner = launch(kafka, manifest, options, meters, null);
+        } catch (RuntimeException e) {
+            view.close();
+            throw e;
+        }
+        try {
             synchronized (runner) {
                 runner.ownedView = view;
             }
             runner.join(kafka, view);
             return runner;
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (RuntimeException e) {
             runner.close();
             throw e;
         }

@@ -90,7 +90,7 @@ public final class RegistryMembership implements AutoCloseable {
      *
      * @throws ArtifactConflictException naming the version, both hashes and the artifact
      */
-    static void requireSameArtifact(RegistryView view, ModelManifest manifest) {
+    public static void requireSameArtifact(RegistryView view, ModelManifest manifest) {
         if (manifest.sha256() == null) {
             return; // plug-ins and remote models have no artifact file to hash
         }
