@@ -136,7 +136,8 @@ class FailoverUnderLoadIT {
 
     private static Process startRendezvousProcess(EmbeddedKafkaBroker broker, String prefix, Path config, Path log) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.rendezvous.deploy.Main",
+        // The class path through CLASSPATH, not -cp: a long command line is known to crash native libraries here (measured-facts).
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "dev.rendezvous.deploy.Main",
                 "up", "--config", config.toString(),
                 "--set", "services=[rendezvous]",
                 "--set", "kafka.embedded=false",
@@ -144,8 +145,9 @@ class FailoverUnderLoadIT {
                 "--set", "kafka.topicPrefix=" + prefix,
                 "--set", "management.port=0",
                 "--set", "gateway.adminToken=failover-admin-token")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return process;
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        return builder.start();
     }
 
     private static void awaitGroupMembers(KafkaSettings kafka, String group, int members) {
