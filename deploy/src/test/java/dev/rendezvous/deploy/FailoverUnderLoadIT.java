@@ -11,9 +11,7 @@ import dev.rendezvous.kafka.embedded.EmbeddedKafkaBroker;
 import dev.rendezvous.kafka.embedded.EmbeddedKafkaExtension;
 import dev.rendezvous.protocol.Decision;
 import dev.rendezvous.protocol.JsonCodec;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,15 +61,17 @@ class FailoverUnderLoadIT {
                 "models.demoDir", dir.resolve("models").toString(), "archive.enabled", "false"));
         try (Platform platform = Platform.start(ConfigLoader.load(config, overrides))) {
             KafkaSettings kafka = platform.kafka();
-            Process second = startRendezvousProcess(broker, prefix, config, dir.resolve("second-rendezvous.log"));
+            Process second = PlatformProcesses.up(config, List.of("services=[rendezvous]", "kafka.embedded=false",
+                    "kafka.bootstrapServers=" + broker.bootstrapServers(), "kafka.topicPrefix=" + prefix, "management.port=0",
+                    "gateway.adminToken=failover-admin-token"), "256m", dir.resolve("second-rendezvous.log"));
             try {
-                awaitGroupMembers(kafka, kafka.topics().group("rendezvous"), 2);
+                PlatformProcesses.awaitGroupMembers(kafka, kafka.topics().group("rendezvous"), 2);
                 Map<String, CompletableFuture<HttpResponse<String>>> answers = new LinkedHashMap<>();
                 long killedAt = 0;
                 for (int i = 0; i < REQUESTS; i++) {
                     Map<String, Number> features = new HashMap<>(DemoModels.sampleFeatures(i, 1).get(0));
                     String id = "kill-" + i;
-                    answers.put(id, http.sendAsync(score(platform, id, features), HttpResponse.BodyHandlers.ofString()));
+                    answers.put(id, http.sendAsync(PlatformProcesses.score(platform, id, features), HttpResponse.BodyHandlers.ofString()));
                     if (i == KILL_AT) {
                         killedAt = System.currentTimeMillis();
                         second.destroyForcibly();
@@ -102,7 +102,7 @@ class FailoverUnderLoadIT {
 
                 // The survivor takes the dead one's partitions over after its session times out, and re-reads what it
                 // had not committed: the results topic is complete only once the group has caught up.
-                awaitGroupMembers(kafka, kafka.topics().group("rendezvous"), 1);
+                PlatformProcesses.awaitGroupMembers(kafka, kafka.topics().group("rendezvous"), 1);
                 awaitNoLag(kafka, kafka.topics().group("rendezvous"), kafka.topics().requests("fraud"));
                 Map<String, List<Decision>> results = new HashMap<>();
                 for (ConsumerRecord<byte[], byte[]> record : TopicDump.read(kafka, kafka.topics().results("fraud"), REQUESTS, Duration.ofSeconds(30))) {
@@ -134,31 +134,6 @@ class FailoverUnderLoadIT {
         }
     }
 
-    private static Process startRendezvousProcess(EmbeddedKafkaBroker broker, String prefix, Path config, Path log) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // The class path through CLASSPATH, not -cp: a long command line is known to crash native libraries here (measured-facts).
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "dev.rendezvous.deploy.Main",
-                "up", "--config", config.toString(),
-                "--set", "services=[rendezvous]",
-                "--set", "kafka.embedded=false",
-                "--set", "kafka.bootstrapServers=" + broker.bootstrapServers(),
-                "--set", "kafka.topicPrefix=" + prefix,
-                "--set", "management.port=0",
-                "--set", "gateway.adminToken=failover-admin-token")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
-        return builder.start();
-    }
-
-    private static void awaitGroupMembers(KafkaSettings kafka, String group, int members) {
-        try (var admin = kafka.newAdmin("test-group-watch")) {
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
-                var description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
-                return description.groupState() == org.apache.kafka.common.GroupState.STABLE && description.members().size() == members;
-            });
-        }
-    }
-
     private static void awaitNoLag(KafkaSettings kafka, String group, String topic) {
         try (var admin = kafka.newAdmin("test-lag-watch")) {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
@@ -170,14 +145,5 @@ class FailoverUnderLoadIT {
                 return !latest.isEmpty() && latest.keySet().stream().allMatch(p -> committed.get(p).offset() >= ends.get(p).offset());
             });
         }
-    }
-
-    private static HttpRequest score(Platform platform, String id, Map<String, Number> features) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + platform.gatewayPort() + "/v1/score/fraud"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .header("X-Request-Id", id)
-                .POST(HttpRequest.BodyPublishers.ofString(new String(JsonCodec.encode(Map.of("features", features)))))
-                .build();
     }
 }

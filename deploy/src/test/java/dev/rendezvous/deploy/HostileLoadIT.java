@@ -64,7 +64,7 @@ class HostileLoadIT {
             String gatewayReplies = kafka.topics().replies("gw-hostile-load");
             // Warm up first (JIT, the first model calls, consumer fetch sessions): the deadline is about load, not start-up.
             for (int i = 0; i < 30; i++) {
-                HttpResponse<String> warm = http.send(score(platform, "warm-" + i, new HashMap<>(DemoModels.sampleFeatures(1000 + i, 1).get(0))),
+                HttpResponse<String> warm = http.send(PlatformProcesses.score(platform, "warm-" + i, new HashMap<>(DemoModels.sampleFeatures(1000 + i, 1).get(0))),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(warm.statusCode()).as(warm.body()).isEqualTo(200);
             }
@@ -76,7 +76,7 @@ class HostileLoadIT {
                     hostile(attacker, kafka, id, gatewayReplies); // takes the id first
                 }
                 Map<String, Number> features = new HashMap<>(DemoModels.sampleFeatures(i, 1).get(0));
-                answers.put(id, http.sendAsync(score(platform, id, features), HttpResponse.BodyHandlers.ofString()));
+                answers.put(id, http.sendAsync(PlatformProcesses.score(platform, id, features), HttpResponse.BodyHandlers.ofString()));
                 if (i % 10 == 6) {
                     hostile(attacker, kafka, id, gatewayReplies); // copies the id just after
                 }
@@ -108,14 +108,5 @@ class HostileLoadIT {
         ScoringRequest request = new ScoringRequest(id, "fraud", JsonCodec.mapper().valueToTree(DemoModels.sampleFeatures(7, 1).get(0)), null,
                 now, now + 1_000, replyTo, "fraud-lr@2");
         attacker.send(new ProducerRecord<>(kafka.topics().requests("fraud"), id, JsonCodec.encode(request)));
-    }
-
-    private static HttpRequest score(Platform platform, String id, Map<String, Number> features) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + platform.gatewayPort() + "/v1/score/fraud"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .header("X-Request-Id", id)
-                .POST(HttpRequest.BodyPublishers.ofString(new String(JsonCodec.encode(Map.of("features", features)))))
-                .build();
     }
 }

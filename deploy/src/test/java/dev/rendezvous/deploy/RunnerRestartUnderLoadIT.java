@@ -10,9 +10,7 @@ import dev.rendezvous.kafka.embedded.EmbeddedKafkaBroker;
 import dev.rendezvous.kafka.embedded.EmbeddedKafkaExtension;
 import dev.rendezvous.protocol.JsonCodec;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +70,7 @@ class RunnerRestartUnderLoadIT {
             List<Long> sentAt = new ArrayList<>();
             while (System.currentTimeMillis() < end) {
                 sentAt.add(System.currentTimeMillis());
-                inFlight.add(http.sendAsync(score(platform, "restart-" + i, DemoModels.sampleFeatures(i, 1).get(0)), HttpResponse.BodyHandlers.ofString()));
+                inFlight.add(http.sendAsync(PlatformProcesses.score(platform, "restart-" + i, DemoModels.sampleFeatures(i, 1).get(0)), HttpResponse.BodyHandlers.ofString()));
                 if (i == 200) {
                     killedAt = System.currentTimeMillis();
                     runners.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -126,7 +124,7 @@ class RunnerRestartUnderLoadIT {
         long until = System.currentTimeMillis() + seconds * 1000L;
         int n = 0;
         while (System.currentTimeMillis() < until) {
-            HttpResponse<String> response = http.send(score(platform, idPrefix + "-" + n++, DemoModels.sampleFeatures(n, 1).get(0)),
+            HttpResponse<String> response = http.send(PlatformProcesses.score(platform, idPrefix + "-" + n++, DemoModels.sampleFeatures(n, 1).get(0)),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 200 && "model".equals(JsonCodec.mapper().readTree(response.body()).path("outcome").asText())) {
                 return;
@@ -138,34 +136,14 @@ class RunnerRestartUnderLoadIT {
 
     private static Process startModels(EmbeddedKafkaBroker broker, String prefix, Path config, Path models, int managementPort, Path log)
             throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // The class path through CLASSPATH, not -cp: ONNX Runtime crashes on Linux when the command line is long (measured-facts).
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "dev.rendezvous.deploy.Main",
-                "up", "--config", config.toString(),
-                "--set", "services=[models]",
-                "--set", "kafka.embedded=false",
-                "--set", "kafka.bootstrapServers=" + broker.bootstrapServers(),
-                "--set", "kafka.topicPrefix=" + prefix,
-                "--set", "models.demoDir=" + models,
-                "--set", "management.port=" + managementPort,
-                "--set", "gateway.adminToken=runner-restart-token")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
-        return builder.start();
+        return PlatformProcesses.up(config, List.of("services=[models]", "kafka.embedded=false", "kafka.bootstrapServers=" + broker.bootstrapServers(),
+                "kafka.topicPrefix=" + prefix, "models.demoDir=" + models, "management.port=" + managementPort,
+                "gateway.adminToken=runner-restart-token"), "512m", log);
     }
 
     private static int freePort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    private static HttpRequest score(Platform platform, String id, Map<String, Number> features) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + platform.gatewayPort() + "/v1/score/fraud"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .header("X-Request-Id", id)
-                .POST(HttpRequest.BodyPublishers.ofString(new String(JsonCodec.encode(Map.of("features", features)))))
-                .build();
     }
 }
