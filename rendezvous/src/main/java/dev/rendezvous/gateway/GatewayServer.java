@@ -41,13 +41,10 @@ public final class GatewayServer implements AutoCloseable {
     private static final int REPLY_PARTITIONS = 1;
     // Readiness must flip within seconds when Kafka goes away, not after the provisioning timeout.
     private static final int READINESS_TIMEOUT_MS = 2_000;
-    // A send with metadata at hand takes microseconds; one that is still inside send() after this waits for a broker (KafkaAvailability).
-    private static final long STALLED_SEND_MS = 200;
 
     private final Vertx vertx;
     private final HttpServer server;
     private final KafkaProducer<String, byte[]> producer;
-    private final RequestSender sender;
     private final ReplyListener replies;
     private final ReadinessProbe readiness;
     private final Admin admin;
@@ -56,12 +53,11 @@ public final class GatewayServer implements AutoCloseable {
     private final GatewayConfig config;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private GatewayServer(Vertx vertx, HttpServer server, KafkaProducer<String, byte[]> producer, RequestSender sender, ReplyListener replies,
+    private GatewayServer(Vertx vertx, HttpServer server, KafkaProducer<String, byte[]> producer, ReplyListener replies,
                           ReadinessProbe readiness, Admin admin, InflightLimiter limiter, MaxDeadlines maxDeadlines, GatewayConfig config) {
         this.vertx = vertx;
         this.server = server;
         this.producer = producer;
-        this.sender = sender;
         this.replies = replies;
         this.readiness = readiness;
         this.admin = admin;
@@ -92,17 +88,19 @@ public final class GatewayServer implements AutoCloseable {
         provisioner.ensure(List.of(replyTopic));
 
         Map<String, Object> producerConfig = settings.producerConfig("gateway-" + config.instanceId());
-        // Only the sender thread waits in send(), never an event loop; a short block still frees it soon to refuse what queued meanwhile.
-        producerConfig.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
+        // send() runs on the event loops, so it must never wait: with max.block.ms 0 it throws at once instead of
+        // waiting for metadata or buffer space (the broker gone, or overload), and the request gets its 503.
+        // Kafka 4 clients forget every topic's metadata about 0.5 s after losing all brokers (docs/reliability.md);
+        // an idle topic's metadata must not expire in between, or the next request would be refused.
+        producerConfig.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "0");
+        producerConfig.putIfAbsent(ProducerConfig.METADATA_MAX_IDLE_CONFIG, Long.toString(TimeUnit.DAYS.toMillis(1)));
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
         List<String> required = new ArrayList<>(List.of(replyTopic.name()));
         for (AppSettings app : apps.values()) {
             required.add(settings.topics().requests(app.name()));
-            // Metadata at hand before the first request: a send then returns at once.
-            producer.partitionsFor(settings.topics().requests(app.name()));
+            awaitMetadata(producer, settings.topics().requests(app.name()));
         }
-        KafkaAvailability kafka = new KafkaAvailability(System::nanoTime, STALLED_SEND_MS);
-        RequestSender sender = new RequestSender(producer, kafka, config.maxInflight()).start();
+        KafkaAvailability kafka = new KafkaAvailability();
 
         PendingReplies pending = new PendingReplies();
         FunctionCounter.builder("rdv.gateway.replies.foreign", pending, PendingReplies::foreignDecisions)
@@ -117,7 +115,8 @@ public final class GatewayServer implements AutoCloseable {
                 AdaptiveLimit.forApps(apps.keySet(), config.shedding(), config.maxInflightPerApp(), maxDeadlines::of, monotonicMs, registry));
 
         Vertx vertx = Vertx.vertx();
-        RequestDispatcher dispatcher = new RequestDispatcher(vertx, settings.topics(), replyTopic.name(), sender, pending, config.replyGraceMs());
+        RequestDispatcher dispatcher = new RequestDispatcher(vertx, settings.topics(), replyTopic.name(), producer, kafka, pending,
+                config.replyGraceMs());
         JsonBodyReader bodies = new JsonBodyReader(config.maxJsonDepth(), config.maxArrayLength());
         ScoringAdmission admission = new ScoringAdmission(apps.keySet(), new ApiKeys(config.apiKeys()), limiter, readiness::problems,
                 kafka, registry, monotonicMs);
@@ -127,7 +126,6 @@ public final class GatewayServer implements AutoCloseable {
         registry.gauge("rdv.gateway.inflight", limiter, InflightLimiter::inflight);
         registry.gauge("rdv.gateway.pending", pending, PendingReplies::size);
         registry.gauge("rdv.gateway.kafka.available", kafka, KafkaAvailability::availableAsGauge);
-        registry.gauge("rdv.gateway.kafka.send.queue", sender, RequestSender::queued);
 
         Router router = Router.router(vertx);
         router.get("/health/live").handler(ctx -> HttpResponses.json(ctx, 200, Map.of("status", "live")));
@@ -162,7 +160,7 @@ public final class GatewayServer implements AutoCloseable {
                 .listen()
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         LOG.info("Gateway {} listening on http://{}:{} for apps {}", config.instanceId(), config.host(), server.actualPort(), apps.keySet());
-        return new GatewayServer(vertx, server, producer, sender, replies, readiness, admin, limiter, maxDeadlines, config);
+        return new GatewayServer(vertx, server, producer, replies, readiness, admin, limiter, maxDeadlines, config);
     }
 
     /**
@@ -170,6 +168,25 @@ public final class GatewayServer implements AutoCloseable {
      * uses the probe's problems and Kafka's availability, not the undecided apps: refusing an app's
      * requests because nobody decides them would leave no decision to end the streak with.
      */
+    /**
+     * Fetches {@code topic}'s metadata before the first request (with max.block.ms 0 a send without it
+     * is refused): each call asks for it and returns at once, so ask until it is there (30 s at most).
+     */
+    private static void awaitMetadata(KafkaProducer<String, byte[]> producer, String topic) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                producer.partitionsFor(topic);
+                return;
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                if (System.nanoTime() > until) {
+                    throw new IllegalStateException("no metadata for " + topic + " within 30 s: is Kafka reachable?", e);
+                }
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+        }
+    }
+
     private static List<String> readinessProblems(ReadinessProbe readiness, KafkaAvailability kafka, InflightLimiter limiter,
                                                   PendingReplies pending) {
         List<String> undecided = pending.undecidedApps();
@@ -236,7 +253,6 @@ public final class GatewayServer implements AutoCloseable {
         }
         readiness.close();
         replies.close();
-        sender.close();
         producer.flush();
         producer.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));

@@ -84,15 +84,6 @@ final class PendingReplies {
         return waiting != null && waiting.completion() == completion && pending.remove(key(app, requestId), waiting);
     }
 
-    /**
-     * Whether this registration still waits for its decision: neither answered nor abandoned, and not
-     * since replaced by a new request that reuses the id.
-     */
-    boolean isWaiting(String app, String requestId, Completion completion) {
-        Waiting waiting = pending.get(key(app, requestId));
-        return waiting != null && waiting.completion() == completion;
-    }
-
     int size() {
         return pending.size();
     }

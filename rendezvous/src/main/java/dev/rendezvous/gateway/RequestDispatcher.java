@@ -9,31 +9,35 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * Sends a validated request to {@code <app>.requests} (keyed by its id, {@code traceparent} as a
  * record header), waits for its decision on the reply topic, and hands the route the decision — or
- * null when none came by the deadline plus the reply grace. The record goes through the
- * {@link RequestSender}'s queue: this class runs on an event loop and never calls the producer. A
- * record Kafka refused, or that could not be sent because Kafka is unavailable, is answered 503 with
- * {@code Retry-After}, not as a timeout: the request was never made. (A record still unacknowledged at
+ * null when none came by the deadline plus the reply grace. It runs on an event loop, and the
+ * producer never waits there ({@code max.block.ms} 0, see {@link KafkaAvailability}). A record Kafka
+ * refused, at once or in its callback, is answered 503 with {@code Retry-After}, not as a timeout: the
+ * request was never made. (A record still unacknowledged at
  * the deadline is a timeout: Kafka may yet have it, and acknowledgements can lag a short deadline.)
  */
 final class RequestDispatcher {
     private final Vertx vertx;
     private final TopicNames topics;
-    private final RequestSender sender;
+    private final Producer<String, byte[]> producer;
+    private final KafkaAvailability kafka;
     private final PendingReplies pending;
     private final long replyGraceMs;
     private final String replyTopic;
 
-    RequestDispatcher(Vertx vertx, TopicNames topics, String replyTopic, RequestSender sender, PendingReplies pending,
-                      long replyGraceMs) {
+    RequestDispatcher(Vertx vertx, TopicNames topics, String replyTopic, Producer<String, byte[]> producer, KafkaAvailability kafka,
+                      PendingReplies pending, long replyGraceMs) {
         this.vertx = vertx;
         this.replyTopic = replyTopic;
         this.topics = topics;
-        this.sender = sender;
+        this.producer = producer;
+        this.kafka = kafka;
         this.pending = pending;
         this.replyGraceMs = replyGraceMs;
     }
@@ -46,8 +50,17 @@ final class RequestDispatcher {
     /**
      * @param traceparent a valid W3C traceparent to copy onto the record, or null
      * @param answer      called once on the request's context with the decision, or null on timeout
-     * @throws ApiError 409 when the id is already in flight for the app, 503 when the sender's queue is full
+     * @throws ApiError 409 when the id is already in flight for the app, 503 when Kafka refuses the record at once
      */
+    /** Why Kafka refused a record; a retriable refusal (no metadata, timeout, no leader) also marks Kafka unavailable. */
+    private String refused(Exception error) {
+        if (error instanceof RetriableException) {
+            kafka.failed(error.getMessage());
+            return KafkaAvailability.unavailable(error.getMessage());
+        }
+        return "the request could not be written to Kafka: " + error.getMessage();
+    }
+
     void dispatch(RoutingContext ctx, ScoringRequest request, String traceparent, Consumer<Decision> answer) {
         Context context = vertx.getOrCreateContext();
         long[] timer = new long[1];
@@ -64,16 +77,24 @@ final class RequestDispatcher {
         if (traceparent != null) {
             RecordHeaders.put(record.headers(), RecordHeaders.TRACEPARENT, traceparent);
         }
-        Consumer<String> notWritten = problem -> {
-            if (pending.abandon(request.app(), request.id(), completion)) {
-                vertx.cancelTimer(timer[0]);
-                context.runOnContext(v -> notWritten(ctx, problem));
-            }
-        };
-        if (!sender.submit(new RequestSender.Outgoing(record, () -> pending.isWaiting(request.app(), request.id(), completion), notWritten))) {
+        try {
+            producer.send(record, (metadata, error) -> {
+                if (error == null) {
+                    kafka.acknowledged();
+                    return;
+                }
+                String problem = refused(error);
+                if (pending.abandon(request.app(), request.id(), completion)) {
+                    vertx.cancelTimer(timer[0]);
+                    context.runOnContext(v -> notWritten(ctx, problem));
+                }
+            });
+        } catch (RuntimeException e) {
+            // Without metadata or buffer space, send() throws at once (max.block.ms 0): Kafka is away, or the gateway overloaded.
+            String problem = refused(e);
             vertx.cancelTimer(timer[0]);
             pending.abandon(request.app(), request.id(), completion);
-            throw ScoringAdmission.unavailable(ctx, "the gateway has as many records waiting for Kafka as it holds; retry shortly", "kafka");
+            throw ScoringAdmission.unavailable(ctx, problem, "kafka");
         }
     }
 

@@ -7,28 +7,14 @@ import org.junit.jupiter.api.Test;
 /** When the gateway's own sends make Kafka unavailable, and what makes it available again; on a virtual clock. */
 class KafkaAvailabilityTest {
     private long nowNanos = 1_000_000_000L;
-    private final KafkaAvailability kafka = new KafkaAvailability(() -> nowNanos, 200);
+    private final KafkaAvailability kafka = new KafkaAvailability(() -> nowNanos);
 
     @Test
-    void isAvailableWhileSendsReturnPromptly() {
-        kafka.sending();
-        advanceMs(199);
-        assertThat(kafka.problem()).isEmpty();
-        kafka.sendReturned();
-        advanceMs(1_000);
+    void isAvailableUntilASendFails() {
         assertThat(kafka.problem()).isEmpty();
         assertThat(kafka.availableAsGauge()).isEqualTo(1);
-    }
-
-    @Test
-    void isUnavailableWhileASendWaitsLongerThanTheStallLimitAndAvailableOnceItReturns() {
-        kafka.sending();
-        advanceMs(201);
-
-        assertThat(kafka.problem()).hasValue("Kafka is unavailable: a send has been waiting 201 ms for the broker");
+        kafka.failed("Topic t not present in metadata after 0 ms.");
         assertThat(kafka.availableAsGauge()).isZero();
-        kafka.sendReturned();
-        assertThat(kafka.problem()).isEmpty();
     }
 
     @Test
