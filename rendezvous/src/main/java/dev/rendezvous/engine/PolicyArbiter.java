@@ -102,6 +102,6 @@ public final class PolicyArbiter implements Arbiter {
                 chosen == null ? null : chosen.name(), chosen == null ? null : chosen.version(),
                 decided.output(), decided.reason().wireName(), policy.version(), decided.splitVariant(),
                 candidates, decided.late().stream().map(ModelRef::toString).toList(),
-                request.receivedAtMs(), request.deadlineAtMs(), nowMs);
+                request.receivedAtMs(), request.deadlineAtMs(), nowMs, request.nonce());
     }
 }

@@ -340,8 +340,9 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
     }
 
     private void decide(Mailbox mailbox, Decision verdict) {
+        // The policy arbiter echoes the nonce itself; only an arbiter that does not is corrected (a copy).
         String nonce = mailbox.request().nonce();
-        Decision decision = nonce == null ? verdict : verdict.withNonce(nonce);
+        Decision decision = nonce == null || nonce.equals(verdict.nonce()) ? verdict : verdict.withNonce(nonce);
         mailbox.decide(decision);
         store.decided(mailbox);
         publisher.publish(decision, mailbox.request().replyTo(), mailbox.traceparent(), mailbox.source());

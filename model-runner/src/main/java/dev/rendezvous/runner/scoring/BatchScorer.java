@@ -204,11 +204,11 @@ public final class BatchScorer {
 
     private ModelScore output(ScoringRequest request, JsonNode output, long waitMicros, long inferenceMicros, int batchSize) {
         return new ModelScore(request.id(), request.app(), manifest.name(), manifest.version(), role.get(),
-                output, null, waitMicros, inferenceMicros, batchSize, clock.millis()).withArtifact(manifest.sha256()).withNonce(request.nonce());
+                output, null, waitMicros, inferenceMicros, batchSize, clock.millis(), manifest.sha256(), request.nonce());
     }
 
     private ModelScore error(ScoringRequest request, String code, String message, long waitMicros, long inferenceMicros, int batchSize) {
         return new ModelScore(request.id(), request.app(), manifest.name(), manifest.version(), role.get(),
-                null, new ScoreError(code, message), waitMicros, inferenceMicros, batchSize, clock.millis()).withArtifact(manifest.sha256()).withNonce(request.nonce());
+                null, new ScoreError(code, message), waitMicros, inferenceMicros, batchSize, clock.millis(), manifest.sha256(), request.nonce());
     }
 }
