@@ -82,24 +82,21 @@ public final class TimeLimitedModel implements BatchModel {
     }
 
     /**
-     * A model that runs its calls concurrently (remote) gets them all in one bounded call, so the
-     * limit applies to each; otherwise each call is bounded on its own, one after another.
+     * A model that runs its calls concurrently (remote) bounds each call itself (an HTTP timeout per
+     * request, from its deadline): it gets each deadline capped at {@code callTimeoutMs} from now and
+     * no worker thread. Wrapping the whole batch in one bounded call instead threw away the answers
+     * that had come back whenever one request was slow, and the abandoned worker could not be freed.
+     * Other models have each call bounded on its own, one after another.
      */
     @Override
     public List<Inference> inferEach(List<Map<String, TensorValue>> inputs, List<Long> deadlinesAtMs) {
         if (!model.callsEachConcurrently()) {
             return BatchModel.super.inferEach(inputs, deadlinesAtMs);
         }
-        long begin = System.nanoTime();
-        try {
-            return call(() -> model.inferEach(inputs, deadlinesAtMs));
-        } catch (ModelFailureException | RuntimeException e) {
-            long micros = (System.nanoTime() - begin) / 1_000;
-            String failure = e.getMessage() != null ? e.getMessage() : e.toString();
-            List<Inference> failed = new ArrayList<>(inputs.size());
-            inputs.forEach(ignored -> failed.add(new Inference(null, failure, micros, e instanceof CallTimeoutException)));
-            return failed;
-        }
+        long cap = System.currentTimeMillis() + timeoutMs;
+        List<Long> capped = new ArrayList<>(deadlinesAtMs.size());
+        deadlinesAtMs.forEach(deadline -> capped.add(Math.min(deadline, cap)));
+        return model.inferEach(inputs, capped);
     }
 
     /** False while {@link #MAX_STUCK_CALLS} abandoned calls are still running: the model is not called then. */
