@@ -265,6 +265,7 @@ public final class ModelRunner implements AutoCloseable {
             ownedView.close();
         }
         model.close();
+        handler.metrics().close();
         stopped.countDown();
         LOG.info("{} stopped", manifest.ref());
     }

@@ -51,7 +51,6 @@ final class RequestHandler implements PollLoop.Handler<byte[]>, ConsumerRebalanc
     private final RunnerMetrics metrics;
     private final PendingCommits pending = new PendingCommits();
     private KafkaConsumer<byte[], byte[]> consumer;
-    private volatile boolean ready;
     /** Partitions owned now; read by the heartbeat thread (the consumer itself may not be touched there). */
     private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
 
@@ -64,6 +63,10 @@ final class RequestHandler implements PollLoop.Handler<byte[]>, ConsumerRebalanc
         this.metrics = metrics;
     }
 
+    RunnerMetrics metrics() {
+        return metrics;
+    }
+
     /** Subscribes on the loop thread, with this handler as the rebalance listener. */
     void subscribe(KafkaConsumer<byte[], byte[]> loopConsumer, String requestsTopic) {
         this.consumer = loopConsumer;
@@ -72,7 +75,7 @@ final class RequestHandler implements PollLoop.Handler<byte[]>, ConsumerRebalanc
 
     /** Whether partitions are assigned and their positions known: requests produced from now on are scored. */
     boolean isReady() {
-        return ready && !owned.isEmpty();
+        return !owned.isEmpty();
     }
 
     @Override
@@ -133,8 +136,8 @@ final class RequestHandler implements PollLoop.Handler<byte[]>, ConsumerRebalanc
         for (TopicPartition partition : partitions) {
             consumer.position(partition);
         }
+        // Added once positioned: "ready" (owning a partition) then means scoring from here on.
         owned.addAll(partitions);
-        ready = true;
         if (!partitions.isEmpty()) {
             LOG.info("{} scoring {}", manifest.ref(), partitions);
         }

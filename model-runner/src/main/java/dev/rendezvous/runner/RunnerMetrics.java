@@ -66,9 +66,21 @@ final class RunnerMetrics {
     }
 
     void watchStuckCalls(TimeLimitedModel model) {
-        Gauge.builder("rdv.runner.calls.stuck", model, TimeLimitedModel::stuckCalls)
+        stuckCalls = Gauge.builder("rdv.runner.calls.stuck", model, TimeLimitedModel::stuckCalls)
                 .description("model calls abandoned after callTimeoutMs and still running").tags(tags).register(registry);
     }
+
+    /**
+     * Removes the gauges tied to this runner's objects: the registry is shared by a process's runners,
+     * and a version deployed again would otherwise get back the old gauge, reading the closed model.
+     */
+    void close() {
+        if (stuckCalls != null) {
+            registry.remove(stuckCalls);
+        }
+    }
+
+    private Gauge stuckCalls;
 
     void refused() {
         refused.increment();

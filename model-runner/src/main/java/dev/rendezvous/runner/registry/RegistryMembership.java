@@ -63,7 +63,6 @@ public final class RegistryMembership implements AutoCloseable {
      */
     public static RegistryMembership join(KafkaSettings kafka, ModelManifest manifest, Signature signature, RegistryView view, String instance,
                                           AtomicReference<ModelRole> role, BooleanSupplier alive, Runnable onRetired) {
-        requireSameArtifact(view, manifest);
         ModelRole initial = initialRole(view, manifest);
         ModelRegistration registration = new ModelRegistration(manifest.app(), manifest.name(), manifest.version(), initial,
                 manifest.runtime().wireName(), manifest.sha256(), SignatureJson.toJson(signature),
@@ -85,7 +84,7 @@ public final class RegistryMembership implements AutoCloseable {
     }
 
     /**
-     * A version's artifact is fixed at its first registration, retired or not (the version is burnt):
+     * Call before the runner consumes anything. A version's artifact is fixed at its first registration, retired or not (the version is burnt):
      * a manifest naming a registered version with another artifact's hash is refused.
      *
      * @throws ArtifactConflictException naming the version, both hashes and the artifact
