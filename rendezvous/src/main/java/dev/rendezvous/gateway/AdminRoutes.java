@@ -78,6 +78,11 @@ final class AdminRoutes {
     }
 
     private String knownApp(RoutingContext ctx) {
+        return knownApp(ctx, apps);
+    }
+
+    /** The path's {@code app}, when it is one of {@code apps}; else 404 naming the known ones. Shared by every admin route. */
+    static String knownApp(RoutingContext ctx, Set<String> apps) {
         String app = ctx.pathParam("app");
         if (!apps.contains(app)) {
             throw new ApiError(404, "unknown app '" + app + "'; known apps: " + apps, "path app");

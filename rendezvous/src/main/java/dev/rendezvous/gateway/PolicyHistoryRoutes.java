@@ -41,11 +41,7 @@ final class PolicyHistoryRoutes {
     }
 
     private String knownApp(RoutingContext ctx) {
-        String app = ctx.pathParam("app");
-        if (!apps.contains(app)) {
-            throw new ApiError(404, "unknown app '" + app + "'; known apps: " + apps, "path app");
-        }
-        return app;
+        return AdminRoutes.knownApp(ctx, apps);
     }
 
     private void getVersion(RoutingContext ctx) {

@@ -29,11 +29,8 @@ final class TraceRoute {
     }
 
     private void trace(RoutingContext ctx) {
-        String app = ctx.pathParam("app");
+        String app = AdminRoutes.knownApp(ctx, apps);
         String requestId = ctx.pathParam("requestId");
-        if (!apps.contains(app)) {
-            throw new ApiError(404, "unknown app '" + app + "'; known apps: " + apps, "path app");
-        }
         RequestIds.problemWith(requestId).ifPresent(problem -> {
             throw new ApiError(400, problem, "path requestId");
         });
