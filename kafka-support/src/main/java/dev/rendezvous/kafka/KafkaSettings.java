@@ -37,9 +37,15 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
         if (replicationFactor < 1) {
             throw new IllegalArgumentException("kafka.replicationFactor must be at least 1, was " + replicationFactor);
         }
-        if (memberName != null && !memberName.matches("[A-Za-z0-9._-]{1,200}")) {
-            throw new IllegalArgumentException("kafka.memberName '" + memberName + "' may contain only 1-200 letters, digits, '.', '_' and '-'");
+        if (memberName != null && memberNameProblem(memberName) != null) {
+            throw new IllegalArgumentException(memberNameProblem(memberName));
         }
+    }
+
+    /** Why {@code name} cannot be a static member name, or null when it can. */
+    public static String memberNameProblem(String name) {
+        return name.matches("[A-Za-z0-9._-]{1,200}") ? null
+                : "kafka.memberName: '" + name + "' may contain only 1-200 letters, digits, '.', '_' and '-'";
     }
 
     /** Settings whose consumer groups use dynamic membership (no {@code group.instance.id}). */

@@ -21,7 +21,6 @@ import dev.rendezvous.protocol.TopicLayout;
 import dev.rendezvous.protocol.TopicNames;
 import dev.rendezvous.protocol.TopicProvisioner;
 import dev.rendezvous.kafka.RegistryPublisher;
-import dev.rendezvous.kafka.RegistryView;
 import dev.rendezvous.protocol.Heartbeat;
 import dev.rendezvous.runner.manifest.ArtifactHash;
 import dev.rendezvous.runner.manifest.Batching;
@@ -383,8 +382,10 @@ class ModelRunnerIT {
             // Three beat intervals after both settled: only one instance may have beaten in them.
             long since = System.currentTimeMillis();
             Thread.sleep(3 * RegistryPublisher.HEARTBEAT_INTERVAL.toMillis());
-            List<Heartbeat> beats = heartbeats.readUntil(read -> !read.isEmpty()).stream()
-                    .map(r -> JsonCodec.decode(r.value(), Heartbeat.class)).filter(b -> b.atMs() > since && !b.stopping()).toList();
+            // Read until the owner's beats span the window, so that any beat of the idle one in it has been read too.
+            long windowEnd = since + 2 * RegistryPublisher.HEARTBEAT_INTERVAL.toMillis();
+            List<Heartbeat> beats = heartbeats.readUntil(read -> read.stream().anyMatch(r -> JsonCodec.decode(r.value(), Heartbeat.class).atMs() > windowEnd))
+                    .stream().map(r -> JsonCodec.decode(r.value(), Heartbeat.class)).filter(b -> b.atMs() > since && !b.stopping()).toList();
             assertThat(beats).extracting(Heartbeat::instance).as("only the owner beats").hasSizeGreaterThan(0).containsOnly(beats.get(0).instance());
         }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.protocol.TopicNames;
 import java.io.IOException;
 import java.io.InputStream;
@@ -130,8 +131,8 @@ public final class ConfigLoader {
         if (kafka.topicPrefix() != null && !kafka.topicPrefix().matches("[A-Za-z0-9._-]*")) {
             problems.add("kafka.topicPrefix: '" + kafka.topicPrefix() + "' may contain only letters, digits, '.', '_' and '-'");
         }
-        if (kafka.memberName() != null && !kafka.memberName().isEmpty() && !kafka.memberName().matches("[A-Za-z0-9._-]{1,200}")) {
-            problems.add("kafka.memberName: '" + kafka.memberName() + "' may contain only 1-200 letters, digits, '.', '_' and '-'");
+        if (kafka.memberName() != null && !kafka.memberName().isEmpty() && KafkaSettings.memberNameProblem(kafka.memberName()) != null) {
+            problems.add(KafkaSettings.memberNameProblem(kafka.memberName()));
         }
         var gateway = config.gateway();
         if (gateway.port() < 0 || gateway.port() > 65535) {
