@@ -20,6 +20,12 @@ public final class RecordHeaders {
     /** Dead-letter records: why the record could not be processed, and by whom. */
     public static final String DEAD_LETTER_REASON = "rdv-dead-letter-reason";
     public static final String DEAD_LETTER_BY = "rdv-dead-letter-by";
+    /**
+     * Decision records: {@value #DECIDED_BY_STANDBY} when a hot-standby rendezvous published the
+     * decision because the owner of the request's partition had not (absent on the owner's decisions).
+     */
+    public static final String DECIDED_BY = "rdv-decided-by";
+    public static final String DECIDED_BY_STANDBY = "standby";
 
     private RecordHeaders() {
     }

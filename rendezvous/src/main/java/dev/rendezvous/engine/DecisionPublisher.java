@@ -44,7 +44,7 @@ final class DecisionPublisher implements AutoCloseable {
         boolean exists(String topic) throws Exception;
     }
 
-    private record Reply(Decision decision, byte[] value, String traceparent, ConsumerRecord<?, byte[]> request) {
+    private record Reply(Decision decision, byte[] value, String traceparent, ConsumerRecord<?, byte[]> request, String decidedBy) {
     }
 
     private final Producer<String, byte[]> producer;
@@ -85,9 +85,19 @@ final class DecisionPublisher implements AutoCloseable {
      * {@code request} is the request's record, dead-lettered if the reply cannot be delivered.
      */
     void publish(Decision decision, String replyTo, String traceparent, ConsumerRecord<?, byte[]> request) {
-        Reply reply = new Reply(decision, JsonCodec.encode(decision), traceparent, request);
+        publish(decision, replyTo, traceparent, request, null);
+    }
+
+    /**
+     * As {@link #publish(Decision, String, String, ConsumerRecord)}, marked with who decided
+     * ({@link RecordHeaders#DECIDED_BY}; null for the partition's owner). The results record goes to the
+     * request's partition number, whatever its key hashes to, so that a standby reading results-pN
+     * beside requests-pN sees every owner's decision of the requests it watches.
+     */
+    void publish(Decision decision, String replyTo, String traceparent, ConsumerRecord<?, byte[]> request, String decidedBy) {
+        Reply reply = new Reply(decision, JsonCodec.encode(decision), traceparent, request, decidedBy);
         replyOnly(reply, replyTo);
-        send(topics.results(decision.app()), reply);
+        send(topics.results(decision.app()), request == null ? null : request.partition(), reply);
     }
 
     /**
@@ -96,7 +106,7 @@ final class DecisionPublisher implements AutoCloseable {
      * one decision per request. {@code value} is the decision's record as it is on the results topic.
      */
     void resend(Decision decision, byte[] value, String replyTo, String traceparent, ConsumerRecord<?, byte[]> request) {
-        replyOnly(new Reply(decision, value, traceparent, request), replyTo);
+        replyOnly(new Reply(decision, value, traceparent, request, null), replyTo);
     }
 
     private void replyOnly(Reply reply, String replyTo) {
@@ -165,9 +175,16 @@ final class DecisionPublisher implements AutoCloseable {
     }
 
     private void send(String topic, Reply reply) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, reply.decision().requestId(), reply.value());
+        send(topic, null, reply);
+    }
+
+    private void send(String topic, Integer partition, Reply reply) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, partition, reply.decision().requestId(), reply.value());
         if (reply.traceparent() != null) {
             RecordHeaders.put(record.headers(), RecordHeaders.TRACEPARENT, reply.traceparent());
+        }
+        if (reply.decidedBy() != null) {
+            RecordHeaders.put(record.headers(), RecordHeaders.DECIDED_BY, reply.decidedBy());
         }
         producer.send(record, (metadata, error) -> {
             if (error != null) {

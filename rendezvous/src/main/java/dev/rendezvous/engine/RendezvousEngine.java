@@ -59,6 +59,8 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
     static final long MAX_CLOCK_AHEAD_MS = 60_000;
     static final int MAX_EVALUATION_FAILURES = 3;
     private static final long EVALUATION_RETRY_MS = 5;
+    /** How soon a standby looks again at a due decision whose results partition it has not read to the end. */
+    private static final long STANDBY_RECHECK_MS = 2;
     /**
      * Request ids closed without a mailbox — refused, or decided by a previous owner — remembered so
      * that their scores are passed over, not held as orphans; per instance.
@@ -69,6 +71,8 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
 
     private final Map<String, String> appOfRequestsTopic = new HashMap<>();
     private final Map<String, String> appOfScoresTopic = new HashMap<>();
+    /** Standby only: the results topics it reads to learn which requests their owner decided. */
+    private final Map<String, String> appOfResultsTopic = new HashMap<>();
     private final TopicNames topics;
     private final Function<String, Arbiter> arbiters;
     private final DecisionPublisher publisher;
@@ -86,11 +90,35 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
     /** Decisions a previous owner published for requests this instance is about to re-read, by {@code app/id}. */
     private final Map<String, DecisionReadBack.Found> recovered = new HashMap<>();
     private final DecisionReadBack readBack;
+    /** Null for an owner; a hot standby holds its decisions and publishes only those its owner did not make. */
+    private final StandbySettings standby;
+    private final StandbyHolds holds = new StandbyHolds();
+    /** Standby only: requests their owner decided before this standby did, passed over when they show up. */
+    private final Map<String, Boolean> decidedByOwner = boundedKeys();
+    /** Standby only: requests this standby answered, to catch an owner that answered them too (a duplicate). */
+    private final Map<String, Boolean> takenOver = boundedKeys();
+    private final StandbyMeters standbyMeters;
+    /** Standby only: when this standby last read an owner's decision, per results partition — the owner's sign of life. */
+    private final Map<TopicPartition, Long> ownerSeenAt = new HashMap<>();
     private boolean offsetsChanged;
     private long lastCommitMs;
 
     RendezvousEngine(TopicNames topics, Collection<String> apps, Function<String, Arbiter> arbiters, DecisionPublisher publisher,
                      DeadLetters deadLetters, DecisionReadBack readBack, MeterRegistry registry, LongSupplier clock) {
+        this(topics, apps, arbiters, publisher, deadLetters, readBack, registry, clock, null, null);
+    }
+
+    /**
+     * @param standby        null for the owner of its partitions; else this instance is a hot standby
+     *                       (it also reads the results topics, and has no read-back)
+     * @param standbyMeters  the standby's own counters (its decision meters go to {@code registry}, which
+     *                       for a standby should not be the exported one); null for an owner
+     */
+    RendezvousEngine(TopicNames topics, Collection<String> apps, Function<String, Arbiter> arbiters, DecisionPublisher publisher,
+                     DeadLetters deadLetters, DecisionReadBack readBack, MeterRegistry registry, LongSupplier clock,
+                     StandbySettings standby, StandbyMeters standbyMeters) {
+        this.standby = standby;
+        this.standbyMeters = standbyMeters;
         this.topics = topics;
         this.readBack = readBack;
         this.arbiters = arbiters;
@@ -100,6 +128,9 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
         for (String app : apps) {
             appOfRequestsTopic.put(topics.requests(app), app);
             appOfScoresTopic.put(topics.scores(app), app);
+            if (standby != null) {
+                appOfResultsTopic.put(topics.results(app), app);
+            }
         }
         this.meters = new EngineMeters(registry);
         registry.gauge("rdv.rendezvous.mailboxes.undecided", store, MailboxStore::undecidedCount);
@@ -118,6 +149,9 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
         touched.addAll(store.due(now));
         for (Mailbox mailbox : touched) {
             evaluate(mailbox, now);
+        }
+        if (standby != null) {
+            releaseDue(consumer, now);
         }
         for (Mailbox orphan : store.sweep(now, KEEP_DECIDED_MS, ORPHAN_MS)) {
             LOG.warn("dropping {} scores for request {} of app {}: its request never arrived",
@@ -140,6 +174,13 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
     /** Handles one record; whatever goes wrong with it is dead-lettered here, never thrown into the loop (which would re-read it forever). */
     private Mailbox onRecord(ConsumerRecord<byte[], byte[]> record, long now) {
         String requestsApp = appOfRequestsTopic.get(record.topic());
+        if (requestsApp == null && standby != null) {
+            String resultsApp = appOfResultsTopic.get(record.topic());
+            if (resultsApp != null) {
+                onOwnersDecision(resultsApp, record, now);
+                return null;
+            }
+        }
         String app = requestsApp != null ? requestsApp : appOfScoresTopic.get(record.topic());
         try {
             return requestsApp != null ? onRequest(requestsApp, record, now) : onScore(app, record, now);
@@ -152,7 +193,10 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
 
     /** Dead-letters the record and moves its partition past it, even if it was already counted as read (a failure half-way). */
     private void refuse(String app, ConsumerRecord<byte[], byte[]> record, String reason) {
-        deadLetters.send(topics.deadLetter(app), record, reason);
+        // One dead letter per bad record: the owner writes it, the standby that reads the same record does not.
+        if (standby == null) {
+            deadLetters.send(topics.deadLetter(app), record, reason);
+        }
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         offsets.decided(partition, record.offset());
         offsets.passed(partition, record.offset());
@@ -178,6 +222,12 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
         String problem = problemWith(app, request, record, now);
         if (problem != null) {
             refuse(app, record, problem);
+            rememberClosed(app, request.originKey());
+            return null;
+        }
+        if (standby != null && decidedByOwner.remove(app + '/' + request.originKey()) != null) {
+            offsets.passed(new TopicPartition(record.topic(), record.partition()), record.offset());
+            offsetsChanged = true;
             rememberClosed(app, request.originKey());
             return null;
         }
@@ -331,8 +381,10 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
         }
         LOG.error("evaluating request {} of app {} failed {} times; answering with a timeout and dead-lettering it",
                 request.id(), request.app(), failures, e);
-        deadLetters.send(topics.deadLetter(request.app()), mailbox.source(), "could not be decided: evaluation failed "
-                + failures + " times: " + e);
+        if (standby == null) {
+            deadLetters.send(topics.deadLetter(request.app()), mailbox.source(), "could not be decided: evaluation failed "
+                    + failures + " times: " + e);
+        }
         meters.deadLettered(request.app());
         // The caller still gets an explicit answer, never silence.
         decide(mailbox, new Decision(request.id(), request.app(), Outcome.TIMEOUT, null, null, null, "timeout", 0, null,
@@ -345,17 +397,138 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
         Decision decision = nonce == null || nonce.equals(verdict.nonce()) ? verdict : verdict.withNonce(nonce);
         mailbox.decide(decision);
         store.decided(mailbox);
+        meters.decided(decision, DEADLINE_SLACK_MS);
+        if (standby != null) {
+            // Published only if the owner's decision has not shown up by then (releaseDue).
+            holds.hold(new StandbyHolds.Held(mailbox.app() + '/' + mailbox.requestId(), mailbox, decision,
+                    clock.getAsLong() + standby.takeoverDelayMs()));
+            return;
+        }
         publisher.publish(decision, mailbox.request().replyTo(), mailbox.traceparent(), mailbox.source());
+        resolved(mailbox);
+    }
+
+    /** The request and its scores count as decided for the offset commit. */
+    private void resolved(Mailbox mailbox) {
         mailbox.releaseSource();
         offsets.decided(mailbox.position().partition(), mailbox.position().offset());
         mailbox.scorePositions().forEach(p -> offsets.decided(p.partition(), p.offset()));
         offsetsChanged = true;
-        meters.decided(decision, DEADLINE_SLACK_MS);
+    }
+
+    /**
+     * Standby: a decision on a results topic. The owner's cancels this standby's held decision of the
+     * same request, or closes the request here if this standby has not decided it yet; one of this
+     * standby's own is passed over; an owner's decision of a request this standby already answered is
+     * a duplicate (the owner was slower than the takeover delay), counted and logged.
+     */
+    private void onOwnersDecision(String app, ConsumerRecord<byte[], byte[]> record, long now) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        offsets.passed(partition, record.offset());
+        offsetsChanged = true;
+        if (RecordHeaders.text(record.headers(), RecordHeaders.DECIDED_BY).isPresent()) {
+            return;
+        }
+        ownerSeenAt.put(partition, now);
+        Decision decision;
+        try {
+            decision = JsonCodec.decode(record.value(), Decision.class);
+        } catch (MalformedRecordException e) {
+            // Not this service's input: the results topic's readers (archiver, gateway) judge it.
+            return;
+        }
+        String key = app + '/' + dev.rendezvous.protocol.RequestIds.originKey(decision.requestId(), decision.nonce());
+        StandbyHolds.Held held = holds.cancel(key);
+        if (held != null) {
+            resolved(held.mailbox());
+            standbyMeters.ownerDecided(app);
+            return;
+        }
+        if (takenOver.remove(key) != null) {
+            standbyMeters.duplicate(app);
+            LOG.warn("request {} of app {} was answered twice: by this standby and, later, by its owner ({}); the caller kept the first",
+                    decision.requestId(), app, decision.reason());
+            return;
+        }
+        Mailbox mailbox = store.find(app, key.substring(app.length() + 1));
+        if (mailbox != null && mailbox.request() != null && !mailbox.decided()) {
+            mailbox.decide(decision);
+            store.decided(mailbox);
+            resolved(mailbox);
+            standbyMeters.ownerDecided(app);
+        } else if (mailbox == null || mailbox.request() == null) {
+            decidedByOwner.put(key, Boolean.TRUE);
+        }
+    }
+
+    /**
+     * Standby: publishes the held decisions whose owner stayed silent past the takeover delay. One is
+     * released only once this standby has read its results partition to the end, so that an owner's
+     * decision already in Kafka but not read yet is not answered twice; one past the takeover window
+     * is left to the partition's next owner.
+     */
+    private void releaseDue(KafkaConsumer<byte[], byte[]> consumer, long now) {
+        StandbyHolds.Held held;
+        while ((held = holds.head()) != null && held.releaseAtMs() <= now) {
+            Mailbox mailbox = held.mailbox();
+            ScoringRequest request = mailbox.request();
+            if (now > request.deadlineAtMs() + standby.takeoverWindowMs()) {
+                holds.removeHead();
+                resolved(mailbox);
+                standbyMeters.expired(mailbox.app());
+                continue;
+            }
+            TopicPartition results = new TopicPartition(topics.results(mailbox.app()), mailbox.partition());
+            java.util.OptionalLong lag = consumer.currentLag(results);
+            long heldSince = held.releaseAtMs() - standby.takeoverDelayMs();
+            if (ownerSeenAt.getOrDefault(results, Long.MIN_VALUE) >= heldSince) {
+                // The owner has decided other requests of this partition since: it is alive, only slower
+                // than the delay (a GC pause, a starved CPU). Its answer is awaited; the window bounds the wait.
+                holds.removeHead();
+                holds.hold(new StandbyHolds.Held(held.key(), mailbox, held.decision(), now + standby.takeoverDelayMs()));
+                continue;
+            }
+            if (lag.isEmpty() || lag.getAsLong() > 0) {
+                // Looked at again after the next poll (nextPollTimeout stays short while something is due).
+                return;
+            }
+            holds.removeHead();
+            publisher.publish(held.decision(), request.replyTo(), mailbox.traceparent(), mailbox.source(), RecordHeaders.DECIDED_BY_STANDBY);
+            resolved(mailbox);
+            takenOver.put(held.key(), Boolean.TRUE);
+            standbyMeters.tookOver(mailbox.app(), now - request.deadlineAtMs());
+        }
+    }
+
+    /**
+     * Standby: fixes where reading starts, results partitions first. A request is appended before its
+     * owner's decision, so with the results position taken before the requests position, the owner's
+     * decision of any request this standby reads is at or after its results position — never missed
+     * (positions left to be reset lazily on the first fetch could land the other way round, and the
+     * standby answered requests their owner had already decided).
+     */
+    private void fixStartPositions(KafkaConsumer<byte[], byte[]> consumer, Collection<TopicPartition> partitions) {
+        partitions.stream().filter(p -> appOfResultsTopic.containsKey(p.topic())).forEach(consumer::position);
+        partitions.stream().filter(p -> !appOfResultsTopic.containsKey(p.topic())).forEach(consumer::position);
+    }
+
+    private static Map<String, Boolean> boundedKeys() {
+        return new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > MAX_CLOSED_REMEMBERED * 10;
+            }
+        };
     }
 
     @Override
     public Duration nextPollTimeout() {
-        long untilWake = store.nextWakeMs() - clock.getAsLong();
+        long now = clock.getAsLong();
+        long untilWake = store.nextWakeMs() - now;
+        if (standby != null) {
+            // A due hold waiting for its results partition to be read to the end is looked at again soon.
+            untilWake = Math.min(untilWake, Math.max(STANDBY_RECHECK_MS, holds.nextReleaseMs() - now));
+        }
         return Duration.ofMillis(Math.max(1, Math.min(MAX_POLL_MS, untilWake)));
     }
 
@@ -366,6 +539,11 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
      */
     @Override
     public void onStop(KafkaConsumer<byte[], byte[]> consumer) {
+        if (standby != null) {
+            // Nothing to hand over: the owners decide what this standby held.
+            consumer.commitSync(offsets.committable());
+            return;
+        }
         List<TopicPartition> requestPartitions = consumer.assignment().stream()
                 .filter(p -> appOfRequestsTopic.containsKey(p.topic())).toList();
         consumer.pause(requestPartitions);
@@ -392,13 +570,18 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
                     String app = appOfRequestsTopic.get(partition.topic());
                     if (app != null) {
                         store.dropPartition(app, partition.partition());
+                        holds.dropPartition(app, partition.partition());
                     }
                 }
             }
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                LOG.info("rendezvous owns {}", partitions);
+                LOG.info(standby == null ? "rendezvous owns {}" : "rendezvous standby watches {}", partitions);
+                if (standby != null) {
+                    fixStartPositions(consumer, partitions);
+                    return;
+                }
                 if (readBack != null && !partitions.isEmpty()) {
                     Map<String, DecisionReadBack.Found> found = readBack.recover(consumer, partitions, appOfRequestsTopic::get);
                     if (recovered.size() + found.size() <= MAX_RECOVERED) {

@@ -86,6 +86,7 @@ public final class RendezvousService implements AutoCloseable {
                 topic -> topicExists(admin, topic),
                 registry, clock);
         publisher.knownToExist(apps.stream().map(app -> settings.topics().results(app)).toList());
+        warmMetadata(producer, apps, settings);
         // Its own consumer without a group: reads back, on assignment, what a previous owner decided.
         KafkaConsumer<byte[], byte[]> readBackConsumer = new KafkaConsumer<>(settings.consumerConfig(null, clientId + "-read-back", "earliest"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -100,6 +101,67 @@ public final class RendezvousService implements AutoCloseable {
                 c -> c.subscribe(topics, engine.rebalanceListener(c)), engine).start();
         LOG.info("Rendezvous started for apps {} in group {}", apps, groupId);
         return new RendezvousService(loop, producer, publisher, admin, readBack);
+    }
+
+    /**
+     * Starts a hot-standby rendezvous in consumer group {@code groupId} (not the owners' group): it
+     * reads the same requests and scores, and the results, decides every request as an owner would,
+     * and publishes a decision only when the owner's has not shown up {@link StandbySettings#takeoverDelayMs()}
+     * later — so a dead owner's requests are still answered, a few ms past their decision time, while
+     * the owners' group takes its session timeout to notice. Its partitions are split among the
+     * standby group's members, so each request has one standby.
+     *
+     * @param registry the exported registry: only the standby's own counters go there (its decisions
+     *                 would otherwise count twice beside the owners')
+     */
+    public static RendezvousService startStandby(KafkaSettings settings, Collection<String> apps, String groupId,
+                                                 Function<String, Arbiter> arbiters, StandbySettings standby,
+                                                 MeterRegistry registry, LongSupplier clock) {
+        String clientId = groupId + "-" + Long.toHexString(System.nanoTime());
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producerConfig(clientId), new StringSerializer(), new ByteArraySerializer());
+        // A standby needs no history: what is older than the takeover window is its owners' to decide.
+        Map<String, Object> consumerConfig = settings.consumerConfig(groupId, clientId, "latest");
+        consumerConfig.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
+        if (!settings.clientProperties().containsKey(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)) {
+            consumerConfig.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
+        }
+        if (!settings.clientProperties().containsKey(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)) {
+            consumerConfig.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
+        }
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        DeadLetters deadLetters = new DeadLetters(producer, groupId);
+        Admin admin = settings.newAdmin(clientId + "-reply-topics");
+        DecisionPublisher publisher = new DecisionPublisher(producer, settings.topics(), deadLetters,
+                topic -> topicExists(admin, topic), registry, clock);
+        publisher.knownToExist(apps.stream().map(app -> settings.topics().results(app)).toList());
+        warmMetadata(producer, apps, settings);
+        RendezvousEngine engine = new RendezvousEngine(settings.topics(), apps, arbiters, publisher, deadLetters, null,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), clock, standby, new StandbyMeters(registry));
+        List<String> topics = new ArrayList<>();
+        for (String app : apps) {
+            topics.add(settings.topics().requests(app));
+            topics.add(settings.topics().scores(app));
+            topics.add(settings.topics().results(app));
+        }
+        PollLoop<byte[]> loop = new PollLoop<>("rendezvous-standby-" + groupId, consumer,
+                c -> c.subscribe(topics, engine.rebalanceListener(c)), engine).start();
+        LOG.info("Rendezvous standby started for apps {} in group {} (takeover after {} ms)", apps, groupId, standby.takeoverDelayMs());
+        return new RendezvousService(loop, producer, publisher, admin, null);
+    }
+
+    /**
+     * Fetches the results topics' metadata before the first decision: the producer otherwise looks it
+     * up inside the first {@code send} per topic, and that decision (stamped before the wait) reached
+     * Kafka tens of ms late — later than a standby's takeover delay, so both answered.
+     */
+    private static void warmMetadata(KafkaProducer<String, byte[]> producer, Collection<String> apps, KafkaSettings settings) {
+        for (String app : apps) {
+            try {
+                producer.partitionsFor(settings.topics().results(app));
+            } catch (RuntimeException e) {
+                LOG.warn("could not fetch the metadata of {} yet ({}); the first decision will", settings.topics().results(app), e.toString());
+            }
+        }
     }
 
     /** Whether {@code topic} exists; blocks up to {@link #TOPIC_CHECK_TIMEOUT_MS}, so only off the engine thread. */
@@ -122,7 +184,9 @@ public final class RendezvousService implements AutoCloseable {
     @Override
     public void close() {
         loop.close();
-        readBack.close();
+        if (readBack != null) {
+            readBack.close();
+        }
         publisher.close();
         producer.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(2));

@@ -116,9 +116,12 @@ public final class ConfigLoader {
     private static void validate(PlatformConfig config) {
         List<String> problems = new ArrayList<>();
         if (config.services() == null || config.services().isEmpty()) {
-            problems.add("services: empty; expected some of gateway, rendezvous, models, decoy, archiver");
+            problems.add("services: empty; expected some of gateway, rendezvous, standby, models, decoy, archiver, kafka");
         }
         var kafka = config.kafka();
+        if (config.services() != null && config.services().contains(PlatformConfig.Service.KAFKA) && !kafka.embedded()) {
+            problems.add("services: 'kafka' runs the embedded broker, but kafka.embedded is false; set kafka.embedded: true in the broker's process");
+        }
         if (!kafka.embedded() && (kafka.bootstrapServers() == null || kafka.bootstrapServers().isBlank())) {
             problems.add("kafka.bootstrapServers: missing; expected host:port[,host:port] when kafka.embedded is false");
         }

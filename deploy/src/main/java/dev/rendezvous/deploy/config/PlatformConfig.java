@@ -16,9 +16,14 @@ import java.util.Set;
 public record PlatformConfig(List<Service> services, Kafka kafka, Gateway gateway, Management management, List<App> apps, Models models,
                              Archive archive) {
 
-    /** The parts one process can run; a production deployment runs each in its own process. */
+    /**
+     * The parts one process can run; a production deployment runs each in its own process.
+     * {@code KAFKA} is the embedded broker alone (with the platform's topics), for running every other
+     * service in its own process against it; {@code STANDBY} is a hot-standby rendezvous that answers
+     * the requests of a rendezvous that died, until its group hands them to a survivor.
+     */
     public enum Service {
-        GATEWAY, RENDEZVOUS, MODELS, DECOY, ARCHIVER;
+        GATEWAY, RENDEZVOUS, MODELS, DECOY, ARCHIVER, KAFKA, STANDBY;
 
         @com.fasterxml.jackson.annotation.JsonCreator
         public static Service parse(String text) {

@@ -9,6 +9,7 @@ import dev.rendezvous.deploy.config.PlatformConfig;
 import dev.rendezvous.deploy.config.PlatformConfig.Service;
 import dev.rendezvous.engine.Arbiters;
 import dev.rendezvous.engine.RendezvousService;
+import dev.rendezvous.engine.StandbySettings;
 import dev.rendezvous.gateway.GatewayConfig;
 import dev.rendezvous.gateway.GatewayServer;
 import dev.rendezvous.gateway.TraceLookup;
@@ -106,6 +107,11 @@ public final class Platform implements AutoCloseable {
             LOG.info("consumer groups: static member '{}' (a restart under this name takes its partitions back at once)", member);
         }
         provisionTopics(config);
+        if (config.services().stream().allMatch(s -> s == Service.KAFKA)) {
+            // The broker alone: the other services, each in its own process, seed policies and start.
+            health.started();
+            return;
+        }
         List<String> apps = config.apps().stream().map(PlatformConfig.App::name).toList();
         Set<String> groups = new LinkedHashSet<>();
 
@@ -143,6 +149,14 @@ public final class Platform implements AutoCloseable {
                     metrics, System::currentTimeMillis));
             health.require("the rendezvous stopped consuming", rendezvous::isRunning);
             groups.add(rendezvousGroup);
+        }
+        if (config.runs(Service.STANDBY)) {
+            String standbyGroup = kafka.topics().group("rendezvous-standby");
+            RendezvousService standby = own(RendezvousService.startStandby(kafka, apps, standbyGroup,
+                    Arbiters.following(control.policies(), new LiveMembers(control.registry(), System::currentTimeMillis)),
+                    StandbySettings.DEFAULTS, metrics, System::currentTimeMillis));
+            health.require("the rendezvous standby stopped consuming", standby::isRunning);
+            groups.add(standbyGroup);
         }
         GroupReadiness.await(kafka, groups, Duration.ofSeconds(60));
         awaitHeartbeats(control.registry(), apps);

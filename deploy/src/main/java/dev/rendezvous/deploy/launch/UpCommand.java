@@ -49,6 +49,9 @@ public final class UpCommand implements Callable<Integer> {
         String app = platformConfig.apps().get(0).name();
         if (platform.gatewayPort() < 0) {
             System.out.printf("%nRendezvous services %s are up in %d ms (Ctrl-C stops them)%n", platformConfig.services(), readyMs);
+            if (platformConfig.runs(PlatformConfig.Service.KAFKA)) {
+                System.out.printf("Kafka: %s (point the other services' kafka.bootstrapServers here)%n", platform.kafka().bootstrapServers());
+            }
             printManagement(platformConfig, platform);
             return stopWhenAsked(platform, stopped);
         }

@@ -25,7 +25,17 @@ class ConfigLoaderTest {
         assertThat(config.gateway().host()).as("loopback unless configured").isEqualTo("127.0.0.1");
         assertThat(config.gateway().adminTokenFile()).isEqualTo(Path.of("data/admin-token"));
         assertThat(config.apps()).extracting(PlatformConfig.App::name).containsExactly("fraud");
-        assertThat(config.services()).containsExactlyInAnyOrder(PlatformConfig.Service.values());
+        assertThat(config.services()).as("everything but the broker-only and standby roles, which need processes of their own")
+                .containsExactlyInAnyOrder(PlatformConfig.Service.GATEWAY, PlatformConfig.Service.RENDEZVOUS, PlatformConfig.Service.MODELS,
+                        PlatformConfig.Service.DECOY, PlatformConfig.Service.ARCHIVER);
+    }
+
+    @Test
+    void refusesTheBrokerServiceWithoutTheEmbeddedBroker() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("services", "[kafka]", "kafka.embedded", "false",
+                "kafka.bootstrapServers", "localhost:9092")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("services: 'kafka' runs the embedded broker, but kafka.embedded is false");
     }
 
     @Test
