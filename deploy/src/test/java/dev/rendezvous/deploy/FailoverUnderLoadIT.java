@@ -24,7 +24,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * instance runs in a process of its own ({@code rendezvous up --set services=[rendezvous]}), the
  * rest of the platform in this one. Every request is answered, no request is decided twice
  * differently, and a reader keeping the last decision per id on the results topic gets what the
- * caller got.
+ * caller got. Run twice side by side: without a standby (the survivor's group takes the dead
+ * instance's partitions after its session timeout, and their requests wait) and with a hot-standby
+ * rendezvous in this process, which must leave no request to time out.
  */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class FailoverUnderLoadIT {
@@ -41,8 +44,10 @@ class FailoverUnderLoadIT {
     private static final int KILL_AT = 250;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
-    @Test
-    void aKilledRendezvousLeavesNoRequestUnansweredOrDecidedTwiceDifferently(EmbeddedKafkaBroker broker, @TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "standby: {0}")
+    @ValueSource(booleans = {false, true})
+    void aKilledRendezvousLeavesNoRequestUnansweredOrDecidedTwiceDifferently(boolean standby, EmbeddedKafkaBroker broker, @TempDir Path dir)
+            throws Exception {
         Path config = dir.resolve("rendezvous.yaml");
         Files.writeString(config, """
                 apps:
@@ -56,9 +61,12 @@ class FailoverUnderLoadIT {
                         - accept: [fraud-fm@1, fraud-lr@1]
                       fallback: { output: { label: legit }, reason: no model answered in time }
                 """);
-        String prefix = EmbeddedKafkaExtension.uniquePrefix("failover");
-        Map<String, String> overrides = TestPlatforms.overrides(broker, prefix, "failover", "failover-admin-token", Map.of(
-                "models.demoDir", dir.resolve("models").toString(), "archive.enabled", "false"));
+        String prefix = EmbeddedKafkaExtension.uniquePrefix(standby ? "failover-standby" : "failover");
+        Map<String, String> overrides = new HashMap<>(TestPlatforms.overrides(broker, prefix, "failover", "failover-admin-token", Map.of(
+                "models.demoDir", dir.resolve("models").toString(), "archive.enabled", "false")));
+        if (standby) {
+            overrides.put("services", "[gateway, rendezvous, models, decoy, standby]");
+        }
         try (Platform platform = Platform.start(ConfigLoader.load(config, overrides))) {
             KafkaSettings kafka = platform.kafka();
             Process second = PlatformProcesses.up(config, List.of("services=[rendezvous]", "kafka.embedded=false",
@@ -83,6 +91,7 @@ class FailoverUnderLoadIT {
                 int timeouts = 0;
                 int shed = 0;
                 int late = 0;
+                int lateBeyond100 = 0;
                 for (Map.Entry<String, CompletableFuture<HttpResponse<String>>> answer : answers.entrySet()) {
                     HttpResponse<String> response = answer.getValue().get(30, TimeUnit.SECONDS);
                     // 503: the gateway sheds while the dead instance's partitions wait for their new owner; an explicit answer too.
@@ -98,6 +107,9 @@ class FailoverUnderLoadIT {
                     if (body.path("latencyMs").asLong() > 300) {
                         late++;
                     }
+                    if (body.path("latencyMs").asLong() > 400) {
+                        lateBeyond100++;
+                    }
                 }
 
                 // The survivor takes the dead one's partitions over after its session times out, and re-reads what it
@@ -105,9 +117,13 @@ class FailoverUnderLoadIT {
                 PlatformProcesses.awaitGroupMembers(kafka, kafka.topics().group("rendezvous"), 1);
                 awaitNoLag(kafka, kafka.topics().group("rendezvous"), kafka.topics().requests("fraud"));
                 Map<String, List<Decision>> results = new HashMap<>();
+                Map<String, List<String>> whereDecided = new HashMap<>();
                 for (ConsumerRecord<byte[], byte[]> record : TopicDump.read(kafka, kafka.topics().results("fraud"), REQUESTS, Duration.ofSeconds(30))) {
                     Decision decision = JsonCodec.decode(record.value(), Decision.class);
                     results.computeIfAbsent(decision.requestId(), k -> new ArrayList<>()).add(decision);
+                    whereDecided.computeIfAbsent(decision.requestId(), k -> new ArrayList<>()).add(record.partition() + "@" + record.offset() + " "
+                            + dev.rendezvous.protocol.RecordHeaders.text(record.headers(), dev.rendezvous.protocol.RecordHeaders.DECIDED_BY).orElse("owner")
+                            + " " + decision.reason() + " decided " + (decision.decidedAtMs() - decision.receivedAtMs()) + " ms after receipt");
                 }
                 int twice = 0;
                 for (Map.Entry<String, JsonNode> answer : served.entrySet()) {
@@ -119,15 +135,20 @@ class FailoverUnderLoadIT {
                     Decision last = decided.get(decided.size() - 1);
                     JsonNode got = answer.getValue();
                     assertThat(last.outcome().wireName() + " " + last.model() + " " + last.reason())
-                            .as("the last decision of %s on the results topic is what its caller got", answer.getKey())
+                            .as("the last decision of %s on the results topic is what its caller got (%s)", answer.getKey(),
+                                    whereDecided.get(answer.getKey()))
                             .isEqualTo(got.path("outcome").asText() + " " + (got.path("model").isNull() ? null : got.path("model").asText())
                                     + " " + got.path("reason").asText());
                     assertThat(decided).as("every decision of %s says the same", answer.getKey())
                             .allSatisfy(d -> assertThat(d.outcome()).isEqualTo(last.outcome()));
                 }
-                System.out.printf("kill -9 of one of two rendezvous processes at request %d (t=%d): of %d requests %d answered 504, %d shed (503),"
-                        + " %d after the 300 ms deadline, %d with more than one (identical) decision on the results topic%n",
-                        KILL_AT, killedAt, REQUESTS, timeouts, shed, late, twice);
+                System.out.printf("kill -9 of one of two rendezvous processes at request %d (t=%d), standby %s: of %d requests %d answered 504,"
+                        + " %d shed (503), %d after the 300 ms deadline, %d more than 100 ms after it, %d with more than one (identical)"
+                        + " decision on the results topic%n", KILL_AT, killedAt, standby ? "on" : "off", REQUESTS, timeouts, shed, late,
+                        lateBeyond100, twice);
+                if (standby) {
+                    assertThat(timeouts).as("requests that timed out although a standby watched the dead instance's partitions").isZero();
+                }
             } finally {
                 second.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }

@@ -29,6 +29,8 @@ final class EngineMeters {
     private final Map<DecisionKey, Counter> decisions = new HashMap<>();
     private final Map<String, Counter> deadLettered = new HashMap<>();
     private final Map<String, Counter> recovered = new HashMap<>();
+    private final Map<String, Counter> adopted = new HashMap<>();
+    private final Map<String, Counter> twice = new HashMap<>();
     private final Map<String, Timer> scoreReadLag = new HashMap<>();
 
     EngineMeters(MeterRegistry registry) {
@@ -52,6 +54,16 @@ final class EngineMeters {
     /** A re-read request a previous owner had decided: its decision was re-sent, not made again. */
     void recovered(String app) {
         recovered.computeIfAbsent(app, key -> registry.counter("rdv.rendezvous.decisions.recovered", "app", key)).increment();
+    }
+
+    /** A request a standby answered before this owner decided it: its decision was taken over, none made. */
+    void adoptedFromStandby(String app) {
+        adopted.computeIfAbsent(app, key -> registry.counter("rdv.rendezvous.decisions.adopted.from.standby", "app", key)).increment();
+    }
+
+    /** A request both this owner and a standby answered (the caller kept the first): the owner was slower than the takeover delay. */
+    void decidedWithStandby(String app) {
+        twice.computeIfAbsent(app, key -> registry.counter("rdv.rendezvous.decisions.also.by.standby", "app", key)).increment();
     }
 
     void deadLettered(String app) {

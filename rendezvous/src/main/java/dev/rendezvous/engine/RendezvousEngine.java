@@ -50,6 +50,8 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
     private static final long COMMIT_INTERVAL_MS = 100;
     /** A decision this much past its deadline counts as a deadline miss (the rendezvous itself was late). */
     private static final long DEADLINE_SLACK_MS = 5;
+    /** A decision at the deadline waits for unread scores at most until this long past it (below the gateway's grace). */
+    private static final long LATE_READ_MAX_MS = 200;
     /** The longest a stopping instance keeps deciding its in-flight requests. */
     private static final long DRAIN_MAX_MS = 5_000;
     /**
@@ -71,7 +73,10 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
 
     private final Map<String, String> appOfRequestsTopic = new HashMap<>();
     private final Map<String, String> appOfScoresTopic = new HashMap<>();
-    /** Standby only: the results topics it reads to learn which requests their owner decided. */
+    /**
+     * The results topics: a standby reads them to learn which requests their owner decided, an owner
+     * to adopt a standby's decision of a request it has not decided yet (first published wins).
+     */
     private final Map<String, String> appOfResultsTopic = new HashMap<>();
     private final TopicNames topics;
     private final Function<String, Arbiter> arbiters;
@@ -93,8 +98,8 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
     /** Null for an owner; a hot standby holds its decisions and publishes only those its owner did not make. */
     private final StandbySettings standby;
     private final StandbyHolds holds = new StandbyHolds();
-    /** Standby only: requests their owner decided before this standby did, passed over when they show up. */
-    private final Map<String, Boolean> decidedByOwner = boundedKeys();
+    /** Requests decided by the other side (owner or standby) before this instance read them, passed over when they show up. */
+    private final Map<String, Boolean> decidedElsewhere = boundedKeys();
     /** Standby only: requests this standby answered, to catch an owner that answered them too (a duplicate). */
     private final Map<String, Boolean> takenOver = boundedKeys();
     private final StandbyMeters standbyMeters;
@@ -128,9 +133,7 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
         for (String app : apps) {
             appOfRequestsTopic.put(topics.requests(app), app);
             appOfScoresTopic.put(topics.scores(app), app);
-            if (standby != null) {
-                appOfResultsTopic.put(topics.results(app), app);
-            }
+            appOfResultsTopic.put(topics.results(app), app);
         }
         this.meters = new EngineMeters(registry);
         registry.gauge("rdv.rendezvous.mailboxes.undecided", store, MailboxStore::undecidedCount);
@@ -148,7 +151,7 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
         }
         touched.addAll(store.due(now));
         for (Mailbox mailbox : touched) {
-            evaluate(mailbox, now);
+            evaluate(consumer, mailbox, now);
         }
         if (standby != null) {
             releaseDue(consumer, now);
@@ -174,10 +177,14 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
     /** Handles one record; whatever goes wrong with it is dead-lettered here, never thrown into the loop (which would re-read it forever). */
     private Mailbox onRecord(ConsumerRecord<byte[], byte[]> record, long now) {
         String requestsApp = appOfRequestsTopic.get(record.topic());
-        if (requestsApp == null && standby != null) {
+        if (requestsApp == null) {
             String resultsApp = appOfResultsTopic.get(record.topic());
             if (resultsApp != null) {
-                onOwnersDecision(resultsApp, record, now);
+                if (standby != null) {
+                    onOwnersDecision(resultsApp, record, now);
+                } else {
+                    onStandbysDecision(resultsApp, record);
+                }
                 return null;
             }
         }
@@ -225,7 +232,7 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
             rememberClosed(app, request.originKey());
             return null;
         }
-        if (standby != null && decidedByOwner.remove(app + '/' + request.originKey()) != null) {
+        if (!decidedElsewhere.isEmpty() && decidedElsewhere.remove(app + '/' + request.originKey()) != null) {
             offsets.passed(new TopicPartition(record.topic(), record.partition()), record.offset());
             offsetsChanged = true;
             rememberClosed(app, request.originKey());
@@ -352,7 +359,7 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
         return Math.min(nowMs, record.timestamp());
     }
 
-    private void evaluate(Mailbox mailbox, long now) {
+    private void evaluate(KafkaConsumer<byte[], byte[]> consumer, Mailbox mailbox, long now) {
         if (mailbox.decided() || mailbox.request() == null) {
             return;
         }
@@ -367,7 +374,31 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
             store.wakeAt(mailbox, wait.wakeAtMs());
             return;
         }
+        if (now >= mailbox.request().deadlineAtMs() && now < mailbox.request().deadlineAtMs() + LATE_READ_MAX_MS
+                && unreadScores(consumer, mailbox)) {
+            // At or past the deadline with scores this instance knows are in Kafka but has not read (it
+            // fell behind): they may have reached Kafka in time, by their timestamps. Read them first,
+            // so that the decision is the one the log implies — the one a standby, or this instance
+            // caught up, would make — not "fallback" for want of reading.
+            store.wakeAt(mailbox, now + 1);
+            return;
+        }
         decide(mailbox, ((Verdict.Decide) verdict).decision());
+    }
+
+    /** Whether this instance knows of score records on the request's partition that it has not read yet. */
+    private boolean unreadScores(KafkaConsumer<byte[], byte[]> consumer, Mailbox mailbox) {
+        java.util.OptionalLong lag = lag(consumer, new TopicPartition(topics.scores(mailbox.app()), mailbox.partition()));
+        return lag.isPresent() && lag.getAsLong() > 0;
+    }
+
+    /** The consumer's lag on {@code partition}; empty when unknown or the partition is not (or no longer) assigned here. */
+    private static java.util.OptionalLong lag(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition) {
+        try {
+            return consumer.currentLag(partition);
+        } catch (IllegalStateException notAssigned) {
+            return java.util.OptionalLong.empty();
+        }
     }
 
     private void onEvaluationFailure(Mailbox mailbox, long now, RuntimeException e) {
@@ -457,7 +488,42 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
             resolved(mailbox);
             standbyMeters.ownerDecided(app);
         } else if (mailbox == null || mailbox.request() == null) {
-            decidedByOwner.put(key, Boolean.TRUE);
+            decidedElsewhere.put(key, Boolean.TRUE);
+        }
+    }
+
+    /**
+     * Owner: a decision on a results topic. Only a standby's matters (the owner's own come back here
+     * too): a standby answers only when this owner stayed silent past its takeover delay, so a request
+     * this owner has not decided yet takes the standby's decision — the one its caller already has —
+     * instead of a second, possibly different one. A request this owner had decided too is counted.
+     */
+    private void onStandbysDecision(String app, ConsumerRecord<byte[], byte[]> record) {
+        offsets.passed(new TopicPartition(record.topic(), record.partition()), record.offset());
+        offsetsChanged = true;
+        if (RecordHeaders.text(record.headers(), RecordHeaders.DECIDED_BY).isEmpty()) {
+            return;
+        }
+        Decision decision;
+        try {
+            decision = JsonCodec.decode(record.value(), Decision.class);
+        } catch (MalformedRecordException e) {
+            return;
+        }
+        String originKey = dev.rendezvous.protocol.RequestIds.originKey(decision.requestId(), decision.nonce());
+        Mailbox mailbox = store.find(app, originKey);
+        if (mailbox != null && mailbox.request() != null && !mailbox.decided()) {
+            mailbox.decide(decision);
+            store.decided(mailbox);
+            resolved(mailbox);
+            meters.adoptedFromStandby(app);
+        } else if (mailbox == null || mailbox.request() == null) {
+            if (!recovered.isEmpty()) {
+                recovered.remove(app + '/' + originKey);
+            }
+            decidedElsewhere.put(app + '/' + originKey, Boolean.TRUE);
+        } else {
+            meters.decidedWithStandby(app);
         }
     }
 
@@ -479,7 +545,7 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
                 continue;
             }
             TopicPartition results = new TopicPartition(topics.results(mailbox.app()), mailbox.partition());
-            java.util.OptionalLong lag = consumer.currentLag(results);
+            java.util.OptionalLong lag = lag(consumer, results);
             long heldSince = held.releaseAtMs() - standby.takeoverDelayMs();
             if (ownerSeenAt.getOrDefault(results, Long.MIN_VALUE) >= heldSince) {
                 // The owner has decided other requests of this partition since: it is alive, only slower

@@ -96,6 +96,9 @@ public final class RendezvousService implements AutoCloseable {
         for (String app : apps) {
             topics.add(settings.topics().requests(app));
             topics.add(settings.topics().scores(app));
+            // Read for a standby's decisions of requests this instance has not decided yet (adopted, not
+            // decided again); the owner's own come back too and are passed over by their header.
+            topics.add(settings.topics().results(app));
         }
         PollLoop<byte[]> loop = new PollLoop<>("rendezvous-" + groupId, consumer,
                 c -> c.subscribe(topics, engine.rebalanceListener(c)), engine).start();

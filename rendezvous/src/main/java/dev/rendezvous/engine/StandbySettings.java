@@ -1,7 +1,7 @@
 package dev.rendezvous.engine;
 
 /**
- * How a hot-standby rendezvous covers for the owner of a partition.
+ * How a hot-standby rendezvous ({@code services: [standby]}, config section {@code standby}) covers for the owner of a partition.
  *
  * @param takeoverDelayMs  how long after its own decision a standby waits for the owner's before it
  *                         publishes its own: longer than the owner's decision takes to show on the
@@ -16,10 +16,10 @@ public record StandbySettings(long takeoverDelayMs, long takeoverWindowMs) {
 
     public StandbySettings {
         if (takeoverDelayMs < 1 || takeoverDelayMs > 10_000) {
-            throw new IllegalArgumentException("takeoverDelayMs: " + takeoverDelayMs + " is not between 1 and 10000");
+            throw new IllegalArgumentException("standby.takeoverDelayMs: " + takeoverDelayMs + " is not between 1 and 10000");
         }
         if (takeoverWindowMs < takeoverDelayMs || takeoverWindowMs > 60_000) {
-            throw new IllegalArgumentException("takeoverWindowMs: " + takeoverWindowMs + " is not between takeoverDelayMs ("
+            throw new IllegalArgumentException("standby.takeoverWindowMs: " + takeoverWindowMs + " is not between standby.takeoverDelayMs ("
                     + takeoverDelayMs + ") and 60000");
         }
     }

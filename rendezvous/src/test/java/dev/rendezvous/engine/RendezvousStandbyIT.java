@@ -62,7 +62,7 @@ class RendezvousStandbyIT {
                 app -> new PolicyArbiter(POLICY, () -> LIVE), new SimpleMeterRegistry(), System::currentTimeMillis);
              RendezvousService standby = startStandby(kafka, standbyMeters);
              KafkaProducer<String, byte[]> producer = kafka.newProducer("test-producer")) {
-            awaitAssigned(kafka, kafka.topics().group("rendezvous"), 2 * PARTITIONS);
+            awaitAssigned(kafka, kafka.topics().group("rendezvous"), 3 * PARTITIONS);
             awaitAssigned(kafka, kafka.topics().group("rendezvous-standby"), 3 * PARTITIONS);
             // Once the standby has seen the owner decide a request on every partition, it reads them all.
             int warm = warmUp(kafka, producer, () -> counted(standbyMeters, "rdv.rendezvous.standby.owner.decided"));

@@ -9,7 +9,6 @@ import dev.rendezvous.deploy.config.PlatformConfig;
 import dev.rendezvous.deploy.config.PlatformConfig.Service;
 import dev.rendezvous.engine.Arbiters;
 import dev.rendezvous.engine.RendezvousService;
-import dev.rendezvous.engine.StandbySettings;
 import dev.rendezvous.gateway.GatewayConfig;
 import dev.rendezvous.gateway.GatewayServer;
 import dev.rendezvous.gateway.TraceLookup;
@@ -154,7 +153,7 @@ public final class Platform implements AutoCloseable {
             String standbyGroup = kafka.topics().group("rendezvous-standby");
             RendezvousService standby = own(RendezvousService.startStandby(kafka, apps, standbyGroup,
                     Arbiters.following(control.policies(), new LiveMembers(control.registry(), System::currentTimeMillis)),
-                    StandbySettings.DEFAULTS, metrics, System::currentTimeMillis));
+                    config.standby(), metrics, System::currentTimeMillis));
             health.require("the rendezvous standby stopped consuming", standby::isRunning);
             groups.add(standbyGroup);
         }

@@ -79,7 +79,9 @@ class ConfigLoaderTest {
                 Arguments.of("gateway.shedding.windowMs", "5", "gateway.shedding.windowMs must be 10-60000, was 5"),
                 Arguments.of("gateway.shedding.minLimit", "0", "gateway.shedding.minLimit must be at least 1"),
                 Arguments.of("gateway.shedding.targetLatencyMs", "-1", "gateway.shedding.targetLatencyMs"),
-                Arguments.of("gateway.shedding.target", "50", "target"));
+                Arguments.of("gateway.shedding.target", "50", "target"),
+                Arguments.of("standby.takeoverDelayMs", "0", "standby.takeoverDelayMs: 0 is not between 1 and 10000"),
+                Arguments.of("standby.takeoverWindowMs", "10", "standby.takeoverWindowMs: 10 is not between standby.takeoverDelayMs (50) and 60000"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
