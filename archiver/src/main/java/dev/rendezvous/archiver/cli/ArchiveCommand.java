@@ -8,8 +8,9 @@ import picocli.CommandLine.Spec;
 
 /** The {@code archive} command: snapshots, exports, traces, queries and retention over an archive directory. */
 @Command(name = "archive", mixinStandardHelpOptions = true,
-        description = "Work with the decoy archive: snapshots, exports, forensics and retention.",
-        subcommands = {SnapshotCommand.class, ExportCommand.class, TraceCommand.class, HistoryCommand.class, QueryCommand.class, RetentionCommand.class,
+        description = "Work with the decoy archive: snapshots, exports, forensics, SQL and retention.",
+        subcommands = {SnapshotCommand.class, ExportCommand.class, TraceCommand.class, HistoryCommand.class, QueryCommand.class, SqlCommand.class,
+                RetentionCommand.class,
                 CommandLine.HelpCommand.class})
 public class ArchiveCommand implements Runnable {
     @Spec

@@ -1,6 +1,7 @@
 package dev.rendezvous.archiver.cli;
 
 import dev.rendezvous.archiver.segment.ManifestJson;
+import dev.rendezvous.archiver.snapshot.ExportFormat;
 import dev.rendezvous.archiver.snapshot.ExportManifest;
 import dev.rendezvous.archiver.snapshot.SnapshotStore;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code archive export}: a snapshot's inputs as a training-data set. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Write a snapshot's decoy inputs as NDJSON (one request per line) with an export.json manifest.")
+        description = "Write a snapshot's decoy inputs as NDJSON (one request per line) or Parquet, with an export.json manifest.")
 final class ExportCommand implements Callable<Integer> {
     @Mixin
     ArchiveDirOption archive;
@@ -26,15 +27,19 @@ final class ExportCommand implements Callable<Integer> {
     String app;
     @Option(names = "--out", required = true, description = "a new or empty directory")
     Path out;
-    @Option(names = "--format", defaultValue = "ndjson", description = "only ndjson so far")
+    @Option(names = "--format", defaultValue = "ndjson", description = "ndjson (exact request bytes, one per line) or parquet (typed columns "
+            + "plus the exact JSON text); default: ${DEFAULT-VALUE}")
     String format;
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("ndjson")) {
-            throw new ParameterException(spec.commandLine(), "--format " + format + " is not supported yet; expected ndjson");
+        ExportFormat exportFormat;
+        try {
+            exportFormat = ExportFormat.parse(format);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--format: " + e.getMessage());
         }
-        ExportManifest manifest = new SnapshotStore(archive.dir).export(app, snapshotId, out);
+        ExportManifest manifest = new SnapshotStore(archive.dir).export(app, snapshotId, out, exportFormat);
         spec.commandLine().getOut().println(ManifestJson.pretty(manifest));
         spec.commandLine().getOut().flush();
         return 0;

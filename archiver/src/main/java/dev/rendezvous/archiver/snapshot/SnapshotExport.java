@@ -7,6 +7,7 @@ import dev.rendezvous.archiver.segment.SegmentCatalog;
 import dev.rendezvous.archiver.segment.SegmentFiles;
 import dev.rendezvous.archiver.segment.SegmentLines;
 import dev.rendezvous.archiver.segment.SegmentSeal;
+import dev.rendezvous.archiver.segment.SegmentSealer;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.nio.channels.Channels;
@@ -28,43 +29,67 @@ import java.util.stream.Stream;
 
 /**
  * Materialises a snapshot's decoy inputs as a training-data set: {@code inputs.ndjson}, the exact
- * request bytes one per line in partition and offset order, then {@code export.json}
- * ({@link ExportManifest}), written last so that its presence means the export is complete. Every
- * segment is re-hashed while read and every value checked against its own hash; any mismatch fails
- * the export.
+ * request bytes one per line in partition and offset order, or {@code inputs.parquet}
+ * ({@link ParquetRows}); then {@code export.json} ({@link ExportManifest}), written last so that its
+ * presence means the export is complete. Every segment is re-hashed while read and every value
+ * checked against its own hash; any mismatch fails the export.
  */
 final class SnapshotExport {
-    static final String DATA_FILE = "inputs.ndjson";
     static final String MANIFEST_FILE = "export.json";
     private static final int MAX_SKIPPED_LISTED = 1000;
+
+    /** Where verified inputs go, one at a time, in partition and offset order. */
+    interface Rows extends AutoCloseable {
+        void add(ArchivedLine line, byte[] value) throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
 
     private SnapshotExport() {
     }
 
-    static ExportManifest write(Path appDir, String id, Snapshot snapshot, Path outDir, long nowMs) throws IOException {
+    static ExportManifest write(Path appDir, String id, Snapshot snapshot, Path outDir, ExportFormat format, long nowMs) throws IOException {
         requireEmpty(outDir);
         SegmentFiles.createDirectoriesDurably(outDir);
-        List<SegmentSeal> decoy = snapshot.segments().stream().filter(seal -> seal.kind().equals("decoy"))
-                .sorted(Comparator.comparingInt(SegmentSeal::partition).thenComparingLong(SegmentSeal::firstOffset)).toList();
+        Path data = outDir.resolve(format.fileName());
         Counts counts = new Counts();
-        List<ExportManifest.Source> sources = new ArrayList<>();
-        MessageDigest dataDigest = sha256();
-        Path data = outDir.resolve(DATA_FILE);
-        try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Channels.newOutputStream(
-                SegmentFiles.createOwnerOnly(data, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)), 1 << 16), dataDigest)) {
-            for (SegmentSeal seal : decoy) {
-                long cut = snapshot.cut(seal.kind(), seal.partition()).orElse(seal.lastOffset());
-                copyInputs(SegmentCatalog.path(appDir, seal), seal, cut, out, counts);
-                sources.add(new ExportManifest.Source(seal.relativePath(), seal.sha256(), Math.min(cut, seal.lastOffset())));
+        List<ExportManifest.Source> sources;
+        if (format == ExportFormat.NDJSON) {
+            MessageDigest dataDigest = sha256();
+            try (NdjsonRows rows = new NdjsonRows(data, dataDigest)) {
+                sources = copyInputs(appDir, snapshot, rows, counts);
             }
+            return finish(outDir, id, snapshot, format, HexFormat.of().formatHex(dataDigest.digest()), counts, sources, nowMs);
         }
-        ExportManifest manifest = new ExportManifest(id, snapshot.app(), "ndjson", DATA_FILE, HexFormat.of().formatHex(dataDigest.digest()),
+        try (ParquetRows rows = new ParquetRows()) {
+            sources = copyInputs(appDir, snapshot, rows, counts);
+            rows.writeTo(data);
+        }
+        return finish(outDir, id, snapshot, format, SegmentSealer.sha256(data), counts, sources, nowMs);
+    }
+
+    private static ExportManifest finish(Path outDir, String id, Snapshot snapshot, ExportFormat format, String sha256, Counts counts,
+                                         List<ExportManifest.Source> sources, long nowMs) throws IOException {
+        ExportManifest manifest = new ExportManifest(id, snapshot.app(), format.wireName(), format.fileName(), sha256,
                 counts.rows, counts.skippedRows, counts.skipped, sources, nowMs);
         SegmentFiles.writeAtomically(outDir.resolve(MANIFEST_FILE), ManifestJson.canonical(manifest));
         return manifest;
     }
 
-    private static void copyInputs(Path segment, SegmentSeal seal, long cut, OutputStream out, Counts counts) throws IOException {
+    private static List<ExportManifest.Source> copyInputs(Path appDir, Snapshot snapshot, Rows rows, Counts counts) throws IOException {
+        List<SegmentSeal> decoy = snapshot.segments().stream().filter(seal -> seal.kind().equals("decoy"))
+                .sorted(Comparator.comparingInt(SegmentSeal::partition).thenComparingLong(SegmentSeal::firstOffset)).toList();
+        List<ExportManifest.Source> sources = new ArrayList<>();
+        for (SegmentSeal seal : decoy) {
+            long cut = snapshot.cut(seal.kind(), seal.partition()).orElse(seal.lastOffset());
+            copyInputs(SegmentCatalog.path(appDir, seal), seal, cut, rows, counts);
+            sources.add(new ExportManifest.Source(seal.relativePath(), seal.sha256(), Math.min(cut, seal.lastOffset())));
+        }
+        return sources;
+    }
+
+    private static void copyInputs(Path segment, SegmentSeal seal, long cut, Rows rows, Counts counts) throws IOException {
         MessageDigest digest = sha256();
         try (InputStream in = new DigestInputStream(Files.newInputStream(segment), digest)) {
             // The whole file is read, also past the cut, to check its hash.
@@ -72,7 +97,7 @@ final class SnapshotExport {
                 byte[] bytes = Arrays.copyOf(line, length);
                 ArchivedLine parsed = ArchivedLine.parse(bytes);
                 if (parsed.offset() <= cut) {
-                    copyInput(seal, bytes, parsed, out, counts);
+                    copyInput(seal, bytes, parsed, rows, counts);
                 }
                 return true;
             });
@@ -83,7 +108,7 @@ final class SnapshotExport {
         }
     }
 
-    private static void copyInput(SegmentSeal seal, byte[] line, ArchivedLine parsed, OutputStream out, Counts counts) throws IOException {
+    private static void copyInput(SegmentSeal seal, byte[] line, ArchivedLine parsed, Rows rows, Counts counts) throws IOException {
         byte[] value = ArchivedLine.value(line);
         String coordinates = parsed.topic() + "-" + parsed.partition() + "@" + parsed.offset();
         if (value != null && !LineEncoder.sha256(value).equals(parsed.sha256())) {
@@ -96,8 +121,7 @@ final class SnapshotExport {
             }
             return;
         }
-        out.write(value);
-        out.write('\n');
+        rows.add(parsed, value);
         counts.rows++;
     }
 
@@ -111,11 +135,32 @@ final class SnapshotExport {
         }
     }
 
-    private static MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /** The exact value bytes, one per line, hashed as written. */
+    private static final class NdjsonRows implements Rows {
+        private final OutputStream out;
+
+        NdjsonRows(Path data, MessageDigest digest) throws IOException {
+            out = new DigestOutputStream(new BufferedOutputStream(Channels.newOutputStream(SegmentFiles.createOwnerOnly(data,
+                    StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)), 1 << 16), digest);
+        }
+
+        @Override
+        public void add(ArchivedLine line, byte[] value) throws IOException {
+            out.write(value);
+            out.write('\n');
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
         }
     }
 

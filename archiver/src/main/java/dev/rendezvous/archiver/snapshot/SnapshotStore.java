@@ -128,10 +128,15 @@ public final class SnapshotStore {
         return new VerifyReport(id, snapshot.app(), intact, snapshot.segments().size(), mismatches);
     }
 
-    /** Writes the snapshot's decoy inputs to {@code outDir} (see {@link SnapshotExport}). */
+    /** Writes the snapshot's decoy inputs to {@code outDir} as NDJSON (see {@link SnapshotExport}). */
     public ExportManifest export(String app, String id, Path outDir) throws IOException {
+        return export(app, id, outDir, ExportFormat.NDJSON);
+    }
+
+    /** Writes the snapshot's decoy inputs to {@code outDir} in {@code format} (see {@link SnapshotExport}). */
+    public ExportManifest export(String app, String id, Path outDir, ExportFormat format) throws IOException {
         Snapshot snapshot = show(app, id);
-        return SnapshotExport.write(appDir(snapshot.app()), id, snapshot, outDir, clockMs.getAsLong());
+        return SnapshotExport.write(appDir(snapshot.app()), id, snapshot, outDir, format, clockMs.getAsLong());
     }
 
     /** The relative paths of every segment some snapshot of {@code app} references: retention keeps them. */
