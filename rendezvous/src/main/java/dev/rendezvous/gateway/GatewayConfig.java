@@ -22,10 +22,13 @@ import java.util.Set;
  * @param shutdownGraceMs   how long {@link GatewayServer#close()} waits past the longest deadline and reply grace
  *                          for in-flight requests before closing anyway
  * @param shedding          latency-driven load shedding per app; null takes {@link SheddingConfig#DEFAULT}
+ * @param archiveReaders    app to the bearer token that may read its archive over HTTP (trace, SQL); an app not
+ *                          listed cannot be read over HTTP at all. The admin token is no reader token.
  */
 public record GatewayConfig(String host, int port, String instanceId, long replyGraceMs, int maxBodyBytes, String adminToken,
                             int maxInflight, int maxInflightPerApp, int maxJsonDepth, int maxArrayLength,
-                            Map<String, Set<String>> apiKeys, long shutdownGraceMs, SheddingConfig shedding) {
+                            Map<String, Set<String>> apiKeys, long shutdownGraceMs, SheddingConfig shedding,
+                            Map<String, String> archiveReaders) {
     public static final int DEFAULT_MAX_INFLIGHT = 10_000;
     public static final int DEFAULT_MAX_INFLIGHT_PER_APP = 5_000;
     public static final int DEFAULT_MAX_JSON_DEPTH = 32;
@@ -65,6 +68,15 @@ public record GatewayConfig(String host, int port, String instanceId, long reply
         }
         apiKeys = copyKeys(apiKeys);
         shedding = shedding == null ? SheddingConfig.DEFAULT : shedding;
+        archiveReaders = copyReaders(archiveReaders, adminToken);
+    }
+
+    /** Without archive readers: no app's archive can be read over HTTP. */
+    public GatewayConfig(String host, int port, String instanceId, long replyGraceMs, int maxBodyBytes, String adminToken,
+                         int maxInflight, int maxInflightPerApp, int maxJsonDepth, int maxArrayLength,
+                         Map<String, Set<String>> apiKeys, long shutdownGraceMs, SheddingConfig shedding) {
+        this(host, port, instanceId, replyGraceMs, maxBodyBytes, adminToken, maxInflight, maxInflightPerApp, maxJsonDepth, maxArrayLength,
+                apiKeys, shutdownGraceMs, shedding, Map.of());
     }
 
     /** The settings before issue 8's limits existed; every new setting takes its default. */
@@ -79,27 +91,48 @@ public record GatewayConfig(String host, int port, String instanceId, long reply
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(host, newPort, instanceId, replyGraceMs, maxBodyBytes, adminToken, maxInflight, maxInflightPerApp,
-                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, shedding);
+                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, shedding, archiveReaders);
     }
 
     public GatewayConfig withInflightLimits(int newMaxInflight, int newMaxInflightPerApp) {
         return new GatewayConfig(host, port, instanceId, replyGraceMs, maxBodyBytes, adminToken, newMaxInflight, newMaxInflightPerApp,
-                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, shedding);
+                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, shedding, archiveReaders);
     }
 
     public GatewayConfig withApiKeys(Map<String, Set<String>> newApiKeys) {
         return new GatewayConfig(host, port, instanceId, replyGraceMs, maxBodyBytes, adminToken, maxInflight, maxInflightPerApp,
-                maxJsonDepth, maxArrayLength, newApiKeys, shutdownGraceMs, shedding);
+                maxJsonDepth, maxArrayLength, newApiKeys, shutdownGraceMs, shedding, archiveReaders);
     }
 
     public GatewayConfig withReplyGraceMs(long newReplyGraceMs) {
         return new GatewayConfig(host, port, instanceId, newReplyGraceMs, maxBodyBytes, adminToken, maxInflight, maxInflightPerApp,
-                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, shedding);
+                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, shedding, archiveReaders);
     }
 
     public GatewayConfig withShedding(SheddingConfig newShedding) {
         return new GatewayConfig(host, port, instanceId, replyGraceMs, maxBodyBytes, adminToken, maxInflight, maxInflightPerApp,
-                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, newShedding);
+                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, newShedding, archiveReaders);
+    }
+
+    public GatewayConfig withArchiveReaders(Map<String, String> newArchiveReaders) {
+        return new GatewayConfig(host, port, instanceId, replyGraceMs, maxBodyBytes, adminToken, maxInflight, maxInflightPerApp,
+                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, shedding, newArchiveReaders);
+    }
+
+    private static Map<String, String> copyReaders(Map<String, String> readers, String adminToken) {
+        if (readers == null) {
+            return Map.of();
+        }
+        readers.forEach((app, token) -> {
+            if (token == null || token.length() < 16) {
+                throw new IllegalArgumentException("gateway.archiveReaders." + app + " must be a token of at least 16 characters");
+            }
+            if (token.equals(adminToken)) {
+                throw new IllegalArgumentException("gateway.archiveReaders." + app + " must differ from gateway.adminToken: "
+                        + "reading the archive is a permission of its own");
+            }
+        });
+        return Map.copyOf(readers);
     }
 
     private static Map<String, Set<String>> copyKeys(Map<String, Set<String>> keys) {

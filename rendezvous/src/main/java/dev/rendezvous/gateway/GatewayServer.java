@@ -82,6 +82,11 @@ public final class GatewayServer implements AutoCloseable {
                 throw new IllegalArgumentException("gateway.apiKeys names app '" + app + "', which is not configured; known apps: " + apps.keySet());
             }
         }
+        for (String app : config.archiveReaders().keySet()) {
+            if (!apps.containsKey(app)) {
+                throw new IllegalArgumentException("gateway.archiveReaders names app '" + app + "', which is not configured; known apps: " + apps.keySet());
+            }
+        }
         Admin admin = settings.newAdmin("gateway-" + config.instanceId());
         TopicProvisioner provisioner = new TopicProvisioner(admin, settings.replicationFactor(), 10_000);
         TopicSpec replyTopic = new TopicLayout(settings.topics(), settings.replicationFactor()).replyTopic(config.instanceId(), REPLY_PARTITIONS);
@@ -144,8 +149,10 @@ public final class GatewayServer implements AutoCloseable {
         OipInfer infer = new OipInfer(bodies, new TensorValidator(config.maxArrayLength()), models, maxDeadlines, dispatcher, forensics,
                 registry, System::currentTimeMillis);
         new OipRoutes(apps.keySet(), models, infer, () -> readinessProblems(readiness, kafka, limiter, pending)).install(router, admission, bodyHandler);
+        new ArchiveAccess(apps.keySet(), config.archiveReaders(), config.adminToken()).install(router);
         new AdminRoutes(vertx, control, apps.keySet(), config.adminToken()).install(router);
         new TraceRoute(vertx, apps.keySet(), traces).install(router);
+        new ArchiveSqlRoute(vertx, apps.keySet(), traces).install(router);
         new PolicyHistoryRoutes(vertx, apps.keySet(), control.policies(), traces).install(router);
         installErrorHandlers(router);
 

@@ -38,6 +38,20 @@ public interface TraceLookup {
         return Optional.empty();
     }
 
+    /**
+     * Runs one read-only SQL query over the app's archive (as of {@code snapshotId}, or everything when
+     * null) and returns {@code {columns, rows, rowCount, truncated, limit, elapsedMs}}, at most
+     * {@code maxRows} rows, within the implementation's time limit.
+     *
+     * @throws IllegalArgumentException naming the problem when the query is refused, fails on its own terms
+     *                                  or runs out of time, or the snapshot id is malformed (HTTP 400)
+     * @throws java.nio.file.NoSuchFileException when the app has no such snapshot (HTTP 404)
+     * @throws IOException              when the archive cannot be read (HTTP 503)
+     */
+    default JsonNode sql(String app, String snapshotId, String sql, int maxRows) throws IOException {
+        throw new UnsupportedOperationException("this archive lookup runs no SQL");
+    }
+
     /** Whether an archive stands behind this lookup. */
     default boolean configured() {
         return true;

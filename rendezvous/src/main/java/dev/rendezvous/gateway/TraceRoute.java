@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * {@code GET /v1/admin/trace/{app}/{requestId}}: the archived trace of one request, read through a
- * {@link TraceLookup} on a worker thread. Installed after {@link AdminRoutes}, whose bearer-token
- * check covers every {@code /v1/admin} path.
+ * {@link TraceLookup} on a worker thread. Needs the app's archive-reader token: {@link ArchiveAccess}
+ * checks it ahead of this route.
  */
 final class TraceRoute {
     private final Vertx vertx;

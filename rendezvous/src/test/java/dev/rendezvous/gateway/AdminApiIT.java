@@ -25,6 +25,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class AdminApiIT {
     private static final String APP = "claims";
     private static final String TOKEN = "admin-token-for-tests-42";
+    private static final String READER = "claims-archive-reader-token";
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private GatewayServer gateway;
     private ControlPlane control;
@@ -58,7 +60,7 @@ class AdminApiIT {
                 new PolicyWriterClient(kafka, "test-policy-writer"));
         control.policyWriter().store(APP, JsonCodec.mapper().readTree(
                 "{\"app\":\"claims\",\"deadline\":\"50ms\",\"stages\":[{\"accept\":[\"claims-gbt@3\"]}]}"), "test").get();
-        gateway = GatewayServer.start(kafka, GatewayConfig.defaults("gw-admin", TOKEN).withPort(0),
+        gateway = GatewayServer.start(kafka, GatewayConfig.defaults("gw-admin", TOKEN).withPort(0).withArchiveReaders(Map.of(APP, READER)),
                 List.of(new AppSettings(APP, 1, 50)), control, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 
@@ -128,7 +130,7 @@ class AdminApiIT {
 
     @Test
     void answersTraceRequestsWith404WhenNoArchiveIsConfigured() throws Exception {
-        HttpResponse<String> response = send("GET", "/v1/admin/trace/claims/some-request-1", "Bearer " + TOKEN, null);
+        HttpResponse<String> response = send("GET", "/v1/admin/trace/claims/some-request-1", "Bearer " + READER, null);
 
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(JsonCodec.mapper().readTree(response.body()).path("error").asText()).contains("no archive is configured");

@@ -1,0 +1,116 @@
+package dev.rendezvous.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rendezvous.protocol.JsonCodec;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+
+/**
+ * {@code POST /v1/admin/archive/{app}/sql} with {@code {"sql": "SELECT …", "snapshot": id?, "limit": n?}}:
+ * one read-only query over the app's archive through {@link TraceLookup#sql}, on a worker thread, at
+ * most {@value #MAX_CONCURRENT} at once per gateway (a query can use every core for seconds; more get
+ * 503 with Retry-After). Refused or failed queries get 400 naming the problem, an unknown snapshot 404.
+ */
+final class ArchiveSqlRoute {
+    static final int DEFAULT_LIMIT = 1_000;
+    static final int MAX_LIMIT = 10_000;
+    static final int MAX_CONCURRENT = 2;
+    private static final Set<String> FIELDS = Set.of("sql", "snapshot", "limit");
+
+    private final Vertx vertx;
+    private final Set<String> apps;
+    private final TraceLookup archive;
+    private final Semaphore running = new Semaphore(MAX_CONCURRENT);
+
+    ArchiveSqlRoute(Vertx vertx, Set<String> apps, TraceLookup archive) {
+        this.vertx = vertx;
+        this.apps = Set.copyOf(apps);
+        this.archive = archive;
+    }
+
+    void install(Router router) {
+        router.post("/v1/admin/archive/:app/sql").handler(BodyHandler.create(false).setBodyLimit(64 * 1024)).handler(this::sql);
+    }
+
+    private void sql(RoutingContext ctx) {
+        String app = AdminRoutes.knownApp(ctx, apps);
+        Request request = parse(ctx);
+        if (!archive.configured()) {
+            throw new ApiError(404, "no archive is configured for this gateway, so there is nothing to query", "archive");
+        }
+        if (!running.tryAcquire()) {
+            ctx.response().putHeader("Retry-After", "1");
+            throw new ApiError(503, MAX_CONCURRENT + " archive queries are already running on this gateway; retry shortly", "archive");
+        }
+        vertx.<JsonNode>executeBlocking(() -> {
+            try {
+                return archive.sql(app, request.snapshot, request.sql, request.limit);
+            } finally {
+                running.release();
+            }
+        }, false).onComplete(result -> {
+            if (result.succeeded()) {
+                HttpResponses.json(ctx, 200, result.result());
+            } else if (result.cause() instanceof NoSuchFileException) {
+                HttpResponses.error(ctx, 404, "app '" + app + "' has no snapshot '" + request.snapshot + "'", "body.snapshot");
+            } else if (result.cause() instanceof IllegalArgumentException refused) {
+                String where = refused.getMessage() != null && refused.getMessage().startsWith("snapshot id") ? "body.snapshot" : "body.sql";
+                HttpResponses.error(ctx, 400, refused.getMessage(), where);
+            } else if (result.cause() instanceof IOException) {
+                HttpResponses.error(ctx, 503, "the archive could not be read: " + result.cause().getMessage(), "archive");
+            } else {
+                ctx.fail(result.cause());
+            }
+        });
+    }
+
+    private record Request(String sql, String snapshot, int limit) {
+    }
+
+    private static Request parse(RoutingContext ctx) {
+        JsonBodyReader.requireJson(ctx);
+        String text = ctx.body().asString();
+        if (text == null || text.isBlank()) {
+            throw new ApiError(400, "the body is empty; expected {\"sql\": \"SELECT …\", \"snapshot\": optional id, \"limit\": optional rows}", "body");
+        }
+        JsonNode body;
+        try {
+            body = JsonCodec.mapper().readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ApiError(400, "the body is not JSON: " + e.getOriginalMessage(), "body");
+        }
+        if (body == null || !body.isObject()) {
+            throw new ApiError(400, "the body must be a JSON object with a \"sql\" field", "body");
+        }
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                throw new ApiError(400, "unknown field '" + name + "'; expected sql, snapshot, limit", "body." + name);
+            }
+        }
+        JsonNode sql = body.get("sql");
+        if (sql == null || !sql.isTextual() || sql.asText().isBlank()) {
+            throw new ApiError(400, "\"sql\" must be a non-empty string holding one SELECT query", "body.sql");
+        }
+        JsonNode snapshot = body.get("snapshot");
+        if (snapshot != null && !snapshot.isNull() && !snapshot.isTextual()) {
+            throw new ApiError(400, "\"snapshot\" must be a snapshot id (64 hex digits) or absent", "body.snapshot");
+        }
+        JsonNode limit = body.get("limit");
+        int rows = DEFAULT_LIMIT;
+        if (limit != null && !limit.isNull()) {
+            if (!limit.canConvertToInt() || !limit.isIntegralNumber() || limit.asInt() < 1 || limit.asInt() > MAX_LIMIT) {
+                throw new ApiError(400, "\"limit\" must be an integer from 1 to " + MAX_LIMIT, "body.limit");
+            }
+            rows = limit.asInt();
+        }
+        return new Request(sql.asText(), snapshot == null || snapshot.isNull() ? null : snapshot.asText(), rows);
+    }
+}
