@@ -40,6 +40,7 @@ import picocli.CommandLine;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ControlPlaneHistoryIT {
     private static final String TOKEN = "history-it-admin-token";
+    private static final String READER = "history-it-fraud-reader";
     private static final String SERVE_CANARY = """
             app: fraud
             deadline: 5s
@@ -69,7 +70,8 @@ class ControlPlaneHistoryIT {
         prefix = EmbeddedKafkaExtension.uniquePrefix("history");
         platform = Platform.start(ConfigLoader.load(config, TestPlatforms.overrides(broker, prefix, "history-it", TOKEN, Map.of(
                 "models.demoDir", dir.resolve("models").toString(),
-                "archive.dir", archiveDir.toString()))));
+                "archive.dir", archiveDir.toString(),
+                "gateway.archiveReaders.fraud.token", READER))));
     }
 
     @AfterAll
@@ -97,7 +99,7 @@ class ControlPlaneHistoryIT {
 
         // The trace, once the archive holds the decision and the promotion.
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode trace = get("/v1/admin/trace/fraud/hist-1", 200);
+            JsonNode trace = get("/v1/admin/trace/fraud/hist-1", 200, READER);
             assertThat(trace.path("policy").path("version").asLong()).isEqualTo(canaryPolicy);
             assertThat(trace.path("policy").path("policy").path("stages").get(0).path("accept").get(0).asText()).isEqualTo("fraud-lr@2");
             assertThat(trace.path("policy").path("updatedBy").asText()).startsWith("admin-api token sha256:");
@@ -153,13 +155,22 @@ class ControlPlaneHistoryIT {
     }
 
     private JsonNode get(String path, int status) throws Exception {
-        HttpResponse<String> response = http.send(admin(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return get(path, status, TOKEN);
+    }
+
+    private JsonNode get(String path, int status, String token) throws Exception {
+        HttpResponse<String> response = http.send(admin(path, token).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(status);
         return JsonCodec.mapper().readTree(response.body());
     }
 
     private HttpRequest.Builder admin(String path) {
+        return admin(path, TOKEN);
+    }
+
+    private HttpRequest.Builder admin(String path, String token) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + platform.gatewayPort() + path))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TOKEN);
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token);
     }
 }

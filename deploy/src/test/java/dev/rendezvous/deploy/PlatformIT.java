@@ -76,7 +76,8 @@ class PlatformIT {
         String prefix = EmbeddedKafkaExtension.uniquePrefix("platform");
         platform = Platform.start(ConfigLoader.load(config, TestPlatforms.overrides(broker, prefix, "platform-it", "platform-it-admin-token", Map.of(
                 "models.demoDir", modelDir.toString(),
-                "archive.dir", dir.resolve("archive").toString()))));
+                "archive.dir", dir.resolve("archive").toString(),
+                "gateway.archiveReaders.fraud.token", "platform-it-fraud-reader"))));
         kafka = platform.kafka();
     }
 
@@ -135,7 +136,7 @@ class PlatformIT {
     @Order(3)
     void tracesARequestFromTheArchiveWithEveryAnswerTheDecisionAndTheServedModelsLineage() {
         HttpRequest trace = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + platform.gatewayPort() + "/v1/admin/trace/fraud/req-7"))
-                .header("Authorization", "Bearer platform-it-admin-token").GET().build();
+                .header("Authorization", "Bearer platform-it-fraud-reader").GET().build();
 
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             HttpResponse<String> response = http.send(trace, HttpResponse.BodyHandlers.ofString());

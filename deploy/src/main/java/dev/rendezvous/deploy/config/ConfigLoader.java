@@ -144,6 +144,21 @@ public final class ConfigLoader {
         if ((gateway.adminToken() == null || gateway.adminToken().isBlank()) && gateway.adminTokenFile() == null) {
             problems.add("gateway.adminTokenFile: missing; expected a file path for the generated admin token when gateway.adminToken is empty");
         }
+        gateway.archiveReaders().forEach((app, reader) -> {
+            String key = "gateway.archiveReaders." + app;
+            if (config.apps() != null && config.apps().stream().noneMatch(a -> app.equals(a.name()))) {
+                problems.add(key + ": '" + app + "' is not a configured app; expected one of the names under apps");
+            }
+            boolean hasToken = reader != null && reader.token() != null && !reader.token().isEmpty();
+            boolean hasFile = reader != null && reader.tokenFile() != null;
+            if (hasToken == hasFile) {
+                problems.add(key + ": expected exactly one of token (16+ characters) and tokenFile (read if present, else generated)");
+            } else if (hasToken && reader.token().length() < 16) {
+                problems.add(key + ".token: shorter than 16 characters");
+            } else if (hasToken && reader.token().equals(gateway.adminToken())) {
+                problems.add(key + ".token: the same as gateway.adminToken; reading the archive is a permission of its own");
+            }
+        });
         if (gateway.instanceId() == null || !gateway.instanceId().matches("[A-Za-z0-9._-]{1,100}")) {
             problems.add("gateway.instanceId: '" + gateway.instanceId() + "'; expected 1-100 letters, digits, '.', '_' or '-'");
         }

@@ -48,10 +48,23 @@ public record PlatformConfig(List<Service> services, Kafka kafka, Gateway gatewa
      * The HTTP gateway; an empty {@code adminToken} means "generate one for this run and write it to
      * {@code adminTokenFile}" (owner-only, mode 0600; the banner prints the path, never the token).
      * {@code shedding} is the gateway's own record: it validates itself, naming the key.
+     * {@code archiveReaders}: per app, who may read its archive over HTTP (trace, SQL).
      */
     public record Gateway(String host, int port, String instanceId, long replyGraceMs, int maxBodyBytes, String adminToken, Path adminTokenFile,
                           int maxInflight, int maxInflightPerApp, int maxJsonDepth, int maxArrayLength,
-                          Map<String, Set<String>> apiKeys, long shutdownGraceMs, SheddingConfig shedding) {
+                          Map<String, Set<String>> apiKeys, long shutdownGraceMs, SheddingConfig shedding,
+                          Map<String, ArchiveReader> archiveReaders) {
+        public Gateway {
+            archiveReaders = archiveReaders == null ? Map.of() : Map.copyOf(archiveReaders);
+        }
+    }
+
+    /**
+     * One app's archive-reader token: given as {@code token}, or kept in {@code tokenFile} — read when
+     * it exists (it must be readable by its owner only), else generated and written there owner-only.
+     * Exactly one of the two.
+     */
+    public record ArchiveReader(String token, Path tokenFile) {
     }
 
     /**

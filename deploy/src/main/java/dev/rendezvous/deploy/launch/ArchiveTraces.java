@@ -2,6 +2,8 @@ package dev.rendezvous.deploy.launch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rendezvous.archiver.sql.ArchiveSql;
+import dev.rendezvous.archiver.sql.SqlLimits;
 import dev.rendezvous.archiver.trace.ControlHistory;
 import dev.rendezvous.archiver.trace.Trace;
 import dev.rendezvous.archiver.trace.TraceReader;
@@ -11,6 +13,7 @@ import dev.rendezvous.protocol.Decision;
 import dev.rendezvous.protocol.ModelRef;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -18,15 +21,21 @@ import java.util.Optional;
  * every model's answer, the decision, the policy text that decided and the served model's registry
  * entry as it was then) plus the served model's entry in the registry now, labelled as such, so that
  * a later promotion or retirement is visible beside what was in force. The control-plane history
- * (policy versions, role changes) comes from the archive too.
+ * (policy versions, role changes) comes from the archive too, and SQL over the archive
+ * ({@link ArchiveSql}) within {@link #HTTP_LIMITS}.
  */
 final class ArchiveTraces implements TraceLookup {
+    /** An HTTP caller gets 10 s and 1 GB per query: the gateway's machine also serves requests. */
+    static final SqlLimits HTTP_LIMITS = new SqlLimits(10_000, Duration.ofSeconds(10), "1GB");
+
+    private final ArchiveSql sql;
     private final TraceReader reader;
     private final ControlHistory history;
     private final RegistryView registry;
 
     ArchiveTraces(Path archiveDir, RegistryView registry) {
         this.reader = new TraceReader(archiveDir);
+        this.sql = new ArchiveSql(archiveDir);
         this.history = new ControlHistory(archiveDir);
         this.registry = registry;
     }
@@ -49,6 +58,11 @@ final class ArchiveTraces implements TraceLookup {
                     () -> served.put("now", "not in the registry"));
         }
         return Optional.of(json);
+    }
+
+    @Override
+    public JsonNode sql(String app, String snapshotId, String query, int maxRows) throws IOException {
+        return sql.query(app, snapshotId, query, HTTP_LIMITS.withMaxRows(maxRows)).toJson();
     }
 
     @Override

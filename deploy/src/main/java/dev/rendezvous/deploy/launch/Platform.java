@@ -177,7 +177,8 @@ public final class Platform implements AutoCloseable {
             appSettings.add(new AppSettings(apps.get(i), config.apps().get(i).partitions(), policies.get(i).deadlineMs()));
         }
         GatewayConfig gatewayConfig = new GatewayConfig(g.host(), g.port(), g.instanceId(), g.replyGraceMs(), g.maxBodyBytes(), adminToken,
-                g.maxInflight(), g.maxInflightPerApp(), g.maxJsonDepth(), g.maxArrayLength(), g.apiKeys(), g.shutdownGraceMs(), g.shedding());
+                g.maxInflight(), g.maxInflightPerApp(), g.maxJsonDepth(), g.maxArrayLength(), g.apiKeys(), g.shutdownGraceMs(), g.shedding(),
+                ArchiveReaderTokens.resolve(g.archiveReaders(), Platform::generatedToken));
         TraceLookup traces = config.archive().enabled()
                 ? new ArchiveTraces(config.archive().dir(), control.registry())
                 : TraceLookup.NOT_CONFIGURED;

@@ -39,6 +39,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsArchiveReadersPerAppAndNoneByDefault() {
+        assertThat(ConfigLoader.load(null, Map.of()).gateway().archiveReaders()).isEmpty();
+
+        PlatformConfig config = ConfigLoader.load(null, Map.of("gateway.archiveReaders.fraud.tokenFile", "data/fraud-reader-token"));
+
+        assertThat(config.gateway().archiveReaders()).containsEntry("fraud", new PlatformConfig.ArchiveReader(null, Path.of("data/fraud-reader-token")));
+    }
+
+    @Test
     void shedsForLatencyByDefaultAndCanBeTurnedOff() {
         assertThat(ConfigLoader.load(null, Map.of()).gateway().shedding()).isEqualTo(SheddingConfig.DEFAULT);
 
@@ -81,7 +90,12 @@ class ConfigLoaderTest {
                 Arguments.of("gateway.shedding.targetLatencyMs", "-1", "gateway.shedding.targetLatencyMs"),
                 Arguments.of("gateway.shedding.target", "50", "target"),
                 Arguments.of("standby.takeoverDelayMs", "0", "standby.takeoverDelayMs: 0 is not between 1 and 10000"),
-                Arguments.of("standby.takeoverWindowMs", "10", "standby.takeoverWindowMs: 10 is not between standby.takeoverDelayMs (50) and 60000"));
+                Arguments.of("standby.takeoverWindowMs", "10", "standby.takeoverWindowMs: 10 is not between standby.takeoverDelayMs (50) and 60000"),
+                Arguments.of("gateway.archiveReaders.loans.token", "loans-reader-token-0123", "gateway.archiveReaders.loans: 'loans' is not a configured app"),
+                Arguments.of("gateway.archiveReaders.fraud.token", "short", "gateway.archiveReaders.fraud.token: shorter than 16"),
+                Arguments.of("gateway.archiveReaders.fraud", "{}", "gateway.archiveReaders.fraud: expected exactly one of token"),
+                Arguments.of("gateway.archiveReaders.fraud", "{token: fraud-reader-token-0123, tokenFile: x}", "expected exactly one of token"),
+                Arguments.of("gateway.archiveReaders.fraud.tokn", "x", "tokn"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
