@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The benchmark's command line: {@code bench full} for the documented run, {@code bench run} with flags for anything else. */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.Full.class, BenchMain.Run.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.Full.class, BenchMain.Run.class, BenchMain.ArchiveSql.class},
         description = "Rendezvous path vs direct path vs Kafka floor, side by side in one process on one embedded broker.")
 public final class BenchMain implements Runnable {
     static final String JAR_COMMAND = "java -jar bench/target/rendezvous-bench.jar";
@@ -53,6 +53,32 @@ public final class BenchMain implements Runnable {
         System.out.println("results: " + options.outDir().toAbsolutePath().resolve("latest.json")
                 + (options.docFile() != null ? ", " + options.docFile() + " updated" : ""));
         return 0;
+    }
+
+    /** SQL over the archive and the Parquet export (docs/performance.md, "Archive SQL and Parquet"). */
+    @Command(name = "archive-sql", mixinStandardHelpOptions = true,
+            description = "Write an archive of --requests requests (no Kafka), then time SQL over its snapshot and its NDJSON and Parquet exports.")
+    static final class ArchiveSql implements Callable<Integer> {
+        @Option(names = "--requests", defaultValue = "1000000", description = "Requests archived (5 records each; default: ${DEFAULT-VALUE}).")
+        int requests;
+        @Option(names = "--repeats", defaultValue = "3", description = "Runs of each query; best and median are reported (default: ${DEFAULT-VALUE}).")
+        int repeats;
+        @Option(names = "--dir", required = true, description = "A new or empty directory for the archive and the exports (about 2.4 GB at 1M requests).")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            var result = dev.rendezvous.bench.measure.ArchiveSqlMeasurement.measure(dir, requests, Math.max(1, repeats));
+            String command = JAR_COMMAND + " archive-sql --requests " + requests + " --dir " + dir;
+            String markdown = dev.rendezvous.bench.measure.ArchiveSqlMeasurement.markdown(result, command);
+            Files.createDirectories(defaultOutDir());
+            Files.writeString(defaultOutDir().resolve("archive-sql.md"), markdown);
+            dev.rendezvous.protocol.JsonCodec.mapper().writerWithDefaultPrettyPrinter()
+                    .writeValue(defaultOutDir().resolve("archive-sql.json").toFile(), result);
+            System.out.println(markdown);
+            System.out.println("results: " + defaultOutDir().toAbsolutePath().resolve("archive-sql.json"));
+            return 0;
+        }
     }
 
     /** The documented full run: the numbers in docs/performance.md come from this. */

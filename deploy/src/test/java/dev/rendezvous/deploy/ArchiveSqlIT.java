@@ -154,6 +154,20 @@ class ArchiveSqlIT {
         });
         assertThat(labels).hasSize(REQUESTS);
         assertThat(fromSql).isEqualTo(expected);
+
+        // The tutorial's query (docs/archive.md) finds the same requests, each with what was served.
+        JsonNode tutorial = sql("fraud", FRAUD_READER, json("""
+                WITH disagreed AS (
+                  SELECT request_id, string_agg(model || '@' || version || '=' || label, ', ' ORDER BY model, version) AS answers
+                  FROM scores
+                  WHERE error_code IS NULL AND time > now() - INTERVAL 1 HOUR
+                  GROUP BY request_id
+                  HAVING count(DISTINCT label) > 1)
+                SELECT d.request_id, d.answers, r.model || '@' || r.version AS served, r.label AS served_label, r.reason, r.time
+                FROM disagreed d LEFT JOIN decisions r USING (request_id)
+                ORDER BY r.time"""), 200);
+        assertThat(new TreeSet<>(tutorial.path("rows").findValuesAsText("request_id"))).isEqualTo(expected);
+        tutorial.path("rows").forEach(row -> assertThat(row.path("served").asText()).matches("fraud-(fm|lr)@[12]"));
     }
 
     @Test
