@@ -31,12 +31,13 @@ final class ReadOnlyQuery {
         if (parsed.path("error").asBoolean()) {
             String type = parsed.path("error_type").asText();
             String message = parsed.path("error_message").asText();
+            // Any other error type is DuckDB saying "not a SELECT" (its message is about JSON serialisation, not the query).
             if (type.equals("parser")) {
                 String at = parsed.hasNonNull("position") ? " at character " + parsed.path("position").asText() : "";
                 throw new SqlRefusedException("the SQL does not parse" + at + ": " + message, false);
             }
             throw new SqlRefusedException("only one read-only SELECT query (or WITH … SELECT) may run over the archive; "
-                    + "statements such as COPY, INSERT, CREATE, ATTACH, INSTALL, LOAD, SET and PRAGMA are refused (" + message + ")", false);
+                    + "statements such as COPY, INSERT, CREATE, ATTACH, INSTALL, LOAD, SET and PRAGMA are refused", false);
         }
         int statements = parsed.path("statements").size();
         if (statements != 1) {
