@@ -52,6 +52,12 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
     private static final long DEADLINE_SLACK_MS = 5;
     /** A decision at the deadline waits for unread scores at most until this long past it (below the gateway's grace). */
     private static final long LATE_READ_MAX_MS = 200;
+    /**
+     * An owner deciding past the deadline first reads its results partition to the end, at most until
+     * this long past it (below the gateway's default 500 ms grace): a standby may have answered the
+     * request already, and its decision is adopted instead of a second, different one.
+     */
+    private static final long RESULTS_READ_MAX_MS = 400;
     /** The longest a stopping instance keeps deciding its in-flight requests. */
     private static final long DRAIN_MAX_MS = 5_000;
     /**
@@ -383,12 +389,26 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
             store.wakeAt(mailbox, now + 1);
             return;
         }
+        if (standby == null && now >= mailbox.request().deadlineAtMs() && now < mailbox.request().deadlineAtMs() + RESULTS_READ_MAX_MS
+                && unreadDecisions(consumer, mailbox)) {
+            // A late owner (stalled, or just given the partition) may be deciding what a standby already
+            // answered: read the decisions this instance knows are there first (FailoverUnderLoadIT saw an
+            // owner decide "fallback" 275 ms after the deadline over a standby's "preferred").
+            store.wakeAt(mailbox, now + 1);
+            return;
+        }
         decide(mailbox, ((Verdict.Decide) verdict).decision());
     }
 
     /** Whether this instance knows of score records on the request's partition that it has not read yet. */
     private boolean unreadScores(KafkaConsumer<byte[], byte[]> consumer, Mailbox mailbox) {
         java.util.OptionalLong lag = lag(consumer, new TopicPartition(topics.scores(mailbox.app()), mailbox.partition()));
+        return lag.isPresent() && lag.getAsLong() > 0;
+    }
+
+    /** Whether this instance knows of decisions on the request's results partition that it has not read yet. */
+    private boolean unreadDecisions(KafkaConsumer<byte[], byte[]> consumer, Mailbox mailbox) {
+        java.util.OptionalLong lag = lag(consumer, new TopicPartition(topics.results(mailbox.app()), mailbox.partition()));
         return lag.isPresent() && lag.getAsLong() > 0;
     }
 
