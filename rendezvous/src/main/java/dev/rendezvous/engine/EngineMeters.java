@@ -29,7 +29,6 @@ final class EngineMeters {
     private final Map<DecisionKey, Counter> decisions = new HashMap<>();
     private final Map<String, Counter> deadLettered = new HashMap<>();
     private final Map<String, Counter> deadLetterRepeats = new HashMap<>();
-    private final Map<String, Counter> leftToOwner = new HashMap<>();
     private final Map<String, Counter> recovered = new HashMap<>();
     private final Map<String, Counter> adopted = new HashMap<>();
     private final Map<String, Counter> twice = new HashMap<>();
@@ -75,11 +74,6 @@ final class EngineMeters {
     /** A record refused again (read again after a retry, restart or rebalance) that has its dead letter already: none written. */
     void deadLetterRepeated(String app) {
         deadLetterRepeats.computeIfAbsent(app, key -> registry.counter("rdv.rendezvous.dead.letters.repeated", "app", key)).increment();
-    }
-
-    /** A standby refused a record: the owner writes its dead letter, the standby only counts it. */
-    void deadLetterLeftToOwner(String app) {
-        leftToOwner.computeIfAbsent(app, key -> registry.counter("rdv.rendezvous.dead.letters.left.to.owner", "app", key)).increment();
     }
 
     /** How long after a score reached Kafka this instance read it: the rendezvous's own lateness, apart from the models'. */

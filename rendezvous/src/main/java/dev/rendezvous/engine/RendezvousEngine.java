@@ -220,7 +220,7 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
      */
     private void deadLetter(String app, ConsumerRecord<byte[], byte[]> record, String reason) {
         if (standby != null) {
-            meters.deadLetterLeftToOwner(app);
+            standbyMeters.refusedLeftToOwner(app);
         } else if (deadLetters.send(topics.deadLetter(app), record, reason)) {
             meters.deadLettered(app);
         } else {
