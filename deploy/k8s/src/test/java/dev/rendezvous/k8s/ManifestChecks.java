@@ -65,7 +65,7 @@ final class ManifestChecks {
     private final List<String> problems = new ArrayList<>();
 
     /** One pod template, its volume claims, and what its container's command line loads to. */
-    record Workload(String id, Map<String, String> podLabels, PodTemplateSpec template, List<PersistentVolumeClaim> claims, PlatformConfig config) {
+    record Workload(String id, int replicas, Map<String, String> podLabels, PodTemplateSpec template, List<PersistentVolumeClaim> claims, PlatformConfig config) {
     }
 
     private ManifestChecks(List<HasMetadata> resources, Path scratch) {
@@ -83,9 +83,9 @@ final class ManifestChecks {
         List<Workload> workloads = new ArrayList<>();
         for (HasMetadata resource : resources) {
             if (resource instanceof Deployment d) {
-                workloads.add(workload("Deployment/" + d.getMetadata().getName(), d.getSpec().getTemplate(), List.of()));
+                workloads.add(workload("Deployment/" + d.getMetadata().getName(), replicas(d.getSpec().getReplicas()), d.getSpec().getTemplate(), List.of()));
             } else if (resource instanceof StatefulSet s) {
-                workloads.add(workload("StatefulSet/" + s.getMetadata().getName(), s.getSpec().getTemplate(),
+                workloads.add(workload("StatefulSet/" + s.getMetadata().getName(), replicas(s.getSpec().getReplicas()), s.getSpec().getTemplate(),
                         s.getSpec().getVolumeClaimTemplates() == null ? List.of() : s.getSpec().getVolumeClaimTemplates()));
             }
         }
@@ -96,12 +96,16 @@ final class ManifestChecks {
         checkSelectors(workloads);
     }
 
-    private Workload workload(String id, PodTemplateSpec template, List<PersistentVolumeClaim> claims) {
+    private static int replicas(Integer replicas) {
+        return replicas == null ? 1 : replicas;
+    }
+
+    private Workload workload(String id, int replicas, PodTemplateSpec template, List<PersistentVolumeClaim> claims) {
         Map<String, String> labels = template.getMetadata() == null || template.getMetadata().getLabels() == null ? Map.of() : template.getMetadata().getLabels();
         List<Container> containers = template.getSpec().getContainers();
         if (containers.size() != 1) {
             problems.add(id + ": expected one container (one service per pod), found " + containers.size());
-            return new Workload(id, labels, template, claims, null);
+            return new Workload(id, replicas, labels, template, claims, null);
         }
         Container container = containers.get(0);
         String image = container.getImage();
@@ -119,7 +123,7 @@ final class ManifestChecks {
                 || container.getResources().getLimits() == null || !container.getResources().getLimits().containsKey("memory")) {
             problems.add(id + ": expected cpu and memory requests and a memory limit (the JVM sizes its heap from the limit)");
         }
-        return new Workload(id, labels, template, claims, config);
+        return new Workload(id, replicas, labels, template, claims, config);
     }
 
     /** Parses the container's args with the launcher's own command line and loads its configuration as {@code up} would. */
@@ -439,6 +443,12 @@ final class ManifestChecks {
                     .anyMatch(p -> p.getSpec().getPolicyTypes().contains("Ingress") && matches(p.getSpec().getPodSelector().getMatchLabels(), w.podLabels()));
             if (!isolated) {
                 problems.add(w.id() + ": no NetworkPolicy restricts who reaches its pods");
+            }
+            // One replica gets no budget: minAvailable 1 would block every node drain, and maxUnavailable 1 protects nothing.
+            boolean budgeted = resources.stream().filter(PodDisruptionBudget.class::isInstance).map(PodDisruptionBudget.class::cast)
+                    .anyMatch(b -> matches(b.getSpec().getSelector().getMatchLabels(), w.podLabels()));
+            if (w.replicas() >= 2 && !budgeted) {
+                problems.add(w.id() + ": " + w.replicas() + " replicas and no PodDisruptionBudget: a node drain may take them all at once");
             }
         }
     }

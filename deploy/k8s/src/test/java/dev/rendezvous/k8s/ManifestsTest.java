@@ -126,6 +126,9 @@ class ManifestsTest {
                                 .map(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class::cast).findFirst().orElseThrow()
                                 .getSpec().getPodSelector().setMatchLabels(Map.of("app.kubernetes.io/component", "rendezvous")),
                         "lets anyone reach Deployment/rendezvous"),
+                Arguments.of("two rendezvous without a disruption budget", (Consumer<List<HasMetadata>>) r ->
+                        r.removeIf(x -> x instanceof io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget b && b.getMetadata().getName().equals("rendezvous")),
+                        "Deployment/rendezvous: 2 replicas and no PodDisruptionBudget"),
                 Arguments.of("an archive on a scratch volume", (Consumer<List<HasMetadata>>) r ->
                         r.stream().filter(x -> x instanceof StatefulSet s && s.getMetadata().getName().equals("archiver")).map(StatefulSet.class::cast)
                                 .findFirst().orElseThrow().getSpec().getTemplate().getSpec().getContainers().get(0).getArgs().addAll(List.of("--set", "archive.dir=/tmp/archive")),
