@@ -35,4 +35,10 @@ printf 'root:x:0:0:root:/root:/sbin/nologin\nrendezvous:x:65532:65532:rendezvous
 printf 'root:x:0:\nrendezvous:x:65532:\n' > "$root/etc/group"
 # glibc looks names up in files, then DNS (Kubernetes mounts /etc/hosts and /etc/resolv.conf).
 printf 'hosts: files dns\n' > "$root/etc/nsswitch.conf"
+# ONNX Runtime (1.29) reads /etc/os-release and /etc/machine-id when it creates its environment and
+# crashes the JVM (SIGSEGV in fclose) when they are missing, as they are in a scratch image: found by running
+# the image's file system in a chroot; ImageEntrypointIT checks both are here. The machine id is the same in
+# every container of this image: nothing of ours reads it.
+printf 'NAME="Rendezvous (scratch + jlinked Java)"\nID=rendezvous\nVERSION_ID=1\n' > "$root/etc/os-release"
+printf '72656e64657a766f7573696d61676531\n' > "$root/etc/machine-id"
 echo "$identity" > "$stamp"

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,11 +41,35 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageEntrypointIT {
     private static final Path TARBALL = ManifestFiles.K8S.resolve("target/rendezvous-image.tar");
 
+    @TempDir
+    static Path unpacked;
+    private static Path root;
+    private static ImageTarball image;
+
+    @BeforeAll
+    static void unpackTheImage() throws IOException {
+        root = unpacked.resolve("image");
+        image = ImageTarball.unpack(TARBALL, root);
+    }
+
+    /**
+     * What a scratch image lacks and the platform needs: ONNX Runtime crashes the JVM (SIGSEGV in fclose)
+     * without /etc/os-release and /etc/machine-id — seen in a chroot of the image, invisible here outside
+     * one, where the host's files serve; the user the image runs as; /tmp and /data to write to.
+     */
+    @Test
+    void theImageHasTheFilesAScratchImageLacks() throws IOException {
+        assertThat(image.user()).isEqualTo("65532:65532");
+        assertThat(root.resolve("etc/os-release")).content().contains("ID=");
+        assertThat(root.resolve("etc/machine-id")).content().matches("[0-9a-f]{32}\\n");
+        assertThat(root.resolve("etc/passwd")).content().contains(":65532:65532:");
+        assertThat(root.resolve("tmp")).isDirectory();
+        assertThat(root.resolve("data")).isDirectory();
+        assertThat(image.workingDir()).isEqualTo("/data");
+    }
+
     @Test
     void aRunnerPodsCommandLineOnTheImagesRuntimeAnswersItsReadinessProbeAndStopsCleanly(EmbeddedKafkaBroker broker, @TempDir Path dir) throws Exception {
-        ImageTarball image = ImageTarball.unpack(TARBALL, dir.resolve("image"));
-        Path root = dir.resolve("image");
-        assertThat(image.user()).as("the image's user").isEqualTo("65532:65532");
 
         List<HasMetadata> base = ManifestFiles.base();
         Deployment runner = base.stream().filter(r -> r instanceof Deployment d && d.getMetadata().getName().equals("runner-fraud-lr-1"))
@@ -111,8 +136,6 @@ class ImageEntrypointIT {
      */
     @Test
     void everySharedLibraryTheImageNeedsIsInTheImage(@TempDir Path dir) throws Exception {
-        Path root = dir.resolve("image");
-        ImageTarball image = ImageTarball.unpack(TARBALL, root);
         Path libraries = root.resolve(image.env().get("LD_LIBRARY_PATH").replaceFirst("^/", ""));
         List<Path> objects = new ArrayList<>();
         try (var files = Files.walk(root.resolve("opt/java"))) {
