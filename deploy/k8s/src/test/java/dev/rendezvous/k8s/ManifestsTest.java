@@ -32,6 +32,10 @@ class ManifestsTest {
     @TempDir
     Path scratch;
 
+    /** The demo models, trained once for every runner compared (seeded: the same bytes every time). */
+    @TempDir
+    static Path demoModels;
+
     @Test
     void theBaseAgreesWithTheCode() throws IOException {
         List<HasMetadata> base = ManifestFiles.base();
@@ -81,8 +85,8 @@ class ManifestsTest {
     @ParameterizedTest
     @ValueSource(strings = {"fraud-fm-1", "fraud-lr-1"})
     void theCommittedRunnersAreWhatTheGeneratorPrints(String model) throws IOException {
-        Path dir = scratch.resolve("models");
-        DemoModels.ensure(dir);
+        Path dir = demoModels;
+        DemoModels.ensure(dir);   // trains on the first call, then finds them current
         Path manifestFile = dir.resolve(model + ".yaml");
         ModelManifest manifest = ModelManifest.load(manifestFile);
         String generated = RunnerResources.yaml(manifest, Files.readString(manifestFile), Files.readAllBytes(manifest.artifact()),
