@@ -149,9 +149,9 @@ final class ManifestChecks {
         ParseResult up = parsed.subcommand();
         Map<String, String> overrides = up.matchedOptionValue("--set", new LinkedHashMap<String, String>());
         Path configFile = null;
-        String configPath = up.matchedOptionValue("--config", (Path) null) == null ? null : up.matchedOptionValue("--config", (Path) null).toString();
+        Path configPath = up.matchedOptionValue("--config", (Path) null);
         if (configPath != null) {
-            String content = mountedFile(id, template, container, configPath);
+            String content = mountedFile(id, template, container, configPath.toString());
             if (content == null) {
                 return null;
             }
@@ -374,7 +374,7 @@ final class ManifestChecks {
             JsonNode spec = ManifestFiles.YAML.valueToTree(topic.getAdditionalProperties().get("spec"));
             String name = spec.hasNonNull("topicName") ? spec.path("topicName").asText() : topic.getMetadata().getName();
             Map<String, String> configs = new TreeMap<>();
-            spec.path("config").fields().forEachRemaining(e -> configs.put(e.getKey(), e.getValue().asText()));
+            spec.path("config").properties().forEach(e -> configs.put(e.getKey(), e.getValue().asText()));
             declared.put(name, new TopicSpec(name, spec.path("partitions").asInt(1), configs));
             if (!cluster.equals(label(topic, "strimzi.io/cluster"))) {
                 problems.add("KafkaTopic/" + name + ": label strimzi.io/cluster is not " + cluster + " (the topic operator would ignore it)");

@@ -97,6 +97,7 @@ class ManifestsTest {
                 .isEqualTo(generated);
     }
 
+    @SuppressWarnings("unchecked")   // a KafkaTopic's spec is a generic map
     static Stream<Arguments> breakages() {
         return Stream.of(
                 Arguments.of("a readiness probe on a path nobody serves", (Consumer<List<HasMetadata>>) r ->
