@@ -12,6 +12,8 @@ import dev.rendezvous.runner.manifest.ModelManifest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * Scores units of decoy lines on whatever pool thread runs them: each thread loads its own model
@@ -26,6 +28,7 @@ public final class InputScorer implements SnapshotScan.UnitProcessor<List<Replay
     private final ProgressReporter progress;
     private final List<OfflineModel> loaded = new ArrayList<>();
     private final ThreadLocal<OfflineModel[]> models = new ThreadLocal<>();
+    private final Set<String> redactionVersions = new ConcurrentSkipListSet<>();
 
     /**
      * @param against       the second model to score with, or null when comparing with what was served
@@ -59,6 +62,10 @@ public final class InputScorer implements SnapshotScan.UnitProcessor<List<Replay
         List<ScoringRequest> requests = new ArrayList<>(inputs.size());
         ScoringRequest[] decoded = new ScoringRequest[inputs.size()];
         for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i).redacted()) {
+                redactionVersions.add(inputs.get(i).redaction().version());
+                continue;
+            }
             decoded[i] = decode(inputs.get(i).value());
             if (decoded[i] != null) {
                 requests.add(decoded[i]);
@@ -70,6 +77,12 @@ public final class InputScorer implements SnapshotScan.UnitProcessor<List<Replay
         int next = 0;
         for (int i = 0; i < inputs.size(); i++) {
             DecoyInput input = inputs.get(i);
+            if (input.redacted()) {
+                Answer notReproducible = Answer.failed(Answer.NOT_REPRODUCIBLE);
+                replayed.add(new Replayed(input.requestId(), input.partition(), input.offset(), 0, notReproducible,
+                        mine[1] == null ? null : notReproducible));
+                continue;
+            }
             if (decoded[i] == null) {
                 Answer undecodable = Answer.failed(Answer.UNDECODABLE);
                 replayed.add(new Replayed(input.requestId(), input.partition(), input.offset(), 0, undecodable, mine[1] == null ? null : undecodable));
@@ -108,6 +121,11 @@ public final class InputScorer implements SnapshotScan.UnitProcessor<List<Replay
         } catch (MalformedRecordException e) {
             return null;
         }
+    }
+
+    /** The redaction rule set versions of the inputs that were not replayed because the decoy redacted them. */
+    public Set<String> redactionVersions() {
+        return Set.copyOf(redactionVersions);
     }
 
     /** Closes every model any thread loaded; call after the pool has finished. */
