@@ -9,10 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * One step of an application's snapshot schedule, as of the injected clock: create the current
  * slot's snapshot unless it exists, then expire the scheduled snapshots no keep rule keeps. A
  * snapshot a model's lineage names is never expired: the refusal is logged (once per snapshot and
- * process), returned and written to {@code <app>/snapshots/schedule-report.json}. Manual snapshots
+ * process), returned, and written to {@code <app>/snapshots/schedule-report.json} (rewritten by each
+ * step that creates, expires or refuses something new). Manual snapshots
  * (any without a {@code scheduled-} name) are never touched.
  */
 public final class ScheduledSnapshots {
@@ -32,7 +32,12 @@ public final class ScheduledSnapshots {
     private final SnapshotExpiry expiry;
     private final LongSupplier clockMs;
     private final Duration sealTimeout;
-    private final Set<String> refusalsLogged = new HashSet<>();
+    /**
+     * Refusals of this run by snapshot id. A refusal is permanent (registry history is append-only and
+     * a role change keeps the lineage), so the archived registry is read once per snapshot, not per step.
+     */
+    private final Map<String, Refusal> refusedById = new HashMap<>();
+    private final Map<String, List<Refusal>> lastReportedRefusals = new HashMap<>();
 
     public ScheduledSnapshots(Path archiveDir, LongSupplier clockMs, Duration sealTimeout) {
         this.store = new SnapshotStore(archiveDir, clockMs);
@@ -75,21 +80,30 @@ public final class ScheduledSnapshots {
         List<ExpiryReport> expired = new ArrayList<>();
         List<Refusal> refused = new ArrayList<>();
         for (KeepRules.Candidate candidate : schedule.keep().expired(scheduled(app), now)) {
+            Refusal known = refusedById.get(candidate.id());
+            if (known != null) {
+                refused.add(known);
+                continue;
+            }
             try {
                 expired.add(expiry.expire(app, candidate.id(), false));
                 LOG.info("expired scheduled snapshot {} of {} ({})", candidate.name(), app, candidate.id());
             } catch (SnapshotInUseException e) {
-                refused.add(new Refusal(candidate.name(), candidate.id(), e.models()));
-                if (refusalsLogged.add(candidate.id())) {
-                    LOG.warn("not expiring scheduled snapshot {} of {}: {}", candidate.name(), app, e.getMessage());
-                }
+                Refusal refusal = new Refusal(candidate.name(), candidate.id(), e.models());
+                refusedById.put(candidate.id(), refusal);
+                refused.add(refusal);
+                LOG.warn("not expiring scheduled snapshot {} of {}: {}", candidate.name(), app, e.getMessage());
             } catch (NoSuchFileException e) {
                 // Expired by hand since listed.
             }
         }
         StepReport report = new StepReport(app, now, created, createdId, expired, refused);
-        SegmentFiles.writeAtomically(store.snapshotsDir(app).resolve(REPORT_FILE),
-                (ManifestJson.pretty(report) + "\n").getBytes(StandardCharsets.UTF_8));
+        // Written when the step did something or the refusals changed: not two fsyncs a second for nothing.
+        if (created != null || !expired.isEmpty() || !refused.equals(lastReportedRefusals.get(app))) {
+            SegmentFiles.writeAtomically(store.snapshotsDir(app).resolve(REPORT_FILE),
+                    (ManifestJson.pretty(report) + "\n").getBytes(StandardCharsets.UTF_8));
+            lastReportedRefusals.put(app, List.copyOf(refused));
+        }
         return report;
     }
 

@@ -2,6 +2,7 @@ package dev.rendezvous.archiver.snapshot;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,13 +33,20 @@ public final class SnapshotScheduler implements AutoCloseable {
         });
         ScheduledSnapshots steps = new ScheduledSnapshots(archiveDir, System::currentTimeMillis, sealTimeout);
         Map<String, SnapshotSchedule> copy = Map.copyOf(schedules);
+        // Only the executor's thread touches it. A failing step is retried every check; its log line is not repeated.
+        Map<String, String> lastFailure = new HashMap<>();
         executor.scheduleWithFixedDelay(() -> copy.forEach((app, schedule) -> {
             try {
                 steps.step(app, schedule);
+                if (lastFailure.remove(app) != null) {
+                    LOG.info("scheduled snapshot steps of {} work again", app);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Exception e) {
-                LOG.warn("scheduled snapshot step of {} failed, trying again in {}: {}", app, checkEvery, e.toString());
+                if (!e.toString().equals(lastFailure.put(app, e.toString()))) {
+                    LOG.warn("scheduled snapshot step of {} failed, trying again every {}: {}", app, checkEvery, e.toString());
+                }
             }
         }), 0, checkEvery.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("snapshot schedules: {}", copy);
