@@ -75,8 +75,8 @@ public record PlatformConfig(List<Service> services, Kafka kafka, Gateway gatewa
     public record Management(boolean enabled, String host, int port) {
     }
 
-    /** One application: its topics' partitions and retention, and its rendezvous policy. */
-    public record App(String name, int partitions, long retentionMs, JsonNode policy) {
+    /** One application: its topics' partitions and retention, its rendezvous policy, and how its archive is kept. */
+    public record App(String name, int partitions, long retentionMs, JsonNode policy, AppArchive archive) {
         public static final int DEFAULT_PARTITIONS = 3;
         public static final long DEFAULT_RETENTION_MS = 7L * 24 * 3600 * 1000;
 
@@ -87,9 +87,42 @@ public record PlatformConfig(List<Service> services, Kafka kafka, Gateway gatewa
          */
         @JsonCreator
         static App read(@JsonProperty("name") String name, @JsonProperty("partitions") Integer partitions,
-                        @JsonProperty("retentionMs") Long retentionMs, @JsonProperty("policy") JsonNode policy) {
+                        @JsonProperty("retentionMs") Long retentionMs, @JsonProperty("policy") JsonNode policy,
+                        @JsonProperty("archive") AppArchive archive) {
             return new App(name, partitions == null ? DEFAULT_PARTITIONS : partitions,
-                    retentionMs == null ? DEFAULT_RETENTION_MS : retentionMs, policy);
+                    retentionMs == null ? DEFAULT_RETENTION_MS : retentionMs, policy, archive == null ? AppArchive.NONE : archive);
+        }
+    }
+
+    /**
+     * One application's archive: scheduled snapshots (run by the archiver) and redaction of the decoy's
+     * copy (run by the decoy). Either may be left out.
+     */
+    public record AppArchive(Snapshots snapshots, Redaction redaction) {
+        static final AppArchive NONE = new AppArchive(null, null);
+    }
+
+    /**
+     * {@code schedule}: {@code hourly}, {@code daily}, {@code weekly} or an ISO-8601 duration;
+     * {@code keep}: which scheduled snapshots survive (all, when left out).
+     */
+    public record Snapshots(String schedule, Keep keep) {
+    }
+
+    /** Keep the newest {@code last} scheduled snapshots and/or those younger than {@code for} (ISO-8601, e.g. P7D). */
+    public record Keep(Integer last, @JsonProperty("for") String maxAge) {
+    }
+
+    /**
+     * Features to drop, hash (HMAC-SHA-256) or truncate (to a number of characters) in the decoy's copy;
+     * the hash key is read from {@code hashKeyFile} (owner-only) or the environment variable
+     * {@code hashKeyEnv}, never written in the YAML.
+     */
+    public record Redaction(List<String> drop, List<String> hash, Map<String, Integer> truncate, Path hashKeyFile, String hashKeyEnv) {
+        public Redaction {
+            drop = drop == null ? List.of() : List.copyOf(drop);
+            hash = hash == null ? List.of() : List.copyOf(hash);
+            truncate = truncate == null ? Map.of() : Map.copyOf(truncate);
         }
     }
 
