@@ -23,9 +23,15 @@ public final class Archiver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
 
     private final PollLoop<byte[]> loop;
+    private final ArchiveLoop handler;
+    private final TopicNames names;
+    private final ArchiverSettings settings;
 
-    private Archiver(PollLoop<byte[]> loop) {
+    private Archiver(PollLoop<byte[]> loop, ArchiveLoop handler, TopicNames names, ArchiverSettings settings) {
         this.loop = loop;
+        this.handler = handler;
+        this.names = names;
+        this.settings = settings;
     }
 
     /** The consumer group: {@code archiver} under the topic prefix, so that platforms sharing a cluster keep apart. */
@@ -46,7 +52,18 @@ public final class Archiver implements AutoCloseable {
         ArchiveLoop handler = new ArchiveLoop(settings, targets);
         PollLoop<byte[]> loop = new PollLoop<>("archiver", consumer, handler::subscribe, handler).start();
         LOG.info("archiver: archiving {} into {} in group {}", targets.keySet(), settings.archiveDir(), groupId);
-        return new Archiver(loop);
+        return new Archiver(loop, handler, kafka.topics(), settings);
+    }
+
+    /**
+     * Archives also the topics of apps created while the archiver runs (the shared control topics are
+     * archived already); the group rebalances to take them up. Returns at once.
+     */
+    public void addApps(Set<String> apps) {
+        Map<String, ArchiveTarget> more = new LinkedHashMap<>(targets(names, settings.withApps(apps)));
+        more.values().removeIf(target -> target.kind().controlPlane());
+        loop.resubscribe(c -> handler.addTargets(c, more));
+        LOG.info("archiver: also archiving {}", more.keySet());
     }
 
     public boolean isRunning() {

@@ -35,8 +35,15 @@ final class DecoyLoop implements PollLoop.Handler<byte[]> {
 
     DecoyLoop(Producer<byte[], byte[]> producer, Map<String, String> decoyTopicBySource, Clock clock) {
         this.producer = producer;
-        this.decoyTopicBySource = Map.copyOf(decoyTopicBySource);
+        // Grows on the poll thread only, when an app is added (DecoyService#addApps).
+        this.decoyTopicBySource = new java.util.LinkedHashMap<>(decoyTopicBySource);
         this.clock = clock;
+    }
+
+    /** Adds source-to-decoy pairs and returns every source topic; call on the poll thread. */
+    java.util.List<String> addSources(Map<String, String> more) {
+        decoyTopicBySource.putAll(more);
+        return java.util.List.copyOf(decoyTopicBySource.keySet());
     }
 
     @Override

@@ -11,7 +11,8 @@ final class MaxDeadlines {
     private final PolicyStore policies;
 
     MaxDeadlines(Map<String, AppSettings> apps, PolicyStore policies) {
-        this.apps = Map.copyOf(apps);
+        // A live view: apps created while the gateway runs are added to it (ServedApps).
+        this.apps = java.util.Collections.unmodifiableMap(apps);
         this.policies = policies;
     }
 
