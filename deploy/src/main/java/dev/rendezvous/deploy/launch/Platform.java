@@ -115,6 +115,8 @@ public final class Platform implements AutoCloseable {
         Set<String> groups = new LinkedHashSet<>();
 
         ControlPlane control = startControlPlane(policies);
+        // Apps created while this process runs (POST /v1/admin/apps) reach each service below through it.
+        AppFollower follower = new AppFollower(kafka, control.policies(), apps);
         health.require("the policy reader stopped", control.policies()::isRunning);
         fleet = own(new ModelFleet(kafka, control.registry(), metrics));
         health.require(fleet::problems);
@@ -131,6 +133,7 @@ public final class Platform implements AutoCloseable {
         if (config.runs(Service.DECOY)) {
             DecoyService decoy = own(DecoyService.start(kafka, Set.copyOf(apps)));
             health.require("the decoy stopped consuming", decoy::isRunning);
+            follower.add("decoy", app -> decoy.addApps(Set.of(app.name())));
             groups.add(DecoyService.groupId(kafka));
         }
         if (config.runs(Service.ARCHIVER) && config.archive().enabled()) {
@@ -139,6 +142,7 @@ public final class Platform implements AutoCloseable {
                     .withSegmentLimits(archive.maxSegmentBytes(), Duration.ofMillis(archive.maxSegmentAgeMs()))
                     .withSyncLimits(Duration.ofMillis(archive.maxSyncDelayMs()), archive.maxUnsyncedBytes())));
             health.require("the archiver stopped consuming", archiver::isRunning);
+            follower.add("archiver", app -> archiver.addApps(Set.of(app.name())));
             groups.add(Archiver.groupId(kafka));
         }
         if (config.runs(Service.RENDEZVOUS)) {
@@ -147,6 +151,7 @@ public final class Platform implements AutoCloseable {
                     Arbiters.following(control.policies(), new LiveMembers(control.registry(), System::currentTimeMillis)),
                     metrics, System::currentTimeMillis));
             health.require("the rendezvous stopped consuming", rendezvous::isRunning);
+            follower.add("rendezvous", app -> rendezvous.addApps(List.of(app.name())));
             groups.add(rendezvousGroup);
         }
         if (config.runs(Service.STANDBY)) {
@@ -155,11 +160,13 @@ public final class Platform implements AutoCloseable {
                     Arbiters.following(control.policies(), new LiveMembers(control.registry(), System::currentTimeMillis)),
                     config.standby(), metrics, System::currentTimeMillis));
             health.require("the rendezvous standby stopped consuming", standby::isRunning);
+            follower.add("rendezvous standby", app -> standby.addApps(List.of(app.name())));
             groups.add(standbyGroup);
         }
         GroupReadiness.await(kafka, groups, Duration.ofSeconds(60));
         awaitHeartbeats(control.registry(), apps);
         if (!config.runs(Service.GATEWAY)) {
+            own(follower.start());
             health.started();
             return;
         }
@@ -183,6 +190,8 @@ public final class Platform implements AutoCloseable {
                 ? new ArchiveTraces(config.archive().dir(), control.registry())
                 : TraceLookup.NOT_CONFIGURED;
         gateway = own(GatewayServer.start(kafka, gatewayConfig, appSettings, control, metrics, traces));
+        follower.add("gateway", gateway::addApp);
+        own(follower.start());
         health.started();
     }
 
