@@ -92,9 +92,9 @@ class AppCreationIT {
                     assertThat(answer.path("model").asText()).isEqualTo("loans-lr");
                 });
                 KafkaSettings kafka = platform.kafka();
-                Awaitility.await().atMost(Duration.ofSeconds(30)).as("the decoy copies the new app's requests")
+                Awaitility.await("the decoy copies the new app's requests").atMost(Duration.ofSeconds(30))
                         .until(() -> !TopicDump.read(kafka, kafka.topics().decoy("loans"), 1, Duration.ofMillis(500)).isEmpty());
-                Awaitility.await().atMost(Duration.ofSeconds(30)).as("the archiver archives the new app")
+                Awaitility.await("the archiver archives the new app").atMost(Duration.ofSeconds(30))
                         .until(() -> hasFiles(archive.resolve("loans")));
             } finally {
                 new CommandLine(new ModelCommand()).execute(concat(new String[] {"retire", "loans", "loans-lr@1"}, kafkaArgs));

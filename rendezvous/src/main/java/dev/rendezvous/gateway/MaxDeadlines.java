@@ -17,7 +17,8 @@ final class MaxDeadlines {
     }
 
     long of(String app) {
-        return policies.current(app).map(Policy::deadlineMs).orElse(apps.get(app).maxDeadlineMs());
+        // orElseGet: an app being added (ServedApps) has its policy but is not in the map yet.
+        return policies.current(app).map(Policy::deadlineMs).orElseGet(() -> apps.get(app).maxDeadlineMs());
     }
 
     /** The longest of every app's: how long an admitted request can wait at most, before the reply grace. */
