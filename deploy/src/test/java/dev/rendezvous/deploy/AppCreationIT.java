@@ -75,6 +75,18 @@ class AppCreationIT {
             assertThat(post(port, "/v1/admin/apps", LOANS.replace("\"loans\"", "\"fraud\"").replace("loans-lr", "fraud-lr"), TOKEN).statusCode())
                     .as("a configured app exists too").isEqualTo(409);
 
+            // The CLI goes through the same route.
+            Path policy = dir.resolve("cards-policy.yaml");
+            Files.writeString(policy, "deadline: 100ms\nstages:\n  - accept: [any-live]\nfallback: {output: {label: legit}, reason: none in time}\n");
+            String[] create = {"app", "create", "cards", "--policy", policy.toString(), "--partitions", "1", "--gateway", "http://127.0.0.1:" + port,
+                    "--admin-token", TOKEN};
+            assertThat(Main.newCommandLine().execute(create)).isZero();
+            java.io.StringWriter err = new java.io.StringWriter();
+            CommandLine again = Main.newCommandLine();
+            again.setErr(new java.io.PrintWriter(err, true));
+            assertThat(again.execute(create)).isEqualTo(1);
+            assertThat(err.toString()).contains("app create: 409 app 'cards' exists already").contains("(where: body.name)");
+
             // model deploy, as a data scientist runs it: the demo LR artifact, shipped as the new app's model.
             Path manifest = models.resolve("loans-lr-1.yaml");
             Files.writeString(manifest, Files.readString(models.resolve("fraud-lr-1.yaml"))
