@@ -69,6 +69,14 @@ class AppCreationIT {
             assertThat(body.path("topics").toString()).contains(prefix + "loans.requests", prefix + "loans.scores", prefix + "loans.decoy");
             assertThat(body.path("policyVersion").asLong()).isPositive();
 
+            // The admin API knows it at once: its policy can be replaced (a 404 "unknown app" before).
+            HttpResponse<String> replaced = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/admin/policies/loans"))
+                    .header("Authorization", "Bearer " + TOKEN).PUT(HttpRequest.BodyPublishers.ofString(
+                            "app: loans\ndeadline: 3s\nstages:\n  - accept: [loans-lr@1]\nfallback: {output: {label: legit}, reason: no model answered in time}\n"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(replaced.statusCode()).as(replaced.body()).isEqualTo(200);
+            assertThat(JsonCodec.mapper().readTree(replaced.body()).path("version").asLong()).isGreaterThan(body.path("policyVersion").asLong());
+
             HttpResponse<String> duplicate = post(port, "/v1/admin/apps", LOANS, TOKEN);
             assertThat(duplicate.statusCode()).isEqualTo(409);
             assertThat(JsonCodec.mapper().readTree(duplicate.body()).path("where").asText()).isEqualTo("body.name");

@@ -122,10 +122,11 @@ public final class Platform implements AutoCloseable {
         health.require(fleet::problems);
         for (Path manifest : config.runs(Service.MODELS) ? manifests(config.models()) : List.<Path>of()) {
             ModelManifest loaded = ModelManifest.load(manifest);
-            if (apps.contains(loaded.app())) {
+            // An app created through the admin API in an earlier run is known by its policy alone.
+            if (apps.contains(loaded.app()) || control.policies().current(loaded.app()).isPresent()) {
                 fleet.deploy(loaded, runnerOptions.apply(loaded.ref()));
             } else {
-                LOG.warn("not running {}: its app '{}' is not configured", manifest, loaded.app());
+                LOG.warn("not running {}: its app '{}' is neither configured nor created (POST /v1/admin/apps)", manifest, loaded.app());
             }
         }
         groups.addAll(fleet.consumerGroups());
