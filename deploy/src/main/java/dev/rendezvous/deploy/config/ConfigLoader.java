@@ -147,7 +147,7 @@ public final class ConfigLoader {
     private static void validate(PlatformConfig config) {
         List<String> problems = new ArrayList<>();
         if (config.services() == null || config.services().isEmpty()) {
-            problems.add("services: empty; expected some of gateway, rendezvous, standby, models, decoy, archiver, kafka");
+            problems.add("services: empty; expected some of gateway, rendezvous, standby, models, decoy, archiver, analytics, kafka");
         }
         var kafka = config.kafka();
         if (config.services() != null && config.services().contains(PlatformConfig.Service.KAFKA) && !kafka.embedded()) {
@@ -224,6 +224,12 @@ public final class ConfigLoader {
                 validateArchive(where + ".archive", app.archive(), problems);
             }
         }
+        // analytics: its own record validates its values; which apps it names is known only here.
+        config.analytics().thresholds().keySet().forEach(app -> {
+            if (config.apps() != null && config.apps().stream().noneMatch(a -> app.equals(a.name()))) {
+                problems.add("analytics.thresholds." + app + ": '" + app + "' is not a configured app; expected one of the names under apps");
+            }
+        });
         if (config.archive().maxSegmentBytes() < 4096) {
             problems.add("archive.maxSegmentBytes: " + config.archive().maxSegmentBytes() + "; expected at least 4096");
         }

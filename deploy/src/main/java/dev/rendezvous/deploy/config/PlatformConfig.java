@@ -3,6 +3,7 @@ package dev.rendezvous.deploy.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rendezvous.analytics.AnalyticsSettings;
 import dev.rendezvous.engine.StandbySettings;
 import dev.rendezvous.gateway.SheddingConfig;
 import java.nio.file.Path;
@@ -15,16 +16,17 @@ import java.util.Set;
  * defaults. Every field has a default; validation happens in {@link ConfigLoader}.
  */
 public record PlatformConfig(List<Service> services, Kafka kafka, Gateway gateway, Management management, List<App> apps, Models models,
-                             Archive archive, StandbySettings standby) {
+                             Archive archive, StandbySettings standby, AnalyticsSettings analytics) {
 
     /**
      * The parts one process can run; a production deployment runs each in its own process.
      * {@code KAFKA} is the embedded broker alone (with the platform's topics), for running every other
      * service in its own process against it; {@code STANDBY} is a hot-standby rendezvous that answers
-     * the requests of a rendezvous that died, until its group hands them to a survivor.
+     * the requests of a rendezvous that died, until its group hands them to a survivor; {@code ANALYTICS}
+     * computes the models' agreement, drift and shares off the request path (opt-in, docs/analytics.md).
      */
     public enum Service {
-        GATEWAY, RENDEZVOUS, MODELS, DECOY, ARCHIVER, KAFKA, STANDBY;
+        GATEWAY, RENDEZVOUS, MODELS, DECOY, ARCHIVER, KAFKA, STANDBY, ANALYTICS;
 
         @com.fasterxml.jackson.annotation.JsonCreator
         public static Service parse(String text) {

@@ -1,5 +1,6 @@
 package dev.rendezvous.deploy.launch;
 
+import dev.rendezvous.analytics.AnalyticsService;
 import dev.rendezvous.app.AppSettings;
 import dev.rendezvous.archiver.Archiver;
 import dev.rendezvous.archiver.ArchiverSettings;
@@ -160,6 +161,12 @@ public final class Platform implements AutoCloseable {
             follower.add("archiver", app -> archiver.addApps(Set.of(app.name())));
             groups.add(Archiver.groupId(kafka));
         }
+        if (config.runs(Service.ANALYTICS)) {
+            // Before the rendezvous: it reads from the latest offsets, so it must be running before results are written.
+            AnalyticsService analytics = own(AnalyticsService.start(kafka, apps, config.analytics(), metrics, Duration.ofSeconds(60)));
+            health.require("analytics stopped processing", analytics::isRunning);
+            follower.add("analytics", app -> LOG.warn("analytics does not follow app '{}', created at runtime: restart it to take it up", app.name()));
+        }
         if (config.runs(Service.RENDEZVOUS)) {
             String rendezvousGroup = kafka.topics().group("rendezvous");
             RendezvousService rendezvous = own(RendezvousService.start(kafka, apps, rendezvousGroup,
@@ -260,6 +267,9 @@ public final class Platform implements AutoCloseable {
         List<TopicSpec> specs = new ArrayList<>(layout.controlTopics());
         for (PlatformConfig.App app : config.apps()) {
             specs.addAll(layout.appTopics(app.name(), app.partitions(), app.retentionMs()));
+            if (config.runs(Service.ANALYTICS)) {
+                specs.addAll(layout.analyticsTopics(app.name(), app.retentionMs()));
+            }
         }
         try (Admin admin = kafka.newAdmin("platform-topics")) {
             new TopicProvisioner(admin, kafka.replicationFactor(), 30_000).ensure(specs);

@@ -59,6 +59,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void analyticsIsOptInWithOneMinuteAndOneHourWindowsAndPerAppThresholds() {
+        PlatformConfig defaults = ConfigLoader.load(null, Map.of());
+        assertThat(defaults.services()).doesNotContain(PlatformConfig.Service.ANALYTICS);
+        assertThat(defaults.analytics().windowsMs()).containsExactly(60_000L, 3_600_000L);
+
+        PlatformConfig on = ConfigLoader.load(null, Map.of("services", "[gateway, rendezvous, models, analytics]",
+                "analytics.thresholds.fraud.disagreement", "0.02"));
+        assertThat(on.runs(PlatformConfig.Service.ANALYTICS)).isTrue();
+        assertThat(on.analytics().disagreementThreshold("fraud")).isEqualTo(0.02);
+        assertThat(on.analytics().driftThreshold("fraud")).isEqualTo(0.25);
+    }
+
+    @Test
     void appliesTheFileOverTheDefaultsAndSetFlagsOverTheFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("rendezvous.yaml");
         Files.writeString(file, "gateway:\n  port: 9000\n  replyGraceMs: 250\nkafka:\n  properties:\n    security.protocol: SSL\n");
@@ -95,7 +108,12 @@ class ConfigLoaderTest {
                 Arguments.of("gateway.archiveReaders.fraud.token", "short", "gateway.archiveReaders.fraud.token: shorter than 16"),
                 Arguments.of("gateway.archiveReaders.fraud", "{}", "gateway.archiveReaders.fraud: expected exactly one of token"),
                 Arguments.of("gateway.archiveReaders.fraud", "{token: fraud-reader-token-0123, tokenFile: x}", "expected exactly one of token"),
-                Arguments.of("gateway.archiveReaders.fraud.tokn", "x", "tokn"));
+                Arguments.of("gateway.archiveReaders.fraud.tokn", "x", "tokn"),
+                Arguments.of("analytics.windowsMs", "[60000, 10]", "analytics.windowsMs[1] must be 1000 to 604800000 ms, was 10"),
+                Arguments.of("analytics.disagreementThreshold", "1.5", "analytics.disagreementThreshold must be above 0 and at most 1, was 1.5"),
+                Arguments.of("analytics.thresholds.fraud.drift", "0", "analytics.thresholds.fraud.drift must be above 0"),
+                Arguments.of("analytics.thresholds.loans.drift", "0.1", "analytics.thresholds.loans: 'loans' is not a configured app"),
+                Arguments.of("analytics.thresholds.fraud.drfit", "0.1", "drfit"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
