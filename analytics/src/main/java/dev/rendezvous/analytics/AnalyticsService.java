@@ -51,6 +51,7 @@ public final class AnalyticsService implements AutoCloseable {
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         AnalyticsService service = new AnalyticsService(streams);
+        long startNanos = System.nanoTime();
         streams.start();
         long until = System.nanoTime() + startTimeout.toNanos();
         while (streams.state() != KafkaStreams.State.RUNNING) {
@@ -60,7 +61,8 @@ public final class AnalyticsService implements AutoCloseable {
             }
             TimeUnit.MILLISECONDS.sleep(20);
         }
-        LOG.info("analytics running for apps {} (windows {} ms, application id {})", apps, settings.windowsMs(), applicationId(kafka));
+        LOG.info("analytics running for apps {} after {} ms (windows {} ms, application id {})", apps,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), settings.windowsMs(), applicationId(kafka));
         return service;
     }
 
