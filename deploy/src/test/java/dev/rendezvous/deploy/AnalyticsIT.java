@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rendezvous.demo.DemoModels;
 import dev.rendezvous.deploy.config.ConfigLoader;
+import dev.rendezvous.deploy.grafana.GrafanaDashboard;
 import dev.rendezvous.deploy.launch.Platform;
 import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.kafka.embedded.EmbeddedKafkaBroker;
@@ -25,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -120,6 +122,11 @@ class AnalyticsIT {
             String scrape = platform.metrics().scrape();
             assertThat(scrape).containsPattern("rdv_analytics_agreement_canary\\{[^}]*model=\"" + COPY.replace(".", "\\.") + "\"[^}]*\\} 1\\.0");
             assertThat(scrape).containsPattern("rdv_analytics_alerts_total\\{[^}]*kind=\"disagreement\"[^}]*model=\"" + SWAPPED + "\"");
+            // The Grafana dashboard reads only metrics this platform really exports.
+            Set<String> exported = GrafanaDashboard.exported(scrape);
+            for (String query : GrafanaDashboard.queries(GrafanaDashboard.FILE)) {
+                assertThat(exported).as("metrics of the dashboard query " + query).containsAll(GrafanaDashboard.metricsOf(query));
+            }
         }
     }
 
