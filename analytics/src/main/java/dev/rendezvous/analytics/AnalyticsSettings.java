@@ -17,13 +17,16 @@ import java.util.Map;
  * @param disagreementThreshold default share of requests with a label other than the canary's above which an alert is raised
  * @param thresholds            per app, thresholds that replace the defaults (either may be left out)
  * @param stateDir              Kafka Streams' state directory (locks and checkpoints; the stores are in memory)
+ * @param dashboard             whether a gateway serves the {@code /ui/} dashboard from the analytics topics even when
+ *                              its process does not run the service (a gateway beside it always does)
  */
 public record AnalyticsSettings(List<Long> windowsMs, long settleMs, long emitIntervalMs, long minSamples, double driftThreshold,
-                                double disagreementThreshold, Map<String, AppThresholds> thresholds, Path stateDir) {
+                                double disagreementThreshold, Map<String, AppThresholds> thresholds, Path stateDir,
+                                boolean dashboard) {
     private static final long MAX_WINDOW_MS = 7L * 24 * 3600 * 1000;
 
     public static final AnalyticsSettings DEFAULT = new AnalyticsSettings(List.of(60_000L, 3_600_000L), 2_000, 1_000, 100, 0.25, 0.1,
-            Map.of(), Path.of("data/analytics"));
+            Map.of(), Path.of("data/analytics"), false);
 
     public AnalyticsSettings {
         if (windowsMs == null || windowsMs.isEmpty()) {
@@ -87,7 +90,8 @@ public record AnalyticsSettings(List<Long> windowsMs, long settleMs, long emitIn
 
     /** This configuration with other window sizes (tests use short ones). */
     public AnalyticsSettings withWindowsMs(List<Long> sizes) {
-        return new AnalyticsSettings(sizes, settleMs, emitIntervalMs, minSamples, driftThreshold, disagreementThreshold, thresholds, stateDir);
+        return new AnalyticsSettings(sizes, settleMs, emitIntervalMs, minSamples, driftThreshold, disagreementThreshold, thresholds, stateDir,
+                dashboard);
     }
 
     /** One app's alert thresholds; a null member keeps the default. */

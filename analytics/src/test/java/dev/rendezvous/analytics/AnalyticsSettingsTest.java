@@ -37,14 +37,14 @@ class AnalyticsSettingsTest {
     @SuppressWarnings("unchecked")
     void refusesABadValueNamingItsKey(List<Long> windows, long settle, long emit, long min, double drift, double disagreement,
                                       Map<String, AppThresholds> thresholds, Path dir, String expected) {
-        assertThatThrownBy(() -> new AnalyticsSettings(windows, settle, emit, min, drift, disagreement, thresholds, dir))
+        assertThatThrownBy(() -> new AnalyticsSettings(windows, settle, emit, min, drift, disagreement, thresholds, dir, false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(expected);
     }
 
     @Test
     void anAppsThresholdReplacesTheDefaultOnlyWhereGiven() {
         AnalyticsSettings settings = new AnalyticsSettings(List.of(60_000L), 2000, 1000, 100, 0.25, 0.1,
-                Map.of("fraud", new AppThresholds(null, 0.02)), Path.of("x"));
+                Map.of("fraud", new AppThresholds(null, 0.02)), Path.of("x"), false);
         assertThat(settings.disagreementThreshold("fraud")).isEqualTo(0.02);
         assertThat(settings.driftThreshold("fraud")).isEqualTo(0.25);
         assertThat(settings.disagreementThreshold("other")).isEqualTo(0.1);

@@ -55,7 +55,7 @@ class AnalyticsTopologyTest {
     @BeforeEach
     void start() {
         AnalyticsSettings settings = new AnalyticsSettings(List.of(WINDOW_MS), 2_000, 1_000, 20, 0.25, 0.1,
-                Map.of(), stateDir);
+                Map.of(), stateDir, false);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "analytics-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

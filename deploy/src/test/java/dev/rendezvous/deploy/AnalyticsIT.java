@@ -122,12 +122,59 @@ class AnalyticsIT {
             String scrape = platform.metrics().scrape();
             assertThat(scrape).containsPattern("rdv_analytics_agreement_canary\\{[^}]*model=\"" + COPY.replace(".", "\\.") + "\"[^}]*\\} 1\\.0");
             assertThat(scrape).containsPattern("rdv_analytics_alerts_total\\{[^}]*kind=\"disagreement\"[^}]*model=\"" + SWAPPED + "\"");
+            checkDashboardPage(platform.gatewayPort(), figures, dir);
+
             // The Grafana dashboard reads only metrics this platform really exports.
             Set<String> exported = GrafanaDashboard.exported(scrape);
             for (String query : GrafanaDashboard.queries(GrafanaDashboard.FILE)) {
                 assertThat(exported).as("metrics of the dashboard query " + query).containsAll(GrafanaDashboard.metricsOf(query));
             }
         }
+    }
+
+    /**
+     * The gateway's /ui/ page in real headless Chromium: no script error, the app's five models, and
+     * the agreement figures of the newest window as the analytics topic has them. A screenshot is
+     * kept as a test artifact (target/analytics-dashboard.png).
+     */
+    private static void checkDashboardPage(int port, Map<String, ModelAnalytics> figures, Path dir) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ui/api/analytics/nope")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("unknown app 'nope'").contains("path app");
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ui/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
+        assertThat(page.body()).contains("<script src=\"/ui/dashboard.js\">").doesNotContainPattern("(src|href)=\"(https?:)?//");
+        HttpResponse<String> api = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ui/api/analytics/fraud")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(api.statusCode()).as(api.body()).isEqualTo(200);
+        if (!HeadlessChromium.available()) {
+            System.out.println("AnalyticsIT: " + HeadlessChromium.BINARY + " is not installed; the dashboard page is not checked in a browser");
+            return;
+        }
+        long newest = figures.values().stream().mapToLong(ModelAnalytics::windowStartMs).max().orElseThrow();
+        List<ModelAnalytics> current = figures.values().stream().filter(f -> f.windowStartMs() == newest).toList();
+        String url = "http://127.0.0.1:" + port + "/ui/?app=fraud";
+        Path work = Files.createDirectories(dir.resolve("chromium"));
+        String dom = HeadlessChromium.dom(url, work, 8_000);
+        assertThat(dom).as("the DOM; chromium's log: " + Files.readString(work.resolve("chromium.log"))).contains("data-updated=\"1");
+        assertThat(dom).contains("data-errors=\"0\"").contains("data-models=\"" + current.size() + "\"");
+        for (ModelAnalytics f : current) {
+            String ref = f.model() + "@" + f.version();
+            java.util.regex.Matcher row = java.util.regex.Pattern.compile("<tr data-model=\"" + java.util.regex.Pattern.quote(ref) + "\">(.*?)</tr>")
+                    .matcher(dom);
+            assertThat(row.find()).as("a row for " + ref + " in " + dom).isTrue();
+            String agreement = f.agreementWithCanary() == null ? "–" : String.format(java.util.Locale.ROOT, "%.3f", f.agreementWithCanary());
+            assertThat(row.group(1)).as(ref).contains("<td class=\"agreement-canary\">" + agreement + "</td>")
+                    .contains("<td>" + f.requests() + "</td>");
+        }
+        assertThat(dom).contains("<td class=\"agreement-canary\">1.000</td>").contains("<td class=\"agreement-canary\">0.000</td>");
+        Path png = Path.of("target", "analytics-dashboard.png");
+        HeadlessChromium.screenshot(url, work, 8_000, png);
+        assertThat(Files.size(png)).isGreaterThan(10_000);
     }
 
     private static void send(int port) throws Exception {

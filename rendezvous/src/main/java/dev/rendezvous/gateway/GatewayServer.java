@@ -75,9 +75,19 @@ public final class GatewayServer implements AutoCloseable {
         return start(settings, config, appList, control, registry, TraceLookup.NOT_CONFIGURED);
     }
 
-    /** Creates the reply topic, starts listening for replies, then serves HTTP; {@code traces} backs {@code /v1/admin/trace}. */
+    /** As below, without analytics: the {@code /ui/} dashboard says how to turn them on. */
     public static GatewayServer start(KafkaSettings settings, GatewayConfig config, Collection<AppSettings> appList,
                                       ControlPlane control, PrometheusMeterRegistry registry, TraceLookup traces) throws Exception {
+        return start(settings, config, appList, control, registry, traces, AnalyticsFeed.NONE);
+    }
+
+    /**
+     * Creates the reply topic, starts listening for replies, then serves HTTP; {@code traces} backs
+     * {@code /v1/admin/trace}, {@code analytics} the {@code /ui/} dashboard.
+     */
+    public static GatewayServer start(KafkaSettings settings, GatewayConfig config, Collection<AppSettings> appList,
+                                      ControlPlane control, PrometheusMeterRegistry registry, TraceLookup traces,
+                                      AnalyticsFeed analytics) throws Exception {
         // Live: an app created while the gateway runs joins this map, and every route sees it (ServedApps).
         ServedApps served = new ServedApps(appList);
         Map<String, AppSettings> apps = served.byName();
@@ -174,6 +184,7 @@ public final class GatewayServer implements AutoCloseable {
         new TraceRoute(vertx, apps.keySet(), traces).install(router);
         new ArchiveSqlRoute(vertx, apps.keySet(), traces).install(router);
         new PolicyHistoryRoutes(vertx, apps.keySet(), control.policies(), traces).install(router);
+        new DashboardRoutes(apps.keySet(), analytics).install(router);
         installErrorHandlers(router);
 
         HttpServer server = vertx.createHttpServer(new HttpServerOptions()

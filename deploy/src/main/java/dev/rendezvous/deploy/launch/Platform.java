@@ -12,6 +12,8 @@ import dev.rendezvous.deploy.config.PlatformConfig;
 import dev.rendezvous.deploy.config.PlatformConfig.Service;
 import dev.rendezvous.engine.Arbiters;
 import dev.rendezvous.engine.RendezvousService;
+import dev.rendezvous.gateway.AnalyticsFeed;
+import dev.rendezvous.gateway.AnalyticsFollower;
 import dev.rendezvous.gateway.GatewayConfig;
 import dev.rendezvous.gateway.GatewayServer;
 import dev.rendezvous.gateway.TraceLookup;
@@ -211,7 +213,13 @@ public final class Platform implements AutoCloseable {
         TraceLookup traces = config.archive().enabled()
                 ? new ArchiveTraces(config.archive().dir(), control.registry())
                 : TraceLookup.NOT_CONFIGURED;
-        gateway = own(GatewayServer.start(kafka, gatewayConfig, appSettings, control, metrics, traces));
+        AnalyticsFeed dashboard = AnalyticsFeed.NONE;
+        if (servesDashboard(config)) {
+            AnalyticsFollower figures = own(AnalyticsFollower.start(kafka, "gateway-" + g.instanceId() + "-dashboard", apps));
+            health.require("the dashboard's analytics reader stopped", figures::isRunning);
+            dashboard = figures;
+        }
+        gateway = own(GatewayServer.start(kafka, gatewayConfig, appSettings, control, metrics, traces, dashboard));
         follower.add("gateway", gateway::addApp);
         own(follower.start());
         health.started();
@@ -267,13 +275,18 @@ public final class Platform implements AutoCloseable {
         List<TopicSpec> specs = new ArrayList<>(layout.controlTopics());
         for (PlatformConfig.App app : config.apps()) {
             specs.addAll(layout.appTopics(app.name(), app.partitions(), app.retentionMs()));
-            if (config.runs(Service.ANALYTICS)) {
+            if (config.runs(Service.ANALYTICS) || servesDashboard(config)) {
                 specs.addAll(layout.analyticsTopics(app.name(), app.retentionMs()));
             }
         }
         try (Admin admin = kafka.newAdmin("platform-topics")) {
             new TopicProvisioner(admin, kafka.replicationFactor(), 30_000).ensure(specs);
         }
+    }
+
+    /** Whether this process's gateway serves the /ui/ dashboard (it reads the analytics topics). */
+    private static boolean servesDashboard(PlatformConfig config) {
+        return config.runs(Service.GATEWAY) && (config.runs(Service.ANALYTICS) || config.analytics().dashboard());
     }
 
     /**
