@@ -15,17 +15,19 @@ import java.util.Map;
  * @param minSamples            a window raises no alert before a model answered this many of its requests
  * @param driftThreshold        default PSI against the canary above which a model's drift raises an alert
  * @param disagreementThreshold default share of requests with a label other than the canary's above which an alert is raised
+ * @param scoreTolerance        two outputs of which one has no label agree when their scores are at most this far apart
+ *                              (0: only labelled outputs are compared)
  * @param thresholds            per app, thresholds that replace the defaults (either may be left out)
  * @param stateDir              Kafka Streams' state directory (locks and checkpoints; the stores are in memory)
  * @param dashboard             whether a gateway serves the {@code /ui/} dashboard from the analytics topics even when
  *                              its process does not run the service (a gateway beside it always does)
  */
 public record AnalyticsSettings(List<Long> windowsMs, long settleMs, long emitIntervalMs, long minSamples, double driftThreshold,
-                                double disagreementThreshold, Map<String, AppThresholds> thresholds, Path stateDir,
+                                double disagreementThreshold, double scoreTolerance, Map<String, AppThresholds> thresholds, Path stateDir,
                                 boolean dashboard) {
     private static final long MAX_WINDOW_MS = 7L * 24 * 3600 * 1000;
 
-    public static final AnalyticsSettings DEFAULT = new AnalyticsSettings(List.of(60_000L, 3_600_000L), 2_000, 1_000, 100, 0.25, 0.1,
+    public static final AnalyticsSettings DEFAULT = new AnalyticsSettings(List.of(60_000L, 3_600_000L), 2_000, 1_000, 100, 0.25, 0.1, 0.0,
             Map.of(), Path.of("data/analytics"), false);
 
     public AnalyticsSettings {
@@ -53,6 +55,10 @@ public record AnalyticsSettings(List<Long> windowsMs, long settleMs, long emitIn
         }
         requireThreshold("analytics.driftThreshold", driftThreshold, Double.MAX_VALUE);
         requireThreshold("analytics.disagreementThreshold", disagreementThreshold, 1);
+        if (!(scoreTolerance >= 0) || scoreTolerance > 1e9) {
+            throw new IllegalArgumentException("analytics.scoreTolerance must be 0 (labels only) or a positive distance between scores, was "
+                    + scoreTolerance);
+        }
         thresholds = thresholds == null ? Map.of() : Map.copyOf(thresholds);
         thresholds.forEach((app, t) -> {
             if (t == null) {
@@ -90,8 +96,8 @@ public record AnalyticsSettings(List<Long> windowsMs, long settleMs, long emitIn
 
     /** This configuration with other window sizes (tests use short ones). */
     public AnalyticsSettings withWindowsMs(List<Long> sizes) {
-        return new AnalyticsSettings(sizes, settleMs, emitIntervalMs, minSamples, driftThreshold, disagreementThreshold, thresholds, stateDir,
-                dashboard);
+        return new AnalyticsSettings(sizes, settleMs, emitIntervalMs, minSamples, driftThreshold, disagreementThreshold, scoreTolerance, thresholds,
+                stateDir, dashboard);
     }
 
     /** One app's alert thresholds; a null member keeps the default. */

@@ -74,7 +74,7 @@ final class WindowAggregator implements Processor<String, RequestSummary, String
                 continue;
             }
             String key = WindowFigures.key(request.app(), sizeMs, startMs);
-            open.computeIfAbsent(key, k -> new WindowFigures(request.app(), sizeMs, startMs)).add(request);
+            open.computeIfAbsent(key, k -> new WindowFigures(request.app(), sizeMs, startMs)).add(request, settings.scoreTolerance());
             changed.add(key);
         }
     }

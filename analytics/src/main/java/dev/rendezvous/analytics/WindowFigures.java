@@ -40,8 +40,26 @@ final class WindowFigures {
         return key(app, sizeMs, startMs);
     }
 
-    /** Counts one settled request. */
-    void add(RequestSummary request) {
+    /**
+     * Whether two answers agree: the same label when both have one, else scores at most
+     * {@code scoreTolerance} apart (0: labels only); null when they cannot be compared (an error, or
+     * neither a label pair nor a score pair).
+     */
+    static Boolean agree(RequestSummary.Answer a, RequestSummary.Answer b, double scoreTolerance) {
+        if (a.error() != null || b.error() != null) {
+            return null;
+        }
+        if (a.label() != null && b.label() != null) {
+            return a.label().equals(b.label());
+        }
+        if (scoreTolerance > 0 && a.score() != null && b.score() != null) {
+            return Math.abs(a.score() - b.score()) <= scoreTolerance;
+        }
+        return null;
+    }
+
+    /** Counts one settled request; outputs without labels agree when their scores are within {@code scoreTolerance}. */
+    void add(RequestSummary request, double scoreTolerance) {
         List<RequestSummary.Answer> answers = request.answers();
         Optional<RequestSummary.Answer> canaryAnswer = answers.stream().filter(a -> a.role() == ModelRole.CANARY)
                 .min(Comparator.comparing(RequestSummary.Answer::ref));
@@ -70,20 +88,23 @@ final class WindowFigures {
                     model.late++;
                 }
             }
-            if (answer.label() != null && servedAnswer.isPresent() && servedAnswer.get().label() != null) {
+            Boolean withServed = servedAnswer.map(served -> agree(answer, served, scoreTolerance)).orElse(null);
+            if (withServed != null) {
                 model.comparedServed++;
-                model.agreedServed += answer.label().equals(servedAnswer.get().label()) ? 1 : 0;
+                model.agreedServed += withServed ? 1 : 0;
             }
-            if (answer.label() != null && canaryAnswer.isPresent() && canaryAnswer.get() != answer && canaryAnswer.get().label() != null) {
+            Boolean withCanary = canaryAnswer.filter(canaryOne -> canaryOne != answer).map(c -> agree(answer, c, scoreTolerance)).orElse(null);
+            if (withCanary != null) {
                 model.comparedCanary++;
-                model.agreedCanary += answer.label().equals(canaryAnswer.get().label()) ? 1 : 0;
+                model.agreedCanary += withCanary ? 1 : 0;
             }
-            if (answer.role() == ModelRole.LIVE && answer.label() != null) {
+            if (answer.role() == ModelRole.LIVE) {
                 for (RequestSummary.Answer other : answers) {
-                    if (other != answer && other.role() == ModelRole.LIVE && other.label() != null) {
+                    Boolean same = other != answer && other.role() == ModelRole.LIVE ? agree(answer, other, scoreTolerance) : null;
+                    if (same != null) {
                         long[] counts = model.live.computeIfAbsent(other.ref(), ref -> new long[2]);
                         counts[0]++;
-                        counts[1] += answer.label().equals(other.label()) ? 1 : 0;
+                        counts[1] += same ? 1 : 0;
                     }
                 }
             }

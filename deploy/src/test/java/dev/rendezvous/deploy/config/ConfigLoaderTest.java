@@ -113,7 +113,8 @@ class ConfigLoaderTest {
                 Arguments.of("analytics.disagreementThreshold", "1.5", "analytics.disagreementThreshold must be above 0 and at most 1, was 1.5"),
                 Arguments.of("analytics.thresholds.fraud.drift", "0", "analytics.thresholds.fraud.drift must be above 0"),
                 Arguments.of("analytics.thresholds.loans.drift", "0.1", "analytics.thresholds.loans: 'loans' is not a configured app"),
-                Arguments.of("analytics.thresholds.fraud.drfit", "0.1", "drfit"));
+                Arguments.of("analytics.thresholds.fraud.drfit", "0.1", "drfit"),
+                Arguments.of("analytics.scoreTolerance", "-1", "analytics.scoreTolerance must be 0"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
