@@ -132,6 +132,21 @@ class AnalyticsIT {
         }
     }
 
+    @Test
+    void runsAloneInAProcessOfItsOwn(EmbeddedKafkaBroker broker, @TempDir Path dir) throws Exception {
+        String prefix = EmbeddedKafkaExtension.uniquePrefix("analytics-alone");
+        try (Platform platform = Platform.start(ConfigLoader.load(null, TestPlatforms.overrides(broker, prefix, "analytics-alone",
+                "analytics-admin-token-0123", Map.of("services", "[analytics]", "analytics.stateDir", dir.resolve("analytics").toString()))))) {
+            // Kafka's reachability is probed every 2 s in the background: ready once the first probe is in.
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> platform.readinessProblems().isEmpty());
+            assertThat(platform.gatewayPort()).isEqualTo(-1);
+            KafkaSettings kafka = platform.kafka();
+            try (var admin = kafka.newAdmin("analytics-alone-check")) {
+                assertThat(admin.listTopics().names().get()).contains(kafka.topics().analytics("fraud"), kafka.topics().alerts("fraud"));
+            }
+        }
+    }
+
     /**
      * The gateway's /ui/ page in real headless Chromium: no script error, the app's five models, and
      * the agreement figures of the newest window as the analytics topic has them. A screenshot is

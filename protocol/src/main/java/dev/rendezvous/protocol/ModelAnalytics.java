@@ -16,10 +16,11 @@ import java.util.Objects;
  * @param winShare            share of decided requests whose served answer was this model's
  * @param lateShare           share of decided requests on which the decision listed this model as late
  * @param errorShare          share of this model's answers that were errors
- * @param agreementWithServed share of decided requests served by a model whose label this model's equals
- *                            (requests served by a fallback or a timeout are not compared)
- * @param agreementWithCanary share of requests the canary answered too on which both labels are equal; null for the canary itself
- * @param agreementWithLive   per other live model ({@code name@version}): share of common requests with equal labels
+ * @param agreementWithServed share of requests served by a model's answer on which this model agrees with it: the same
+ *                            label, or for unlabelled outputs scores within the service's tolerance (fallbacks and
+ *                            timeouts are not compared)
+ * @param agreementWithCanary share of requests the canary answered too on which both agree; null for the canary itself
+ * @param agreementWithLive   per other live model ({@code name@version}): share of compared requests on which both agree
  * @param canary              the canary compared with ({@code name@version}); null when the window had none
  * @param drift               population stability index of this model's score distribution against the canary's
  *                            (over the canary's deciles); null for the canary itself or without one
