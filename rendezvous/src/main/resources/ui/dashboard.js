@@ -67,11 +67,12 @@
       const tr = el("tr");
       tr.dataset.model = m.model + "@" + m.version;
       const cells = [m.model + "@" + m.version, m.role, String(m.requests), fmt(m.winShare), fmt(m.lateShare), fmt(m.errorShare),
-        fmt(m.agreementWithServed), fmt(m.agreementWithCanary), fmt(m.drift), fmt(m.latencyMs.p50, 1) + " / " + fmt(m.latencyMs.p99, 1)];
+        fmt(m.agreementWithServed), fmt(m.agreementWithCanary), fmt(m.drift), fmt(m.driftFromPrevious), fmt(m.latencyMs.p50, 1) + " / " + fmt(m.latencyMs.p99, 1)];
       cells.forEach((c, i) => {
         const td = el("td", c);
         if (i === 7) td.className = "agreement-canary";
         if (i === 8) td.className = "drift";
+        if (i === 9) td.className = "drift-previous";
         tr.appendChild(td);
       });
       return tr;

@@ -29,11 +29,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class WindowAggregator implements Processor<String, RequestSummary, String, Routed> {
     static final String STORE = "open-windows";
+    /** Store key prefix of the last closed windows (the open ones are keyed {@code app/size/start}). */
+    static final String CLOSED = "closed:";
 
     private final TopicNames topics;
     private final AnalyticsSettings settings;
     private final AnalyticsMeters meters;
     private final Map<String, WindowFigures> open = new HashMap<>();
+    /** The last closed window per app and size, for each model's drift against its previous window; in the store under {@link #CLOSED}. */
+    private final Map<String, WindowFigures> lastClosed = new HashMap<>();
     private final Set<String> changed = new HashSet<>();
     private ProcessorContext<String, Routed> context;
     private KeyValueStore<String, WindowFigures.State> store;
@@ -52,6 +56,10 @@ final class WindowAggregator implements Processor<String, RequestSummary, String
         try (KeyValueIterator<String, WindowFigures.State> all = store.all()) {
             while (all.hasNext()) {
                 KeyValue<String, WindowFigures.State> entry = all.next();
+                if (entry.key.startsWith(CLOSED)) {
+                    lastClosed.put(entry.key.substring(CLOSED.length()), WindowFigures.of(entry.value));
+                    continue;
+                }
                 open.put(entry.key, WindowFigures.of(entry.value));
                 streamTimeMs = Math.max(streamTimeMs, entry.value.startMs());
             }
@@ -95,10 +103,26 @@ final class WindowAggregator implements Processor<String, RequestSummary, String
             }
         }
         changed.clear();
+        closing.sort(java.util.Comparator.comparingLong(key -> open.get(key).startMs));
         for (String key : closing) {
-            write(open.remove(key), nowMs, true);
+            WindowFigures window = open.remove(key);
+            write(window, nowMs, true);
             store.delete(key);
+            String series = window.app + "/" + window.sizeMs;
+            lastClosed.put(series, window);
+            store.put(CLOSED + series, window.state());
         }
+    }
+
+    /** The window of the same app and size just before {@code window}: still open, or the last closed one. */
+    private WindowFigures previous(WindowFigures window) {
+        long startMs = window.startMs - window.sizeMs;
+        WindowFigures stillOpen = open.get(WindowFigures.key(window.app, window.sizeMs, startMs));
+        if (stillOpen != null) {
+            return stillOpen;
+        }
+        WindowFigures closed = lastClosed.get(window.app + "/" + window.sizeMs);
+        return closed != null && closed.startMs == startMs ? closed : null;
     }
 
     private void write(WindowFigures window, long nowMs, boolean closed) {
@@ -106,7 +130,7 @@ final class WindowAggregator implements Processor<String, RequestSummary, String
             meters.alerted(alert);
             context.forward(new Record<>(alert.key(), new Routed(topics.alerts(window.app), JsonCodec.encode(alert)), nowMs));
         }
-        for (ModelAnalytics figures : window.figures(nowMs, closed)) {
+        for (ModelAnalytics figures : window.figures(nowMs, closed, previous(window))) {
             meters.show(figures);
             context.forward(new Record<>(figures.key(), new Routed(topics.analytics(window.app), JsonCodec.encode(figures)), nowMs));
         }

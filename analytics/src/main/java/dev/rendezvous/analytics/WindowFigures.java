@@ -121,8 +121,11 @@ final class WindowFigures {
         }
     }
 
-    /** Every model's figures as of {@code nowMs}. */
-    List<ModelAnalytics> figures(long nowMs, boolean closed) {
+    /**
+     * Every model's figures as of {@code nowMs}; {@code previous} is the same app's window of this size
+     * just before this one, when the service still holds it (null otherwise).
+     */
+    List<ModelAnalytics> figures(long nowMs, boolean closed, WindowFigures previous) {
         ModelWindow canaryWindow = canary == null ? null : models.get(canary);
         List<ModelAnalytics> figures = new ArrayList<>();
         models.forEach((ref, m) -> {
@@ -133,7 +136,8 @@ final class WindowFigures {
             figures.add(new ModelAnalytics(app, ref.substring(0, at), ref.substring(at + 1), m.role, sizeMs, startMs, m.requests, m.decided,
                     ModelWindow.share(m.served, m.decided), ModelWindow.share(m.late, m.decided), ModelWindow.share(m.errors, m.requests),
                     ModelWindow.ratio(m.agreedServed, m.comparedServed), isCanary ? null : ModelWindow.ratio(m.agreedCanary, m.comparedCanary),
-                    live, canary, isCanary ? null : drift(canaryWindow, m), Digests.quantiles(m.scores), Digests.quantiles(m.latencies),
+                    live, canary, isCanary ? null : drift(canaryWindow, m), drift(previous == null ? null : previous.models.get(ref), m),
+                    Digests.quantiles(m.scores), Digests.quantiles(m.latencies),
                     closed, nowMs));
         });
         return figures;
@@ -169,11 +173,12 @@ final class WindowFigures {
         return alerts;
     }
 
-    private static Double drift(ModelWindow canary, ModelWindow model) {
-        if (canary == null) {
+    /** PSI of {@code model}'s scores against {@code expected}'s; null without an expected distribution. */
+    private static Double drift(ModelWindow expected, ModelWindow model) {
+        if (expected == null) {
             return null;
         }
-        double psi = Digests.psi(canary.scores, model.scores);
+        double psi = Digests.psi(expected.scores, model.scores);
         return Double.isNaN(psi) ? null : psi;
     }
 

@@ -166,10 +166,16 @@ class AnalyticsTopologyTest {
 
         // A request of the next window, past this one's end plus the settle time, closes it.
         long next = T0 + WINDOW_MS + 2_500;
-        score("n1", "fraud-fm", "1", ModelRole.LIVE, 0.2, next - T0);
+        for (int i = 0; i < 5; i++) {
+            score("n" + i, "fraud-fm", "1", ModelRole.LIVE, 0.9, next - T0 + i);
+        }
         driver.advanceWallClockTime(Duration.ofSeconds(3));
         driver.advanceWallClockTime(Duration.ofSeconds(1));
-        assertThat(latest().get(ModelAnalytics.key("fraud-lr@1", WINDOW_MS, T0)).closed()).isTrue();
+        Map<String, ModelAnalytics> after = latest();
+        assertThat(after.get(ModelAnalytics.key("fraud-lr@1", WINDOW_MS, T0)).closed()).isTrue();
+        assertThat(after.get(ModelAnalytics.key("fraud-lr@1", WINDOW_MS, T0)).driftFromPrevious()).as("no window before the first").isNull();
+        // fraud-fm@1 scored 0.2 in the closed window and 0.9 in this one: far from its own previous distribution.
+        assertThat(after.get(ModelAnalytics.key("fraud-fm@1", WINDOW_MS, T0 + WINDOW_MS)).driftFromPrevious()).isGreaterThan(1.0);
     }
 
     /** The newest figures per key written since the last call (reading consumes the output). */

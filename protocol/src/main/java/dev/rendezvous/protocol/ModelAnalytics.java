@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param canary              the canary compared with ({@code name@version}); null when the window had none
  * @param drift               population stability index of this model's score distribution against the canary's
  *                            (over the canary's deciles); null for the canary itself or without one
+ * @param driftFromPrevious   PSI of this model's score distribution against its own in the previous window of this size
+ *                            (over that window's deciles); null when the service holds no such window
  * @param score               quantiles of the model's score (its first output number) in this window
  * @param latencyMs           quantiles of the model's answer time: request receipt to its arrival at the rendezvous
  * @param closed              true in the window's last record (stream time passed its end plus the settle time)
@@ -46,6 +48,7 @@ public record ModelAnalytics(
         Map<String, Double> agreementWithLive,
         String canary,
         Double drift,
+        Double driftFromPrevious,
         Quantiles score,
         Quantiles latencyMs,
         boolean closed,

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class DashboardRoutesTest {
     private static ModelAnalytics figures(String model, long sizeMs, long startMs, double drift) {
-        return new ModelAnalytics("fraud", model, "1", ModelRole.LIVE, sizeMs, startMs, 10, 10, 0.5, 0, 0, 1.0, 0.9, Map.of(), "c@1", drift,
+        return new ModelAnalytics("fraud", model, "1", ModelRole.LIVE, sizeMs, startMs, 10, 10, 0.5, 0, 0, 1.0, 0.9, Map.of(), "c@1", drift, null,
                 new Quantiles(10, 0.1, 0.2, 0.3, 0.4), new Quantiles(10, 1.0, 2.0, 3.0, 4.0), false, startMs + 1);
     }
 
