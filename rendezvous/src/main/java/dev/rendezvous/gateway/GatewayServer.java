@@ -111,7 +111,8 @@ public final class GatewayServer implements AutoCloseable {
         }
         KafkaAvailability kafka = new KafkaAvailability();
 
-        PendingReplies pending = new PendingReplies();
+        // A decision that reaches the gateway after its request's deadline is a miss the caller sees (issue 14): counted per app.
+        PendingReplies pending = new PendingReplies(System::currentTimeMillis, app -> registry.counter("rdv.gateway.answers.after.deadline", "app", app).increment());
         FunctionCounter.builder("rdv.gateway.replies.foreign", pending, PendingReplies::foreignDecisions)
                 .description("decisions on this gateway's reply topic that named a waiting request but not its nonce: refused").register(registry);
         ReplyListener replies = new ReplyListener(settings, replyTopic.name(), REPLY_PARTITIONS, pending).start();

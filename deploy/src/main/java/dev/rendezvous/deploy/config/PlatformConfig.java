@@ -3,6 +3,7 @@ package dev.rendezvous.deploy.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rendezvous.engine.RendezvousSettings;
 import dev.rendezvous.engine.StandbySettings;
 import dev.rendezvous.gateway.SheddingConfig;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import java.util.Set;
  * defaults. Every field has a default; validation happens in {@link ConfigLoader}.
  */
 public record PlatformConfig(List<Service> services, Kafka kafka, Gateway gateway, Management management, List<App> apps, Models models,
-                             Archive archive, StandbySettings standby) {
+                             Archive archive, StandbySettings standby, RendezvousSettings rendezvous) {
 
     /**
      * The parts one process can run; a production deployment runs each in its own process.

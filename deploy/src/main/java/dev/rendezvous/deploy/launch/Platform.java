@@ -164,7 +164,7 @@ public final class Platform implements AutoCloseable {
             String rendezvousGroup = kafka.topics().group("rendezvous");
             RendezvousService rendezvous = own(RendezvousService.start(kafka, apps, rendezvousGroup,
                     Arbiters.following(control.policies(), new LiveMembers(control.registry(), System::currentTimeMillis)),
-                    metrics, System::currentTimeMillis));
+                    config.rendezvous(), metrics, System::currentTimeMillis));
             health.require("the rendezvous stopped consuming", rendezvous::isRunning);
             follower.add("rendezvous", app -> rendezvous.addApps(List.of(app.name())));
             groups.add(rendezvousGroup);
@@ -173,7 +173,7 @@ public final class Platform implements AutoCloseable {
             String standbyGroup = kafka.topics().group("rendezvous-standby");
             RendezvousService standby = own(RendezvousService.startStandby(kafka, apps, standbyGroup,
                     Arbiters.following(control.policies(), new LiveMembers(control.registry(), System::currentTimeMillis)),
-                    config.standby(), metrics, System::currentTimeMillis));
+                    config.standby(), config.rendezvous(), metrics, System::currentTimeMillis));
             health.require("the rendezvous standby stopped consuming", standby::isRunning);
             follower.add("rendezvous standby", app -> standby.addApps(List.of(app.name())));
             groups.add(standbyGroup);

@@ -24,6 +24,7 @@ class ConfigLoaderTest {
         assertThat(config.gateway().port()).isEqualTo(8080);
         assertThat(config.gateway().host()).as("loopback unless configured").isEqualTo("127.0.0.1");
         assertThat(config.gateway().adminTokenFile()).isEqualTo(Path.of("data/admin-token"));
+        assertThat(config.rendezvous().replyMarginMaxShare()).as("decide by deadline - reply hop, at most a fifth early").isEqualTo(0.2);
         assertThat(config.apps()).extracting(PlatformConfig.App::name).containsExactly("fraud");
         assertThat(config.services()).as("everything but the broker-only and standby roles, which need processes of their own")
                 .containsExactlyInAnyOrder(PlatformConfig.Service.GATEWAY, PlatformConfig.Service.RENDEZVOUS, PlatformConfig.Service.MODELS,
@@ -91,6 +92,7 @@ class ConfigLoaderTest {
                 Arguments.of("gateway.shedding.target", "50", "target"),
                 Arguments.of("standby.takeoverDelayMs", "0", "standby.takeoverDelayMs: 0 is not between 1 and 10000"),
                 Arguments.of("standby.takeoverWindowMs", "10", "standby.takeoverWindowMs: 10 is not between standby.takeoverDelayMs (50) and 60000"),
+                Arguments.of("rendezvous.replyMarginMaxShare", "0.9", "rendezvous.replyMarginMaxShare: 0.9 is not between 0 and 0.5"),
                 Arguments.of("gateway.archiveReaders.loans.token", "loans-reader-token-0123", "gateway.archiveReaders.loans: 'loans' is not a configured app"),
                 Arguments.of("gateway.archiveReaders.fraud.token", "short", "gateway.archiveReaders.fraud.token: shorter than 16"),
                 Arguments.of("gateway.archiveReaders.fraud", "{}", "gateway.archiveReaders.fraud: expected exactly one of token"),
