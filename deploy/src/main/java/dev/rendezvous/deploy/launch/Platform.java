@@ -11,6 +11,7 @@ import dev.rendezvous.engine.Arbiters;
 import dev.rendezvous.engine.RendezvousService;
 import dev.rendezvous.gateway.GatewayConfig;
 import dev.rendezvous.gateway.GatewayServer;
+import dev.rendezvous.gateway.InvalidInputAction;
 import dev.rendezvous.gateway.TraceLookup;
 import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.kafka.RegistryView;
@@ -39,6 +40,7 @@ import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -178,12 +180,19 @@ public final class Platform implements AutoCloseable {
         }
         GatewayConfig gatewayConfig = new GatewayConfig(g.host(), g.port(), g.instanceId(), g.replyGraceMs(), g.maxBodyBytes(), adminToken,
                 g.maxInflight(), g.maxInflightPerApp(), g.maxJsonDepth(), g.maxArrayLength(), g.apiKeys(), g.shutdownGraceMs(), g.shedding(),
-                ArchiveReaderTokens.resolve(g.archiveReaders(), Platform::generatedToken));
+                ArchiveReaderTokens.resolve(g.archiveReaders(), Platform::generatedToken), g.bodyTimeoutMs(), invalidInputActions(config));
         TraceLookup traces = config.archive().enabled()
                 ? new ArchiveTraces(config.archive().dir(), control.registry())
                 : TraceLookup.NOT_CONFIGURED;
         gateway = own(GatewayServer.start(kafka, gatewayConfig, appSettings, control, metrics, traces));
         health.started();
+    }
+
+    /** {@code apps[].onInvalidInput} by app name, for the gateway. */
+    private static Map<String, InvalidInputAction> invalidInputActions(PlatformConfig config) {
+        Map<String, InvalidInputAction> actions = new java.util.LinkedHashMap<>();
+        config.apps().forEach(app -> actions.put(app.name(), app.invalidInputAction()));
+        return actions;
     }
 
     private KafkaSettings startKafka(PlatformConfig.Kafka config) {
