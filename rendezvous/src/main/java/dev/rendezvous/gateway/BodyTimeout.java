@@ -1,7 +1,7 @@
 package dev.rendezvous.gateway;
 
 import dev.rendezvous.protocol.JsonCodec;
-import io.vertx.core.Handler;
+import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
  * its headers): a chunked body that never ends, or a {@code Content-Length} larger than what is sent,
  * is answered 408 with a JSON error once the time is up, and its HTTP/1.x connection closed (the rest
  * of such a body may never come, so the connection cannot be reused). Runs ahead of the body handler;
- * a body that arrived in time is not affected, whatever its scoring takes afterwards.
+ * a body that arrived in time is not affected, whatever its scoring takes afterwards. A platform handler,
+ * because Vert.x Web runs those before the body handler.
  */
-final class BodyTimeout implements Handler<RoutingContext> {
+final class BodyTimeout implements PlatformHandler {
     private static final Logger LOG = LoggerFactory.getLogger(BodyTimeout.class);
 
     private final Vertx vertx;

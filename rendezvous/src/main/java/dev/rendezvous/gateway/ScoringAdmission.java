@@ -156,12 +156,11 @@ final class ScoringAdmission implements Handler<RoutingContext> {
         long quickestMs = limit.lastWindowMinMs();
         long targetMs = limit.lastTargetMs();
         if (quickestMs > targetMs) {
-            return "app '" + app + "' is over its latency target (adaptive limit, gateway.shedding): even its quickest answer took "
-                    + quickestMs + " ms > " + targetMs + " ms in its last " + limit.windowMs() + " ms window, so it now admits "
-                    + limit.limit() + " requests in flight; retry shortly";
+            return "app '" + app + "' is over its latency target (min " + quickestMs + " ms > " + targetMs + " ms in its last "
+                    + limit.windowMs() + " ms window; limit now " + limit.limit() + " in flight); retry shortly";
         }
-        return "app '" + app + "' is at its adaptive limit of " + limit.limit() + " requests in flight (gateway.shedding), lowered when "
-                + "its answers missed the " + targetMs + " ms latency target and rising again; retry shortly";
+        return "app '" + app + "' is at its adaptive limit of " + limit.limit() + " requests in flight, lowered when its answers missed the "
+                + targetMs + " ms latency target and rising again; retry shortly";
     }
 
     private static String reason(InflightLimiter.Admission verdict) {
