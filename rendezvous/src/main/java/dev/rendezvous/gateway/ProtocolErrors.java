@@ -67,7 +67,7 @@ final class ProtocolErrors {
         Throwable cause = request.decoderResult().cause();
         String message = cause == null ? "" : String.valueOf(cause.getMessage());
         if (cause instanceof TooLongHttpLineException) {
-            answer(request, 414, "the request line is longer than the gateway accepts (see gateway limits in docs/api.md)", "request line");
+            answer(request, 414, "the request line is longer than the gateway accepts (4 KiB)", "request line");
         } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException && message.contains("header")) {
             answer(request, 431, "the request's headers are larger than the gateway accepts (8 KiB together)", "headers");
         } else if (message.toLowerCase(java.util.Locale.ROOT).contains("content-length")) {
