@@ -129,7 +129,9 @@ public final class GatewayServer implements AutoCloseable {
                 kafka, registry, monotonicMs);
         BodyHandler bodyHandler = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
         TimeoutForensics forensics = new TimeoutForensics(control.registry(), control.policies(), System::currentTimeMillis);
-        ScoreRoute score = new ScoreRoute(bodies, maxDeadlines, dispatcher, forensics, registry, System::currentTimeMillis);
+        AppModels models = new AppModels(control.registry(), control.policies(), System::currentTimeMillis);
+        InputSignatures signatures = new InputSignatures(models, config::onInvalidInput, registry);
+        ScoreRoute score = new ScoreRoute(bodies, signatures, maxDeadlines, dispatcher, forensics, registry, System::currentTimeMillis);
         registry.gauge("rdv.gateway.inflight", limiter, InflightLimiter::inflight);
         registry.gauge("rdv.gateway.pending", pending, PendingReplies::size);
         registry.gauge("rdv.gateway.kafka.available", kafka, KafkaAvailability::availableAsGauge);
@@ -147,8 +149,7 @@ public final class GatewayServer implements AutoCloseable {
         // Issue 22: checks before the body, the body within gateway.bodyTimeoutMs, an in-flight slot only once it is in.
         List<Handler<RoutingContext>> readBody = List.of(new BodyTimeout(vertx, config.bodyTimeoutMs()), bodyHandler);
         admission.install(router, "/v1/score/:app", readBody, score::handle);
-        AppModels models = new AppModels(control.registry(), control.policies(), System::currentTimeMillis);
-        OipInfer infer = new OipInfer(bodies, new TensorValidator(config.maxArrayLength()), models, maxDeadlines, dispatcher, forensics,
+        OipInfer infer = new OipInfer(bodies, new TensorValidator(config.maxArrayLength()), models, signatures, maxDeadlines, dispatcher, forensics,
                 registry, System::currentTimeMillis);
         new OipRoutes(apps.keySet(), models, infer, () -> readinessProblems(readiness, kafka, limiter, pending)).install(router, admission, readBody);
         new ArchiveAccess(apps.keySet(), config.archiveReaders(), config.adminToken()).install(router);
