@@ -83,4 +83,23 @@ class StrictParsingTest {
     void readsAPlainDigitsDeadline(String header, long expected) {
         assertThat(CallerHeaders.deadlineMs(header)).isEqualTo(expected);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '~', value = {
+            "/v1/score/%zz                  | path  | '%zz' at character 10",
+            "/health/live%4                 | path  | '%4' at character 12",
+            "/v1/score/fraud?explain=%zz    | query | '%zz' at character 24",
+            "/v1/score/fraud?x=1%           | query | '%' at character 19"})
+    void findsAMalformedPercentEscapeAndSaysWhere(String uri, String where, String messagePart) {
+        assertThat(ProtocolErrors.badEscape(uri)).hasValueSatisfying(error -> {
+            assertThat(error.where()).isEqualTo(where);
+            assertThat(error.getMessage()).contains(messagePart);
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/v1/score/fraud", "/v2/models/fraud/versions/fraud-gbt%407/infer", "/v1/score/fraud?explain=true&x=%2F%2f"})
+    void acceptsWellFormedEscapes(String uri) {
+        assertThat(ProtocolErrors.badEscape(uri)).isEmpty();
+    }
 }
