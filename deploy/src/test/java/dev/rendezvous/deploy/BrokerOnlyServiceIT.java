@@ -2,7 +2,6 @@ package dev.rendezvous.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.rendezvous.demo.DemoModels;
 import dev.rendezvous.deploy.config.ConfigLoader;
 import dev.rendezvous.deploy.launch.Platform;
@@ -53,11 +52,18 @@ class BrokerOnlyServiceIT {
                     "models.demoDir", dir.resolve("models").toString(), "archive.dir", dir.resolve("archive").toString()));
             try (Platform platform = Platform.start(ConfigLoader.load(null, rest))) {
                 HttpClient http = HttpClient.newHttpClient();
-                HttpResponse<String> response = http.send(PlatformProcesses.score(platform, "broker-only-1",
-                        new HashMap<>(DemoModels.sampleFeatures(1, 1).get(0))), HttpResponse.BodyHandlers.ofString());
-                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-                JsonNode body = JsonCodec.mapper().readTree(response.body());
-                assertThat(body.path("outcome").asText()).as(response.body()).isEqualTo("model");
+                // The first calls after start-up may miss the 100 ms deadline on a busy machine (JIT, first model calls,
+                // fetch sessions): every answer must be a 200, and within a bounded number a model must answer.
+                List<String> answers = new java.util.ArrayList<>();
+                boolean modelAnswered = false;
+                for (int i = 1; i <= 30 && !modelAnswered; i++) {
+                    HttpResponse<String> response = http.send(PlatformProcesses.score(platform, "broker-only-" + i,
+                            new HashMap<>(DemoModels.sampleFeatures(i, 1).get(0))), HttpResponse.BodyHandlers.ofString());
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                    answers.add(response.body());
+                    modelAnswered = "model".equals(JsonCodec.mapper().readTree(response.body()).path("outcome").asText());
+                }
+                assertThat(modelAnswered).as("a model answered through the broker process; answers: %s", answers).isTrue();
             }
         } finally {
             broker.destroy();

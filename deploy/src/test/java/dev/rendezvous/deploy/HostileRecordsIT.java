@@ -43,7 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A corpus of hostile records on {@code fraud.requests} and {@code fraud.scores}, interleaved with valid
  * Kafka-native requests, fed to the whole platform (three runners, decoy, archiver, rendezvous,
  * gateway): every valid request is answered by a model within its deadline, every hostile record is on
- * the dead-letter topic exactly once with its reason, and afterwards no consumer group lags.
+ * the dead-letter topic exactly once with its reason and the refusing consumer (the rendezvous owners'
+ * group, the one writer), afterwards no consumer group lags, and re-reading every record after a
+ * restart writes no second dead letter.
  */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class HostileRecordsIT {
@@ -65,10 +67,12 @@ class HostileRecordsIT {
                       fallback: { output: { label: legit }, reason: no model answered in time }
                 """);
         String prefix = EmbeddedKafkaExtension.uniquePrefix("hostile");
+        Map<String, List<String>> deadLettersBefore = new HashMap<>();
         try (Platform platform = Platform.start(ConfigLoader.load(config, TestPlatforms.overrides(broker, prefix, "hostile", "hostile-records-admin-token", Map.of(
                 "models.demoDir", dir.resolve("models").toString(),
                 "archive.dir", dir.resolve("archive").toString()))))) {
             KafkaSettings kafka = platform.kafka();
+            String refusedBy = "rendezvous/" + kafka.topics().group("rendezvous");
             String replyTopic = prefix + "hostile-client.replies";
             try (Admin admin = kafka.newAdmin("hostile-test")) {
                 new TopicProvisioner(admin, 1, 10_000).ensure(List.of(new TopicSpec(replyTopic, 1, Map.of())));
@@ -112,7 +116,8 @@ class HostileRecordsIT {
                 Map<String, byte[]> hostile = new LinkedHashMap<>(hostileRequests);
                 hostile.putAll(hostileScores);
                 assertThat(deadLetters).containsOnlyKeys(hostile.keySet());
-                deadLetters.forEach((key, reasons) -> assertThat(reasons).as(key).hasSize(1));
+                deadLetters.forEach((key, reasons) -> assertThat(reasons).as(key).singleElement().asString().endsWith(" | by " + refusedBy));
+                deadLettersBefore.putAll(deadLetters);
                 assertThat(deadLetters.get("null").get(0)).contains("JSON null");
                 assertThat(deadLetters.get("pinned-no-at").get(0)).contains("name@version");
                 assertThat(deadLetters.get("reply-into-policies").get(0)).contains("is not a reply topic");
@@ -120,6 +125,27 @@ class HostileRecordsIT {
                 assertThat(deadLetters.get("score-null").get(0)).contains("JSON null");
             }
             awaitNoConsumerGroupLags(kafka, prefix);
+        }
+
+        // Redelivery: the rendezvous group is set back to the start of its topics while the platform is
+        // down, so the restarted rendezvous reads every poison record again: none gets a second dead letter.
+        KafkaSettings kafka = KafkaSettings.local(broker.bootstrapServers(), prefix);
+        try (Admin admin = kafka.newAdmin("hostile-rewind")) {
+            String group = kafka.topics().group("rendezvous");
+            Map<TopicPartition, OffsetAndMetadata> toStart = new HashMap<>();
+            for (String topic : List.of(kafka.topics().requests(APP), kafka.topics().scores(APP))) {
+                for (int partition = 0; partition < 2; partition++) {
+                    toStart.put(new TopicPartition(topic, partition), new OffsetAndMetadata(0));
+                }
+            }
+            admin.alterConsumerGroupOffsets(group, toStart).all().get();
+        }
+        try (Platform platform = Platform.start(ConfigLoader.load(config, TestPlatforms.overrides(broker, prefix, "hostile", "hostile-records-admin-token", Map.of(
+                "models.demoDir", dir.resolve("models").toString(),
+                "archive.dir", dir.resolve("archive").toString()))))) {
+            awaitNoConsumerGroupLags(platform.kafka(), prefix);
+            Map<String, List<String>> afterRestart = deadLetters(platform.kafka(), 0);
+            assertThat(afterRestart).as("dead letters after re-reading every poison record").isEqualTo(deadLettersBefore);
         }
     }
 
@@ -201,8 +227,10 @@ class HostileRecordsIT {
     private static void read(KafkaConsumer<byte[], byte[]> consumer, Map<String, List<String>> reasons) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
             String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+            // The refusing consumer is part of what is compared: one writer, the rendezvous owners' group.
             reasons.computeIfAbsent(key, k -> new ArrayList<>())
-                    .add(RecordHeaders.text(record.headers(), RecordHeaders.DEAD_LETTER_REASON).orElse("(no reason)"));
+                    .add(RecordHeaders.text(record.headers(), RecordHeaders.DEAD_LETTER_REASON).orElse("(no reason)")
+                            + " | by " + RecordHeaders.text(record.headers(), RecordHeaders.DEAD_LETTER_BY).orElse("(nobody)"));
         }
     }
 

@@ -142,6 +142,46 @@ class ModelRunnerIT {
             assertThat(JsonCodec.decode(record.value(), ModelScore.class).error()).isNull();
         }
         assertThat(registry.get("rdv.runner.batch.size").summary().count()).as("model calls").isBetween(1L, 3L);
+        // Each score names its call: one batch id per model call, positions 0..n-1, batchSize n.
+        Map<String, List<ModelScore>> calls = new java.util.HashMap<>();
+        scores.values().forEach(r -> {
+            ModelScore score = JsonCodec.decode(r.value(), ModelScore.class);
+            calls.computeIfAbsent(score.batchId(), id -> new ArrayList<>()).add(score);
+        });
+        assertThat(calls).doesNotContainKey(null);
+        assertThat((long) calls.size()).isEqualTo(registry.get("rdv.runner.batch.size").summary().count());
+        calls.values().forEach(call -> {
+            assertThat(call).allSatisfy(score -> assertThat(score.batchSize()).isEqualTo(call.size()));
+            assertThat(call.stream().map(ModelScore::batchPosition).sorted().toList())
+                    .isEqualTo(java.util.stream.IntStream.range(0, call.size()).boxed().toList());
+        });
+        awaitCommitted(runner);
+    }
+
+    @Test
+    void aManifestThatForbidsBatchingScoresEveryRequestInACallOfItsOwnEvenWhenTheyArriveTogether(EmbeddedKafkaBroker broker, TestInfo test)
+            throws Exception {
+        setUp(broker, test);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        // The same 1 s gathering pause that puts ten requests into at most three calls above.
+        ModelManifest manifest = DemoManifests.lr().withBatching(new Batching(null, 1_000, false));
+        ModelRunner runner = started(manifest, RunnerOptions.defaults(), registry);
+        List<Map<String, Number>> samples = DemoModels.sampleFeatures(13, 10);
+
+        for (int i = 0; i < samples.size(); i++) {
+            send(request("alone-" + i, samples.get(i), 60_000), null);
+            Thread.sleep(20);
+        }
+
+        List<ModelScore> scores = readScores(samples.size()).values().stream().map(r -> JsonCodec.decode(r.value(), ModelScore.class)).toList();
+        assertThat(scores).hasSize(samples.size()).allSatisfy(score -> {
+            assertThat(score.error()).isNull();
+            assertThat(score.batchSize()).isEqualTo(1);
+            assertThat(score.batchPosition()).isZero();
+        });
+        assertThat(scores).extracting(ModelScore::batchId).doesNotHaveDuplicates();
+        assertThat(registry.get("rdv.runner.batch.size").summary().count()).as("model calls").isEqualTo(samples.size());
+        assertThat(registry.get("rdv.runner.batch.size").summary().max()).isEqualTo(1.0);
         awaitCommitted(runner);
     }
 

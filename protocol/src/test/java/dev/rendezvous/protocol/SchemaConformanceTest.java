@@ -84,6 +84,7 @@ class SchemaConformanceTest {
                         List.of(new Tensor("features", "FP64", List.of(2L, 2L), json("[1.0, 2.0, 3.0, 4.0]"))),
                         RECEIVED_AT_MS, DEADLINE_AT_MS, "rdv.replies.gw-1", "fraud-gbt@7")),
                 arguments("model score with an output", okScore()),
+                arguments("model score of the third of four requests in one model call", okScore().inBatch("fraud-gbt@1/5f3a9c2e-17", 2)),
                 arguments("model score with an error", new ModelScore("order-4711", "fraud", "fraud-nn", "2", ModelRole.SHADOW,
                         null, new ScoreError(ScoreError.MODEL_FAILURE, "the model failed: index 5 out of bounds"),
                         0, 310, 1, RECEIVED_AT_MS + 2).withArtifact(ARTIFACT_SHA256)),
@@ -143,6 +144,9 @@ class SchemaConformanceTest {
                 refused("model score with both output and error", okScore(),
                         json -> json.put("error", new JsonObject().put("code", "model-failure").put("message", "boom"))),
                 refused("model score with neither output nor error", okScore(), json -> json.remove("output")),
+                refused("model score with a batch id but no position", okScore().inBatch("b-1", 0), json -> json.remove("batchPosition")),
+                refused("model score with a batch position but no id", okScore().inBatch("b-1", 0), json -> json.remove("batchId")),
+                refused("model score with a batch id that is not text", okScore().inBatch("b-1", 0), json -> json.put("batchId", "a b")),
                 refused("model score with an error without a message", okScore(), json -> {
                     json.remove("output");
                     json.put("error", new JsonObject().put("code", "model-failure"));

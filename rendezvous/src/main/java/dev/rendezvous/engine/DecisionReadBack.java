@@ -1,5 +1,6 @@
 package dev.rendezvous.engine;
 
+import dev.rendezvous.kafka.DeadLetters;
 import dev.rendezvous.protocol.Decision;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.ScoringRequest;
@@ -90,6 +91,27 @@ final class DecisionReadBack {
             return Map.of();
         } finally {
             reader.assign(List.of());
+        }
+    }
+
+    /**
+     * Lets {@code deadLetters} learn which records of the apps in {@code assigned} are on their
+     * dead-letter topics already, so that re-reading them past the committed offset does not
+     * dead-letter them a second time.
+     */
+    void recoverDeadLetters(DeadLetters deadLetters, Collection<TopicPartition> assigned, Function<String, String> appOfTopic) {
+        Set<String> apps = new java.util.TreeSet<>();
+        assigned.forEach(p -> {
+            String app = appOfTopic.apply(p.topic());
+            if (app != null) {
+                apps.add(app);
+            }
+        });
+        for (String app : apps) {
+            int read = deadLetters.readBack(reader, topics.deadLetter(app), Duration.ofMillis(BUDGET_MS));
+            if (read > 0) {
+                LOG.info("read back {} dead letters of app {}: re-read records among them are not dead-lettered again", read, app);
+            }
         }
     }
 

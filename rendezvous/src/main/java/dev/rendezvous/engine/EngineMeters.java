@@ -28,6 +28,7 @@ final class EngineMeters {
     private final Map<ModelKey, Timer> answerLatency = new HashMap<>();
     private final Map<DecisionKey, Counter> decisions = new HashMap<>();
     private final Map<String, Counter> deadLettered = new HashMap<>();
+    private final Map<String, Counter> deadLetterRepeats = new HashMap<>();
     private final Map<String, Counter> recovered = new HashMap<>();
     private final Map<String, Counter> adopted = new HashMap<>();
     private final Map<String, Counter> twice = new HashMap<>();
@@ -68,6 +69,11 @@ final class EngineMeters {
 
     void deadLettered(String app) {
         deadLettered.computeIfAbsent(app, key -> registry.counter("rdv.rendezvous.dead.letters", "app", key)).increment();
+    }
+
+    /** A record refused again (read again after a retry, restart or rebalance) that has its dead letter already: none written. */
+    void deadLetterRepeated(String app) {
+        deadLetterRepeats.computeIfAbsent(app, key -> registry.counter("rdv.rendezvous.dead.letters.repeated", "app", key)).increment();
     }
 
     /** How long after a score reached Kafka this instance read it: the rendezvous's own lateness, apart from the models'. */

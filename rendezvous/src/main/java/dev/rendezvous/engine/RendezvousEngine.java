@@ -206,15 +206,26 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
 
     /** Dead-letters the record and moves its partition past it, even if it was already counted as read (a failure half-way). */
     private void refuse(String app, ConsumerRecord<byte[], byte[]> record, String reason) {
-        // One dead letter per bad record: the owner writes it, the standby that reads the same record does not.
-        if (standby == null) {
-            deadLetters.send(topics.deadLetter(app), record, reason);
-        }
+        deadLetter(app, record, reason);
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         offsets.decided(partition, record.offset());
         offsets.passed(partition, record.offset());
         offsetsChanged = true;
-        meters.deadLettered(app);
+    }
+
+    /**
+     * One dead letter per bad record: the owners' group is the one writer for the requests and scores
+     * topics (runners, the standby, decoy and archiver read the same records and do not write one),
+     * and {@link DeadLetters} does not write a second for a record read again.
+     */
+    private void deadLetter(String app, ConsumerRecord<byte[], byte[]> record, String reason) {
+        if (standby != null) {
+            standbyMeters.refusedLeftToOwner(app);
+        } else if (deadLetters.send(topics.deadLetter(app), record, reason)) {
+            meters.deadLettered(app);
+        } else {
+            meters.deadLetterRepeated(app);
+        }
     }
 
     /** The record's value as {@code type}, or null after dead-lettering it with the decoder's reason. */
@@ -432,11 +443,7 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
         }
         LOG.error("evaluating request {} of app {} failed {} times; answering with a timeout and dead-lettering it",
                 request.id(), request.app(), failures, e);
-        if (standby == null) {
-            deadLetters.send(topics.deadLetter(request.app()), mailbox.source(), "could not be decided: evaluation failed "
-                    + failures + " times: " + e);
-        }
-        meters.deadLettered(request.app());
+        deadLetter(request.app(), mailbox.source(), "could not be decided: evaluation failed " + failures + " times: " + e);
         // The caller still gets an explicit answer, never silence.
         decide(mailbox, new Decision(request.id(), request.app(), Outcome.TIMEOUT, null, null, null, "timeout", 0, null,
                 List.of(), List.of(), request.receivedAtMs(), request.deadlineAtMs(), now));
@@ -669,6 +676,7 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
                     return;
                 }
                 if (readBack != null && !partitions.isEmpty()) {
+                    readBack.recoverDeadLetters(deadLetters, partitions, topic -> appOfRequestsTopic.getOrDefault(topic, appOfScoresTopic.get(topic)));
                     Map<String, DecisionReadBack.Found> found = readBack.recover(consumer, partitions, appOfRequestsTopic::get);
                     if (recovered.size() + found.size() <= MAX_RECOVERED) {
                         recovered.putAll(found);

@@ -80,7 +80,7 @@ public final class RendezvousService implements AutoCloseable {
             consumerConfig.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
         }
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        DeadLetters deadLetters = new DeadLetters(producer, groupId);
+        DeadLetters deadLetters = new DeadLetters(producer, "rendezvous", groupId);
         Admin admin = settings.newAdmin(clientId + "-reply-topics");
         DecisionPublisher publisher = new DecisionPublisher(producer, settings.topics(), deadLetters,
                 topic -> topicExists(admin, topic),
@@ -132,7 +132,7 @@ public final class RendezvousService implements AutoCloseable {
             consumerConfig.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
         }
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        DeadLetters deadLetters = new DeadLetters(producer, groupId);
+        DeadLetters deadLetters = new DeadLetters(producer, "rendezvous-standby", groupId);
         Admin admin = settings.newAdmin(clientId + "-reply-topics");
         DecisionPublisher publisher = new DecisionPublisher(producer, settings.topics(), deadLetters,
                 topic -> topicExists(admin, topic), registry, clock);

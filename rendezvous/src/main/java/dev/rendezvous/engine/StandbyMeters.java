@@ -17,6 +17,7 @@ final class StandbyMeters {
     private final Map<String, Counter> takeovers = new HashMap<>();
     private final Map<String, Counter> duplicates = new HashMap<>();
     private final Map<String, Counter> expired = new HashMap<>();
+    private final Map<String, Counter> refused = new HashMap<>();
     private final Map<String, DistributionSummary> takeoverLateness = new HashMap<>();
 
     StandbyMeters(MeterRegistry registry) {
@@ -39,6 +40,11 @@ final class StandbyMeters {
 
     void expired(String app) {
         counter(expired, "rdv.rendezvous.standby.expired", app).increment();
+    }
+
+    /** A record the standby refused: the owner writes its dead letter, the standby only counts it. */
+    void refusedLeftToOwner(String app) {
+        counter(refused, "rdv.rendezvous.standby.refused", app).increment();
     }
 
     private Counter counter(Map<String, Counter> byApp, String name, String app) {

@@ -9,12 +9,14 @@ import dev.rendezvous.replay.compare.Baseline;
 import dev.rendezvous.replay.compare.Comparison;
 import dev.rendezvous.replay.compare.ComparisonResult;
 import dev.rendezvous.replay.input.ServedAnswers;
+import dev.rendezvous.replay.input.ServedBatches;
 import dev.rendezvous.replay.input.SnapshotScan;
 import dev.rendezvous.replay.progress.ProgressReporter;
 import dev.rendezvous.replay.report.HtmlReport;
 import dev.rendezvous.replay.report.ReplayDescription;
 import dev.rendezvous.replay.report.ReportWriter;
 import dev.rendezvous.replay.scoring.InputScorer;
+import dev.rendezvous.replay.scoring.ReplayBatching;
 import dev.rendezvous.replay.scoring.Replayed;
 import dev.rendezvous.runner.manifest.ModelManifest;
 import java.io.IOException;
@@ -24,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -60,22 +63,39 @@ public final class ReplayRunner {
 
         List<Replayed> replayed = new ArrayList<>();
         ServedAnswers served = null;
+        Set<String> redactionVersions;
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), runnable -> {
             Thread thread = new Thread(runnable, "replay-worker");
             thread.setDaemon(true);
             return thread;
         });
-        try (InputScorer scorer = new InputScorer(model, against, settings.positiveLabel(), progress)) {
-            scorer.checkLoads();
+        InputScorer.CallCounts callCounts;
+        int servedCallsKnown = 0;
+        try {
             // Twice the threads: the reader keeps every worker busy without holding the whole snapshot in memory.
             SnapshotScan scan = new SnapshotScan(pool, 2 * settings.threads());
-            List<Future<List<Replayed>>> inputUnits = scan.submit(settings.archiveDir(), snapshot, "decoy", scorer);
-            List<Future<ServedAnswers.Unit>> servedUnits = against != null ? List.of()
-                    : scan.submit(settings.archiveDir(), snapshot, "results",
-                            ServedAnswers.processor(new AnswerReader(model.output(), settings.positiveLabel())));
-            SnapshotScan.join(inputUnits).forEach(replayed::addAll);
-            if (against == null) {
-                served = ServedAnswers.merge(SnapshotScan.join(servedUnits));
+            ServedBatches batches = ServedBatches.none();
+            if (settings.batching() == ReplayBatching.AS_SERVED) {
+                // Read first: a request's call must be known when its input is scored.
+                batches = ServedBatches.merge(SnapshotScan.join(scan.submit(settings.archiveDir(), snapshot, "scores",
+                        ServedBatches.processor(model.ref()))));
+                servedCallsKnown = batches.size();
+            }
+            try (InputScorer scorer = new InputScorer(model, against, settings.positiveLabel(), progress, batches)) {
+                scorer.checkLoads();
+                List<Future<List<Replayed>>> inputUnits = scan.submit(settings.archiveDir(), snapshot, "decoy", scorer);
+                List<Future<ServedAnswers.Unit>> servedUnits = against != null ? List.of()
+                        : scan.submit(settings.archiveDir(), snapshot, "results",
+                                ServedAnswers.processor(new AnswerReader(model.output(), settings.positiveLabel())));
+                SnapshotScan.join(inputUnits).forEach(replayed::addAll);
+                if (against == null) {
+                    served = ServedAnswers.merge(SnapshotScan.join(servedUnits));
+                }
+                List<Replayed> complete = new ArrayList<>(scorer.scoreServedCalls(replayed));
+                replayed.clear();
+                replayed.addAll(complete);
+                callCounts = scorer.callCounts();
+                redactionVersions = scorer.redactionVersions();
             }
         } finally {
             pool.shutdownNow();
@@ -89,6 +109,25 @@ public final class ReplayRunner {
                 settings.epsilon());
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
         ObjectNode report = ReportWriter.toJson(description, result, new ReportWriter.Generated(Instant.now(), elapsedMs, settings.threads()));
+        ObjectNode batching = report.putObject("batching");
+        batching.put("mode", settings.batching().option());
+        // As served: how many requests the replayed model's archived scores place in a call (0 in single mode).
+        batching.put("requestsWithRecordedCall", servedCallsKnown);
+        batching.put("requestsInSharedCalls", callCounts.requestsInServedCalls());
+        batching.put("sharedCalls", callCounts.servedCalls());
+        batching.put("modelCalls", callCounts.modelCalls());
+        if (result.counts().notReproducible() > 0) {
+            ObjectNode redaction = report.putObject("redaction");
+            redaction.put("notReproducible", result.counts().notReproducible());
+            redactionVersions.stream().sorted().forEach(redaction.putArray("versions")::add);
+            redaction.put("meaning", "the decoy dropped, hashed or truncated features of these inputs before the archive (rdv-redaction header): "
+                    + "the archived copy is not what the models scored, so they were not replayed and are not in any agreement figure");
+            if (progressOut != null) {
+                progressOut.println("replay: " + result.counts().notReproducible() + " of " + result.counts().inputs()
+                        + " inputs were redacted before the archive (redaction " + String.join(", ", redactionVersions)
+                        + ") and cannot be reproduced; they are counted as notReproducible and left out of the comparison");
+            }
+        }
         Files.createDirectories(settings.outDir());
         Path json = settings.outDir().resolve(REPORT_JSON);
         Path html = settings.outDir().resolve(REPORT_HTML);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.rendezvous.archiver.snapshot.SnapshotSchedule;
 import dev.rendezvous.gateway.GatewayConfig;
 import dev.rendezvous.gateway.InvalidInputAction;
 import dev.rendezvous.kafka.KafkaSettings;
@@ -15,6 +16,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -201,6 +204,7 @@ public final class ConfigLoader {
                 } catch (IllegalArgumentException e) {
                     problems.add(e.getMessage());
                 }
+                validateArchive(where + ".archive", app.archive(), problems);
             }
         }
         if (config.archive().maxSegmentBytes() < 4096) {
@@ -223,6 +227,70 @@ public final class ConfigLoader {
         }
     }
 
+    /** An app's {@code archive:} section: schedule and keep rules, redaction rules and where its hash key comes from. */
+    private static void validateArchive(String where, PlatformConfig.AppArchive archive, List<String> problems) {
+        PlatformConfig.Snapshots snapshots = archive.snapshots();
+        if (snapshots != null) {
+            if (snapshots.schedule() == null) {
+                problems.add(where + ".snapshots.schedule: missing; expected hourly, daily, weekly or an ISO-8601 duration such as PT15M");
+            } else {
+                try {
+                    SnapshotSchedule.parseEvery(snapshots.schedule());
+                } catch (IllegalArgumentException e) {
+                    problems.add(where + ".snapshots.schedule: " + e.getMessage());
+                }
+            }
+            PlatformConfig.Keep keep = snapshots.keep();
+            if (keep != null && keep.last() != null && keep.last() < 1) {
+                problems.add(where + ".snapshots.keep.last: " + keep.last() + "; expected at least 1 (leave it out to keep all)");
+            }
+            if (keep != null && keep.maxAge() != null) {
+                try {
+                    Duration age = Duration.parse(keep.maxAge());
+                    if (age.isNegative() || age.isZero()) {
+                        problems.add(where + ".snapshots.keep.for: " + keep.maxAge() + "; expected a positive ISO-8601 duration such as P7D");
+                    }
+                } catch (DateTimeParseException e) {
+                    problems.add(where + ".snapshots.keep.for: '" + keep.maxAge() + "'; expected an ISO-8601 duration such as P7D or PT12H");
+                }
+            }
+        }
+        PlatformConfig.Redaction redaction = archive.redaction();
+        if (redaction == null) {
+            return;
+        }
+        Set<String> ruled = new HashSet<>();
+        Map<String, List<String>> rules = new java.util.LinkedHashMap<>();
+        rules.put("drop", redaction.drop());
+        rules.put("hash", redaction.hash());
+        rules.put("truncate", List.copyOf(new java.util.TreeSet<>(redaction.truncate().keySet())));
+        rules.forEach((rule, fields) -> {
+            for (int i = 0; i < fields.size(); i++) {
+                String field = fields.get(i);
+                String key = where + ".redaction." + rule + ("truncate".equals(rule) ? "." + field : "[" + i + "]");
+                if (field == null || field.isBlank()) {
+                    problems.add(key + ": empty; expected a feature name");
+                } else if (!ruled.add(field)) {
+                    problems.add(key + ": '" + field + "' already has a rule; expected one of drop, hash, truncate per field");
+                }
+            }
+        });
+        redaction.truncate().forEach((field, length) -> {
+            if (length == null || length < 0) {
+                problems.add(where + ".redaction.truncate." + field + ": " + length + "; expected a number of characters to keep (0 or more)");
+            }
+        });
+        boolean hasFile = redaction.hashKeyFile() != null;
+        boolean hasEnv = redaction.hashKeyEnv() != null && !redaction.hashKeyEnv().isBlank();
+        if (!redaction.hash().isEmpty() && hasFile == hasEnv) {
+            problems.add(where + ".redaction: hash needs its key from exactly one of hashKeyFile (an owner-only file) and hashKeyEnv"
+                    + " (an environment variable's name); the key itself never goes in the YAML");
+        }
+        if (redaction.hash().isEmpty() && (hasFile || hasEnv)) {
+            problems.add(where + ".redaction: hashKeyFile/hashKeyEnv given but no field to hash");
+        }
+    }
+
     /**
      * What is wrong, and where. A section's own constructor words its refusals with the key already
      * ("gateway.shedding.windowMs must be ..."); Jackson's wrapper ("Cannot construct instance of
@@ -230,6 +298,9 @@ public final class ConfigLoader {
      */
     private static String problem(JsonMappingException e) {
         String at = path(e);
+        if (at.endsWith(".redaction.hashKey")) {
+            return at + ": the hash key never goes in the YAML; give hashKeyFile (an owner-only file) or hashKeyEnv (an environment variable's name)";
+        }
         if (e instanceof ValueInstantiationException && e.getCause() instanceof IllegalArgumentException refusal && refusal.getMessage() != null) {
             return refusal.getMessage().startsWith(at) ? refusal.getMessage() : at + ": " + refusal.getMessage();
         }

@@ -78,11 +78,11 @@ public record PlatformConfig(List<Service> services, Kafka kafka, Gateway gatewa
     }
 
     /**
-     * One application: its topics' partitions and retention, its rendezvous policy, and what the gateway
-     * does with a request that fails its models' input signature ({@code onInvalidInput}: {@code reject},
-     * the default, or {@code fallback}; checked by {@link ConfigLoader}).
+     * One application: its topics' partitions and retention, its rendezvous policy, how its archive is
+     * kept, and what the gateway does with a request that fails its models' input signature
+     * ({@code onInvalidInput}: {@code reject}, the default, or {@code fallback}; checked by {@link ConfigLoader}).
      */
-    public record App(String name, int partitions, long retentionMs, JsonNode policy, String onInvalidInput) {
+    public record App(String name, int partitions, long retentionMs, JsonNode policy, AppArchive archive, String onInvalidInput) {
         public static final int DEFAULT_PARTITIONS = 3;
         public static final long DEFAULT_RETENTION_MS = 7L * 24 * 3600 * 1000;
 
@@ -94,15 +94,47 @@ public record PlatformConfig(List<Service> services, Kafka kafka, Gateway gatewa
         @JsonCreator
         static App read(@JsonProperty("name") String name, @JsonProperty("partitions") Integer partitions,
                         @JsonProperty("retentionMs") Long retentionMs, @JsonProperty("policy") JsonNode policy,
-                        @JsonProperty("onInvalidInput") String onInvalidInput) {
+                        @JsonProperty("archive") AppArchive archive, @JsonProperty("onInvalidInput") String onInvalidInput) {
             return new App(name, partitions == null ? DEFAULT_PARTITIONS : partitions,
-                    retentionMs == null ? DEFAULT_RETENTION_MS : retentionMs, policy,
+                    retentionMs == null ? DEFAULT_RETENTION_MS : retentionMs, policy, archive == null ? AppArchive.NONE : archive,
                     onInvalidInput == null ? InvalidInputAction.REJECT.wireName() : onInvalidInput);
         }
 
         /** {@code onInvalidInput} read; call after {@link ConfigLoader} validated it. */
         public InvalidInputAction invalidInputAction() {
             return InvalidInputAction.parse("onInvalidInput", onInvalidInput);
+        }
+    }
+
+    /**
+     * One application's archive: scheduled snapshots (run by the archiver) and redaction of the decoy's
+     * copy (run by the decoy). Either may be left out.
+     */
+    public record AppArchive(Snapshots snapshots, Redaction redaction) {
+        static final AppArchive NONE = new AppArchive(null, null);
+    }
+
+    /**
+     * {@code schedule}: {@code hourly}, {@code daily}, {@code weekly} or an ISO-8601 duration;
+     * {@code keep}: which scheduled snapshots survive (all, when left out).
+     */
+    public record Snapshots(String schedule, Keep keep) {
+    }
+
+    /** Keep the newest {@code last} scheduled snapshots and/or those younger than {@code for} (ISO-8601, e.g. P7D). */
+    public record Keep(Integer last, @JsonProperty("for") String maxAge) {
+    }
+
+    /**
+     * Features to drop, hash (HMAC-SHA-256) or truncate (to a number of characters) in the decoy's copy;
+     * the hash key is read from {@code hashKeyFile} (owner-only) or the environment variable
+     * {@code hashKeyEnv}, never written in the YAML.
+     */
+    public record Redaction(List<String> drop, List<String> hash, Map<String, Integer> truncate, Path hashKeyFile, String hashKeyEnv) {
+        public Redaction {
+            drop = drop == null ? List.of() : List.copyOf(drop);
+            hash = hash == null ? List.of() : List.copyOf(hash);
+            truncate = truncate == null ? Map.of() : Map.copyOf(truncate);
         }
     }
 

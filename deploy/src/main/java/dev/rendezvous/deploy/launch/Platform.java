@@ -3,7 +3,9 @@ package dev.rendezvous.deploy.launch;
 import dev.rendezvous.app.AppSettings;
 import dev.rendezvous.archiver.Archiver;
 import dev.rendezvous.archiver.ArchiverSettings;
+import dev.rendezvous.archiver.snapshot.SnapshotSchedule;
 import dev.rendezvous.decoy.DecoyService;
+import dev.rendezvous.decoy.redaction.RedactionRules;
 import dev.rendezvous.demo.DemoModels;
 import dev.rendezvous.deploy.config.PlatformConfig;
 import dev.rendezvous.deploy.config.PlatformConfig.Service;
@@ -100,6 +102,16 @@ public final class Platform implements AutoCloseable {
             PlatformConfig.App app = config.apps().get(i);
             policies.add(ConfiguredPolicies.parse(i, app.name(), app.policy()));
         }
+        // Redacted fields are checked against the apps' model manifests before anything starts: a
+        // misspelt field would otherwise archive the very data it was meant to keep out.
+        boolean redacting = config.runs(Service.DECOY) && AppArchives.anyRedaction(config);
+        List<Path> manifestFiles = config.runs(Service.MODELS) || redacting ? manifests(config.models()) : List.of();
+        List<ModelManifest> loadedManifests = new ArrayList<>();
+        for (Path manifest : manifestFiles) {
+            loadedManifests.add(ModelManifest.load(manifest));
+        }
+        Map<String, RedactionRules> redactions = redacting ? AppArchives.redactions(config, loadedManifests, System::getenv) : Map.of();
+        Map<String, SnapshotSchedule> schedules = AppArchives.schedules(config);
         kafka = startKafka(config.kafka());
         startManagement(config);
         String member = memberName(config);
@@ -120,18 +132,18 @@ public final class Platform implements AutoCloseable {
         health.require("the policy reader stopped", control.policies()::isRunning);
         fleet = own(new ModelFleet(kafka, control.registry(), metrics));
         health.require(fleet::problems);
-        for (Path manifest : config.runs(Service.MODELS) ? manifests(config.models()) : List.<Path>of()) {
-            ModelManifest loaded = ModelManifest.load(manifest);
+        for (int i = 0; config.runs(Service.MODELS) && i < loadedManifests.size(); i++) {
+            ModelManifest loaded = loadedManifests.get(i);
             if (apps.contains(loaded.app())) {
                 fleet.deploy(loaded, runnerOptions.apply(loaded.ref()));
             } else {
-                LOG.warn("not running {}: its app '{}' is not configured", manifest, loaded.app());
+                LOG.warn("not running {}: its app '{}' is not configured", manifestFiles.get(i), loaded.app());
             }
         }
         groups.addAll(fleet.consumerGroups());
 
         if (config.runs(Service.DECOY)) {
-            DecoyService decoy = own(DecoyService.start(kafka, Set.copyOf(apps)));
+            DecoyService decoy = own(DecoyService.start(kafka, Set.copyOf(apps), redactions));
             health.require("the decoy stopped consuming", decoy::isRunning);
             groups.add(DecoyService.groupId(kafka));
         }
@@ -139,7 +151,8 @@ public final class Platform implements AutoCloseable {
             var archive = config.archive();
             Archiver archiver = own(Archiver.start(kafka, ArchiverSettings.of(archive.dir(), Set.copyOf(apps))
                     .withSegmentLimits(archive.maxSegmentBytes(), Duration.ofMillis(archive.maxSegmentAgeMs()))
-                    .withSyncLimits(Duration.ofMillis(archive.maxSyncDelayMs()), archive.maxUnsyncedBytes())));
+                    .withSyncLimits(Duration.ofMillis(archive.maxSyncDelayMs()), archive.maxUnsyncedBytes())
+                    .withSnapshotSchedules(schedules)));
             health.require("the archiver stopped consuming", archiver::isRunning);
             groups.add(Archiver.groupId(kafka));
         }

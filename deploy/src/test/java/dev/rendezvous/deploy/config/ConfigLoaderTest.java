@@ -170,4 +170,62 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("apps[1].onInvalidInput: 'ignore'; expected reject or fallback");
     }
+
+    private static Path appWithArchive(Path dir, String archiveYaml) throws Exception {
+        Path file = dir.resolve("rendezvous.yaml");
+        Files.writeString(file, """
+                apps:
+                  - name: fraud
+                    policy:
+                      deadline: 100ms
+                      stages:
+                        - accept: [fraud-fm@1]
+                    archive:
+                """ + archiveYaml.indent(6));
+        return file;
+    }
+
+    @Test
+    void readsAnAppsSnapshotScheduleKeepRulesAndRedaction(@TempDir Path dir) throws Exception {
+        Path file = appWithArchive(dir, """
+                snapshots:
+                  schedule: hourly
+                  keep: { last: 24, for: P7D }
+                redaction:
+                  drop: [cardAgeDays]
+                  hash: [merchantRisk]
+                  truncate: { hour: 1 }
+                  hashKeyFile: data/redaction-key
+                """);
+
+        PlatformConfig.AppArchive archive = ConfigLoader.load(file, Map.of()).apps().get(0).archive();
+
+        assertThat(archive.snapshots()).isEqualTo(new PlatformConfig.Snapshots("hourly", new PlatformConfig.Keep(24, "P7D")));
+        assertThat(archive.redaction()).isEqualTo(new PlatformConfig.Redaction(java.util.List.of("cardAgeDays"), java.util.List.of("merchantRisk"),
+                Map.of("hour", 1), Path.of("data/redaction-key"), null));
+        assertThat(ConfigLoader.load(null, Map.of()).apps().get(0).archive()).isEqualTo(new PlatformConfig.AppArchive(null, null));
+    }
+
+    static Stream<Arguments> badArchiveSections() {
+        return Stream.of(
+                Arguments.of("snapshots: { schedule: fortnightly }", "apps[0].archive.snapshots.schedule: 'fortnightly'; expected hourly, daily, weekly"),
+                Arguments.of("snapshots: { schedule: PT0.1S }", "apps[0].archive.snapshots.schedule: 'PT0.1S' is shorter than PT1S"),
+                Arguments.of("snapshots: { keep: { last: 3 } }", "apps[0].archive.snapshots.schedule: missing"),
+                Arguments.of("snapshots: { schedule: daily, keep: { last: 0 } }", "apps[0].archive.snapshots.keep.last: 0; expected at least 1"),
+                Arguments.of("snapshots: { schedule: daily, keep: { for: 7d } }", "apps[0].archive.snapshots.keep.for: '7d'; expected an ISO-8601 duration"),
+                Arguments.of("snapshots: { schedule: daily, keep: { newest: 3 } }", "apps[0].archive.snapshots.keep.newest: Unrecognized field \"newest\""),
+                Arguments.of("redaction: { drop: [amount], hash: [amount], hashKeyEnv: K }", "apps[0].archive.redaction.hash[0]: 'amount' already has a rule"),
+                Arguments.of("redaction: { hash: [amount] }", "apps[0].archive.redaction: hash needs its key from exactly one of hashKeyFile"),
+                Arguments.of("redaction: { hash: [amount], hashKey: s3cr3t-s3cr3t-s3cr3t }", "apps[0].archive.redaction.hashKey: the hash key never goes in the YAML"),
+                Arguments.of("redaction: { truncate: { hour: -1 } }", "apps[0].archive.redaction.truncate.hour: -1; expected a number of characters"),
+                Arguments.of("redaction: { drop: [amount], hashKeyEnv: K }", "apps[0].archive.redaction: hashKeyFile/hashKeyEnv given but no field to hash"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badArchiveSections")
+    void refusesABadArchiveSectionNamingTheKey(String yaml, String message, @TempDir Path dir) throws Exception {
+        Path file = appWithArchive(dir, yaml);
+
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining(message);
+    }
 }

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * sha256: 2357f272c876fd64aafb0d0c16907bc04052c134bf7acea014f58689037d4ece
  * input:  { tensor: input, features: [amount, cardAgeDays, distanceKm, hour, merchantRisk] }   # optional
  * output: { tensor: output, labels: [fraud, legit] }                                           # optional
- * batching: { maxBatch: 64, maxWaitMs: 20 }   # 0 for a model served first; see Batching
+ * batching: { maxBatch: 64, maxWaitMs: 20 }   # 0 for a model served first; "batching: false" forbids batching; see Batching
  * callTimeoutMs: 1000      # longest a model call may take; default 1000
  * lineage: { trainingData: ..., rawData: ..., prepCode: ..., trainCode: ..., seed: 22, params: {...}, metrics: {...} }
  * }</pre>

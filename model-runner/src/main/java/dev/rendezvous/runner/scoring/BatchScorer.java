@@ -24,7 +24,11 @@ import java.util.function.Supplier;
  * and the outputs are split back per request, the others are scored one call each. Returns exactly one
  * {@link ModelScore} per request, in order. Never throws for a request or model problem: those become
  * error scores ({@code call-timeout} for a call that exceeded {@code callTimeoutMs}, see {@link TimeLimitedModel}). Outputs are written in the request's form (see {@link ScoreOutputs}). Every score carries
- * the manifest's verified artifact SHA-256 (none for {@code remote-oip}).
+ * the manifest's verified artifact SHA-256 (none for {@code remote-oip}), and the identity of its model
+ * call: {@code batchId} (the same for every request of one call, unique per scorer and call) and its
+ * {@code batchPosition}, because a batch-sensitive model's answer depends on the call's other requests
+ * and a replay must be able to rebuild the call. A manifest with {@code batching: false} gets calls of
+ * one request, whatever the poll held.
  */
 public final class BatchScorer {
     /** The member added to a features-form output when labels are known (unless the model has an output of that name). */
@@ -37,6 +41,9 @@ public final class BatchScorer {
     private final FailureInjector failures;
     private final Clock clock;
     private final Supplier<ModelRole> role;
+    /** Unique per scorer (so per runner process): 64 random bits; the score names its model already. */
+    private final String batchIdPrefix;
+    private long callsMade;
 
     public BatchScorer(ModelManifest manifest, BatchModel model, FailureInjector failures, Clock clock) {
         this(manifest, model, failures, clock, manifest::role);
@@ -54,6 +61,7 @@ public final class BatchScorer {
         this.failures = failures;
         this.clock = clock;
         this.role = role;
+        this.batchIdPrefix = String.format("%016x", new java.security.SecureRandom().nextLong()) + "-";
     }
 
     /** What one model call did, for metrics: how many requests it took and how long it ran. */
@@ -70,7 +78,8 @@ public final class BatchScorer {
     public Result score(List<ScoringRequest> requests) {
         List<ModelScore> scores = new ArrayList<>(requests.size());
         List<Call> calls = new ArrayList<>();
-        int maxBatch = manifest.batching().maxBatch();
+        // batching: false makes maxBatch 1 (see Batching): chunks of one request, so no call ever takes two.
+        int maxBatch = manifest.batching().enabled() ? manifest.batching().maxBatch() : 1;
         for (int from = 0; from < requests.size(); from += maxBatch) {
             scoreChunk(requests.subList(from, Math.min(requests.size(), from + maxBatch)), scores, calls);
         }
@@ -138,12 +147,14 @@ public final class BatchScorer {
         }
         long inferenceMicros = (System.nanoTime() - begin) / 1_000;
         calls.add(new Call(stack.size(), inferenceMicros, failure != null));
+        String batchId = nextBatchId();
         int row = 0;
+        int position = 0;
         for (Pending pending : stack) {
             int rows = pending.prepared().rows();
             if (failure != null) {
                 chunkScores[pending.index()] = error(pending.request(), code, failure,
-                        queueWaitMicros(pending.request(), start), inferenceMicros, stack.size());
+                        queueWaitMicros(pending.request(), start), inferenceMicros, stack.size()).inBatch(batchId, position);
             } else {
                 Map<String, TensorValue> own = new LinkedHashMap<>();
                 for (TensorSpec spec : model.signature().outputs()) {
@@ -151,9 +162,10 @@ public final class BatchScorer {
                     own.put(spec.name(), stack.size() == 1 ? value : value.rows(row, row + rows));
                 }
                 chunkScores[pending.index()] = output(pending.request(), outputs.write(pending.prepared().form(), own),
-                        queueWaitMicros(pending.request(), start), inferenceMicros, stack.size());
+                        queueWaitMicros(pending.request(), start), inferenceMicros, stack.size()).inBatch(batchId, position);
             }
             row += rows;
+            position++;
         }
     }
 
@@ -169,12 +181,13 @@ public final class BatchScorer {
             long waitMicros = queueWaitMicros(pending.request(), start);
             if (failure != null) {
                 String code = inference.timedOut() ? ScoreError.CALL_TIMEOUT : ScoreError.MODEL_FAILURE;
-                chunkScores[pending.index()] = error(pending.request(), code, failure, waitMicros, inference.micros(), 1);
+                chunkScores[pending.index()] = error(pending.request(), code, failure, waitMicros, inference.micros(), 1)
+                        .inBatch(nextBatchId(), 0);
             } else {
                 Map<String, TensorValue> own = new LinkedHashMap<>();
                 model.signature().outputs().forEach(spec -> own.put(spec.name(), inference.outputs().get(spec.name())));
                 chunkScores[pending.index()] = output(pending.request(), outputs.write(pending.prepared().form(), own),
-                        waitMicros, inference.micros(), 1);
+                        waitMicros, inference.micros(), 1).inBatch(nextBatchId(), 0);
             }
         }
     }
@@ -195,6 +208,10 @@ public final class BatchScorer {
             }
         }
         return null;
+    }
+
+    private String nextBatchId() {
+        return batchIdPrefix + (++callsMade);
     }
 
     private static long queueWaitMicros(ScoringRequest request, Instant start) {

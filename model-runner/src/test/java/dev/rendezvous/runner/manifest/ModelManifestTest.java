@@ -86,6 +86,21 @@ class ModelManifestTest {
         assertThat(manifest.lineage().metrics()).containsEntry("auc", 0.91);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"batching: false", "batching: { enabled: false }", "batching: { enabled: false, maxWaitMs: 0 }"})
+    void aManifestCanForbidBatching(String line) throws Exception {
+        ModelManifest manifest = ModelManifest.load(write(valid() + line + "\n"));
+
+        assertThat(manifest.batching()).isEqualTo(Batching.never());
+        assertThat(manifest.batching().enabled()).isFalse();
+        assertThat(manifest.batching().maxBatch()).isEqualTo(1);
+    }
+
+    @Test
+    void batchingTrueMeansTheDefaults() throws Exception {
+        assertThat(ModelManifest.load(write(valid() + "batching: true\n")).batching()).isEqualTo(Batching.defaults());
+    }
+
     static Stream<Arguments> invalidManifests() {
         return Stream.of(
                 Arguments.of("unknown top-level field", valid() + "colour: blue\n",
@@ -108,6 +123,12 @@ class ModelManifestTest {
                         List.of("batching.maxBatch is 0", "expected 1 to 10000")),
                 Arguments.of("batch size not a number", valid() + "batching: { maxBatch: lots }\n",
                         List.of("batching.maxBatch is 'lots'", "expected a whole number")),
+                Arguments.of("batching neither a switch nor limits", valid() + "batching: maybe\n",
+                        List.of("batching", "maybe")),
+                Arguments.of("a batch size for a model that must not batch", valid() + "batching: { enabled: false, maxBatch: 8 }\n",
+                        List.of("batching.maxBatch is 8 but batching.enabled is false")),
+                Arguments.of("an unknown batching field", valid() + "batching: { maxBatchSize: 8 }\n",
+                        List.of("unknown field 'maxBatchSize'", "maxBatch")),
                 Arguments.of("call timeout zero", valid() + "callTimeoutMs: 0\n",
                         List.of("callTimeoutMs is 0", "expected 1 to 60000 milliseconds")),
                 Arguments.of("call timeout above a minute", valid() + "callTimeoutMs: 600000\n",

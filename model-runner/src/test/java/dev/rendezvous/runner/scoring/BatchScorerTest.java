@@ -232,6 +232,48 @@ class BatchScorerTest {
                 .hasMessageContaining("input.tensor 'input' has shape [7, 2]");
     }
 
+    @Test
+    void aManifestThatForbidsBatchingNeverPutsTwoRequestsInOneCall() {
+        BatchScorer scorer = scorer(Batching.never(), FailureInjector.NONE);
+
+        BatchScorer.Result result = scorer.score(IntStream.range(0, 5).mapToObj(i -> request("r" + i, i, NOW_MS + 1_000)).toList());
+
+        assertThat(model.calls).containsExactly(1, 1, 1, 1, 1);
+        assertThat(result.scores()).allSatisfy(score -> {
+            assertThat(score.batchSize()).isEqualTo(1);
+            assertThat(score.batchPosition()).isZero();
+        });
+        assertThat(result.scores()).extracting(ModelScore::batchId).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void everyScoreNamesItsModelCallAndItsPlaceInIt() {
+        BatchScorer scorer = scorer(3, FailureInjector.NONE);
+
+        // Chunks of at most 3: (a, b, expired) and (c, d); the expired request makes no call and has no batch.
+        List<ModelScore> scores = scorer.score(List.of(request("a", 1, NOW_MS + 1_000), request("b", 2, NOW_MS + 1_000),
+                request("expired", 3, NOW_MS - 1), request("c", 4, NOW_MS + 1_000), request("d", 5, NOW_MS + 1_000))).scores();
+
+        assertThat(model.calls).containsExactly(2, 2);
+        assertThat(scores.get(0).batchId()).isEqualTo(scores.get(1).batchId()).isNotEqualTo(scores.get(3).batchId());
+        assertThat(scores.get(3).batchId()).isEqualTo(scores.get(4).batchId());
+        assertThat(scores).extracting(ModelScore::batchPosition).containsExactly(0, 1, null, 0, 1);
+        assertThat(scores).extracting(ModelScore::batchSize).containsExactly(2, 2, 0, 2, 2);
+        assertThat(scores.get(2).batchId()).isNull();
+        // The record round-trips with its batch (the protocol validates id and position).
+        ModelScore decoded = JsonCodec.decode(JsonCodec.encode(scores.get(1)), ModelScore.class);
+        assertThat(decoded.batchId()).isEqualTo(scores.get(1).batchId());
+        assertThat(decoded.batchPosition()).isEqualTo(1);
+    }
+
+    @Test
+    void twoScorersNeverHandOutTheSameBatchId() {
+        ModelScore first = scorer(8, FailureInjector.NONE).score(List.of(request("a", 1, NOW_MS + 1_000))).scores().get(0);
+        ModelScore second = scorer(8, FailureInjector.NONE).score(List.of(request("a", 1, NOW_MS + 1_000))).scores().get(0);
+
+        assertThat(first.batchId()).isNotEqualTo(second.batchId());
+    }
+
     private static ScoringRequest tensorRequest(String id, String data, long rows) {
         return tensorRequest(id, data, List.of(rows, 2L));
     }
@@ -246,9 +288,13 @@ class BatchScorerTest {
     }
 
     private BatchScorer scorer(int maxBatch, FailureInjector failures) {
+        return scorer(new Batching(maxBatch, 0), failures);
+    }
+
+    private BatchScorer scorer(Batching batching, FailureInjector failures) {
         ModelManifest manifest = new ModelManifest("fraud", "fraud-lr", "2", ModelRole.CANARY, ModelRuntime.ONNX,
                 Path.of("m.onnx"), "0".repeat(64), null, null, null, new InputMapping("input", List.of("amount", "hour")),
-                new OutputMapping(null, List.of("fraud", "legit")), new Batching(maxBatch, 0), null, Lineage.unknown());
+                new OutputMapping(null, List.of("fraud", "legit")), batching, null, Lineage.unknown());
         return new BatchScorer(manifest, model, failures, CLOCK);
     }
 

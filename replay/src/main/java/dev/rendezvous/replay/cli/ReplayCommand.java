@@ -3,6 +3,7 @@ package dev.rendezvous.replay.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rendezvous.replay.ReplayRunner;
 import dev.rendezvous.replay.ReplaySettings;
+import dev.rendezvous.replay.scoring.ReplayBatching;
 import dev.rendezvous.runner.manifest.ManifestException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -46,6 +47,10 @@ public class ReplayCommand implements Callable<Integer> {
     int buckets;
     @Option(names = "--threads", description = "scoring threads (default: the available processors)")
     Integer threads;
+    @Option(names = "--batching", defaultValue = "single", paramLabel = "single|as-served",
+            description = "single: every request in a model call of its own (default); as-served: requests that shared a call when served "
+                    + "(same batchId in the model's archived scores) share one again")
+    String batching;
 
     /** For the launcher: {@code new CommandLine(new ReplayCommand())} or {@code addSubcommand("replay", new ReplayCommand())}. */
     public ReplayCommand() {
@@ -57,7 +62,7 @@ public class ReplayCommand implements Callable<Integer> {
         try {
             ReplaySettings settings = new ReplaySettings(dir, app, snapshotId, model,
                     "served".equals(against) ? null : Path.of(against), out, positiveLabel, epsilon, top, buckets,
-                    threads != null ? threads : Runtime.getRuntime().availableProcessors());
+                    threads != null ? threads : Runtime.getRuntime().availableProcessors(), ReplayBatching.parse(batching));
             ReplayRunner.Result result = ReplayRunner.run(settings, System.err);
             print(spec.commandLine().getOut(), result);
             return 0;

@@ -5,6 +5,7 @@ import dev.rendezvous.protocol.ScoringRequest;
 import dev.rendezvous.replay.compare.Answer;
 import dev.rendezvous.replay.compare.AnswerReader;
 import dev.rendezvous.runner.ModelRuntimes;
+import dev.rendezvous.runner.manifest.Batching;
 import dev.rendezvous.runner.manifest.ModelManifest;
 import dev.rendezvous.runner.scoring.BatchModel;
 import dev.rendezvous.runner.scoring.BatchScorer;
@@ -17,8 +18,9 @@ import java.util.List;
 
 /**
  * One model version loaded for offline scoring with the runner's own code: its runtime's
- * {@link BatchModel} behind the runner's {@link BatchScorer} (same feature mapping, batching by the
- * manifest's {@code maxBatch}, labels, error codes), each score reduced to an {@link Answer}.
+ * {@link BatchModel} behind the runner's {@link BatchScorer} (same feature mapping, stacking, labels,
+ * error codes), each score reduced to an {@link Answer}. Requests are scored alone
+ * ({@link #scoreAlone}) or as one group ({@link #scoreTogether}): the replay decides the grouping.
  */
 final class OfflineModel implements AutoCloseable {
     /**
@@ -29,29 +31,53 @@ final class OfflineModel implements AutoCloseable {
 
     private final ModelManifest manifest;
     private final BatchModel model;
-    private final BatchScorer scorer;
+    /** One request per call, whatever the manifest allows. */
+    private final BatchScorer alone;
+    /** A whole group per call (as far as its inputs stack): the group was one call when served. */
+    private final BatchScorer together;
     private final AnswerReader reader;
+    private long calls;
 
-    private OfflineModel(ModelManifest manifest, BatchModel model, AnswerReader reader) {
-        this.manifest = manifest;
-        this.model = model;
-        this.scorer = new BatchScorer(manifest, model, FailureInjector.NONE, BEFORE_EVERY_DEADLINE);
+    private OfflineModel(ManifestAndModel loaded, AnswerReader reader) {
+        this.manifest = loaded.manifest();
+        this.model = loaded.model();
+        this.alone = new BatchScorer(manifest.withBatching(Batching.never()), model, FailureInjector.NONE, BEFORE_EVERY_DEADLINE);
+        this.together = new BatchScorer(manifest.withBatching(new Batching(10_000, 0)), model, FailureInjector.NONE, BEFORE_EVERY_DEADLINE);
         this.reader = reader;
     }
 
-    static OfflineModel load(ModelManifest manifest, AnswerReader reader) {
-        return new OfflineModel(manifest, loadRuntime(manifest), reader);
+    private record ManifestAndModel(ModelManifest manifest, BatchModel model) {
     }
 
-    /** One answer per request, in order; requests of another application fail as the runner would refuse them. */
-    List<Answer> score(List<ScoringRequest> requests) {
+    static OfflineModel load(ModelManifest manifest, AnswerReader reader) {
+        return new OfflineModel(new ManifestAndModel(manifest, ModelRuntimes.load(manifest)), reader);
+    }
+
+    /** One answer per request, in order, each from a call of its own; requests of another application fail as the runner would refuse them. */
+    List<Answer> scoreAlone(List<ScoringRequest> requests) {
+        return score(alone, requests);
+    }
+
+    /** One answer per request, in order, from one call for the whole group (requests whose inputs do not stack get their own). */
+    List<Answer> scoreTogether(List<ScoringRequest> group) {
+        return score(together, group);
+    }
+
+    /** Model calls made so far. */
+    long calls() {
+        return calls;
+    }
+
+    private List<Answer> score(BatchScorer scorer, List<ScoringRequest> requests) {
         List<ScoringRequest> ours = new ArrayList<>(requests.size());
         for (ScoringRequest request : requests) {
             if (request.app().equals(manifest.app())) {
                 ours.add(request);
             }
         }
-        List<ModelScore> scores = scorer.score(ours).scores();
+        BatchScorer.Result result = scorer.score(ours);
+        calls += result.calls().size();
+        List<ModelScore> scores = result.scores();
         List<Answer> answers = new ArrayList<>(requests.size());
         int next = 0;
         for (ScoringRequest request : requests) {
@@ -63,11 +89,6 @@ final class OfflineModel implements AutoCloseable {
             answers.add(score.failed() ? Answer.failed(score.error().code()) : reader.read(score.output()));
         }
         return answers;
-    }
-
-    /** The runner's own runtime choice (ONNX, Java plug-in, remote OIP), so a replay runs what a runner would. */
-    private static BatchModel loadRuntime(ModelManifest manifest) {
-        return ModelRuntimes.load(manifest);
     }
 
     @Override
