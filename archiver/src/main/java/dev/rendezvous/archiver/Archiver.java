@@ -30,10 +30,16 @@ public final class Archiver implements AutoCloseable {
 
     private final PollLoop<byte[]> loop;
     private final SnapshotScheduler schedule;
+    private final ArchiveLoop handler;
+    private final TopicNames names;
+    private final ArchiverSettings settings;
 
-    private Archiver(PollLoop<byte[]> loop, SnapshotScheduler schedule) {
+    private Archiver(PollLoop<byte[]> loop, SnapshotScheduler schedule, ArchiveLoop handler, TopicNames names, ArchiverSettings settings) {
         this.loop = loop;
         this.schedule = schedule;
+        this.handler = handler;
+        this.names = names;
+        this.settings = settings;
     }
 
     /** The consumer group: {@code archiver} under the topic prefix, so that platforms sharing a cluster keep apart. */
@@ -56,7 +62,18 @@ public final class Archiver implements AutoCloseable {
         LOG.info("archiver: archiving {} into {} in group {}", targets.keySet(), settings.archiveDir(), groupId);
         SnapshotScheduler schedule = settings.snapshotSchedules().isEmpty() ? null
                 : SnapshotScheduler.start(settings.archiveDir(), settings.snapshotSchedules(), SCHEDULE_CHECK, SCHEDULED_SEAL_TIMEOUT);
-        return new Archiver(loop, schedule);
+        return new Archiver(loop, schedule, handler, kafka.topics(), settings);
+    }
+
+    /**
+     * Archives also the topics of apps created while the archiver runs (the shared control topics are
+     * archived already); the group rebalances to take them up. Returns at once.
+     */
+    public void addApps(Set<String> apps) {
+        Map<String, ArchiveTarget> more = new LinkedHashMap<>(targets(names, settings.withApps(apps)));
+        more.values().removeIf(target -> target.kind().controlPlane());
+        loop.resubscribe(c -> handler.addTargets(c, more));
+        LOG.info("archiver: also archiving {}", more.keySet());
     }
 
     public boolean isRunning() {

@@ -88,6 +88,11 @@ public record ArchiverSettings(Path archiveDir, Set<String> apps, Set<RecordKind
         return new ArchiverSettings(archiveDir, apps, kinds, maxSegmentBytes, maxSegmentAge, maxSyncDelay, maxUnsyncedBytes, snapshotSchedules);
     }
 
+    /** The same settings for other apps (an app created while the archiver runs). */
+    public ArchiverSettings withApps(Set<String> otherApps) {
+        return new ArchiverSettings(archiveDir, otherApps, kinds, maxSegmentBytes, maxSegmentAge, maxSyncDelay, maxUnsyncedBytes, snapshotSchedules);
+    }
+
     /** The same settings with other sync limits. */
     public ArchiverSettings withSyncLimits(Duration maxSyncDelay, long maxUnsyncedBytes) {
         return new ArchiverSettings(archiveDir, apps, kinds, maxSegmentBytes, maxSegmentAge, maxSyncDelay, maxUnsyncedBytes, snapshotSchedules);

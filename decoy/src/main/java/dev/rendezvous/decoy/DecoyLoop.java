@@ -42,9 +42,16 @@ final class DecoyLoop implements PollLoop.Handler<byte[]> {
     /** With a redactor per source (requests) topic; sources without one are copied byte for byte. */
     DecoyLoop(Producer<byte[], byte[]> producer, Map<String, String> decoyTopicBySource, Map<String, Redactor> redactorBySource, Clock clock) {
         this.producer = producer;
-        this.decoyTopicBySource = Map.copyOf(decoyTopicBySource);
+        // Grows on the poll thread only, when an app is added (DecoyService#addApps); apps added so have no redaction.
+        this.decoyTopicBySource = new java.util.LinkedHashMap<>(decoyTopicBySource);
         this.redactorBySource = Map.copyOf(redactorBySource);
         this.clock = clock;
+    }
+
+    /** Adds source-to-decoy pairs and returns every source topic; call on the poll thread. */
+    java.util.List<String> addSources(Map<String, String> more) {
+        decoyTopicBySource.putAll(more);
+        return java.util.List.copyOf(decoyTopicBySource.keySet());
     }
 
     @Override

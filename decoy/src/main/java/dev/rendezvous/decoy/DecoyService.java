@@ -29,9 +29,13 @@ public final class DecoyService implements AutoCloseable {
 
     private final PollLoop<byte[]> loop;
     private final KafkaProducer<byte[], byte[]> producer;
+    private final DecoyLoop handler;
+    private final KafkaSettings settings;
 
-    private DecoyService(PollLoop<byte[]> loop, KafkaProducer<byte[], byte[]> producer) {
+    private DecoyService(PollLoop<byte[]> loop, KafkaProducer<byte[], byte[]> producer, DecoyLoop handler, KafkaSettings settings) {
         this.loop = loop;
+        this.handler = handler;
+        this.settings = settings;
         this.producer = producer;
     }
 
@@ -81,7 +85,19 @@ public final class DecoyService implements AutoCloseable {
         PollLoop<byte[]> loop = new PollLoop<>("decoy", consumer, c -> c.subscribe(sources), handler).start();
         LOG.info("decoy: copying {} in group {}", decoyBySource, groupId);
         redactions.forEach((app, rules) -> LOG.info("decoy: redacting the archived copies of {}: {}", app, rules));
-        return new DecoyService(loop, producer);
+        return new DecoyService(loop, producer, handler, settings);
+    }
+
+    /**
+     * Starts copying the requests of apps created while the decoy runs (checked as at start: the
+     * topics must exist with equal partition counts); the group rebalances to take them up. Blocks
+     * for the check, so never call it on the poll thread.
+     */
+    public void addApps(Set<String> apps) {
+        Map<String, String> more = DecoyTopics.decoyBySource(settings.topics(), apps);
+        DecoyTopics.requireEqualPartitions(settings, more, groupId(settings));
+        loop.resubscribe(c -> c.subscribe(handler.addSources(more)));
+        LOG.info("decoy: also copying {}", more);
     }
 
     public boolean isRunning() {

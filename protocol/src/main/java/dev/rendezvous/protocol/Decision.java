@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param candidates    every model answer present when deciding, in arrival order
  * @param late          models that were waited for but had not answered when the decision was made
  * @param nonce         the request's nonce, echoed: the gateway takes a decision only for the request it sent
+ * @param requestedDeadlineMs the deadline the request asked for ({@code deadlineAtMs - receivedAtMs}), set only when it
+ *                      was longer than the policy's and so capped to it; null otherwise (and in records written before)
+ * @param deadlineCapped true when the request's deadline was capped to the policy's; null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Decision(
@@ -35,7 +38,9 @@ public record Decision(
         long receivedAtMs,
         long deadlineAtMs,
         long decidedAtMs,
-        String nonce) {
+        String nonce,
+        Long requestedDeadlineMs,
+        Boolean deadlineCapped) {
 
     public Decision {
         RequestIds.require("requestId", requestId);
@@ -50,6 +55,17 @@ public record Decision(
         if (nonce != null) {
             RequestIds.requireNonce(nonce);
         }
+        if ((requestedDeadlineMs == null) != (deadlineCapped == null) || Boolean.FALSE.equals(deadlineCapped)) {
+            throw new IllegalArgumentException("requestedDeadlineMs and deadlineCapped (true) are set together, only for a capped deadline");
+        }
+    }
+
+    /** A decision whose request's deadline was within the policy's (nothing capped). */
+    public Decision(String requestId, String app, Outcome outcome, String model, String version, JsonNode output, String reason,
+                    long policyVersion, Integer splitVariant, List<Candidate> candidates, List<String> late, long receivedAtMs,
+                    long deadlineAtMs, long decidedAtMs, String nonce) {
+        this(requestId, app, outcome, model, version, output, reason, policyVersion, splitVariant, candidates, late, receivedAtMs,
+                deadlineAtMs, decidedAtMs, nonce, null, null);
     }
 
     /** A decision for a request without a nonce. */
@@ -57,13 +73,19 @@ public record Decision(
                     long policyVersion, Integer splitVariant, List<Candidate> candidates, List<String> late, long receivedAtMs,
                     long deadlineAtMs, long decidedAtMs) {
         this(requestId, app, outcome, model, version, output, reason, policyVersion, splitVariant, candidates, late, receivedAtMs,
-                deadlineAtMs, decidedAtMs, null);
+                deadlineAtMs, decidedAtMs, null, null, null);
     }
 
     /** This decision for the request with {@code requestNonce}. */
     public Decision withNonce(String requestNonce) {
         return new Decision(requestId, app, outcome, model, version, output, reason, policyVersion, splitVariant, candidates, late,
-                receivedAtMs, deadlineAtMs, decidedAtMs, requestNonce);
+                receivedAtMs, deadlineAtMs, decidedAtMs, requestNonce, requestedDeadlineMs, deadlineCapped);
+    }
+
+    /** This decision, saying that the request asked for {@code requestedMs} and was decided under the policy's shorter deadline. */
+    public Decision withDeadlineCapped(long requestedMs) {
+        return new Decision(requestId, app, outcome, model, version, output, reason, policyVersion, splitVariant, candidates, late,
+                receivedAtMs, deadlineAtMs, decidedAtMs, nonce, requestedMs, Boolean.TRUE);
     }
 
     /** The request this decides, as records are matched: id, and nonce when set. */

@@ -98,10 +98,13 @@ public final class PolicyArbiter implements Arbiter {
             }
         }
         ModelRef chosen = decided.chosen() == null ? null : decided.chosen().model();
-        return new Decision(request.id(), request.app(), decided.outcome(),
+        Decision decision = new Decision(request.id(), request.app(), decided.outcome(),
                 chosen == null ? null : chosen.name(), chosen == null ? null : chosen.version(),
                 decided.output(), decided.reason().wireName(), policy.version(), decided.splitVariant(),
                 candidates, decided.late().stream().map(ModelRef::toString).toList(),
                 request.receivedAtMs(), request.deadlineAtMs(), nowMs, request.nonce());
+        // Where the engine caps the deadline (effectiveDeadlineMs above): the record says so, or a Kafka-native
+        // caller asking for 60 s on a 100 ms policy could not tell why it was answered by the fallback at 100 ms.
+        return request.budgetMs() > policy.deadlineMs() ? decision.withDeadlineCapped(request.budgetMs()) : decision;
     }
 }

@@ -12,6 +12,7 @@ import dev.rendezvous.protocol.ScoringRequest;
 import dev.rendezvous.protocol.TopicNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -136,13 +137,30 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
         this.publisher = publisher;
         this.deadLetters = deadLetters;
         this.clock = clock;
+        addApps(apps);
+        this.meters = new EngineMeters(registry);
+        registry.gauge("rdv.rendezvous.mailboxes.undecided", store, MailboxStore::undecidedCount);
+    }
+
+    /**
+     * Takes up more apps (created while running) and returns every topic to subscribe to. On the poll
+     * thread only, like everything here.
+     */
+    List<String> addApps(Collection<String> apps) {
         for (String app : apps) {
             appOfRequestsTopic.put(topics.requests(app), app);
             appOfScoresTopic.put(topics.scores(app), app);
             appOfResultsTopic.put(topics.results(app), app);
         }
-        this.meters = new EngineMeters(registry);
-        registry.gauge("rdv.rendezvous.mailboxes.undecided", store, MailboxStore::undecidedCount);
+        return subscribedTopics();
+    }
+
+    /** The requests, scores and results topics of every app this engine decides for. */
+    List<String> subscribedTopics() {
+        List<String> subscribed = new ArrayList<>(appOfRequestsTopic.keySet());
+        subscribed.addAll(appOfScoresTopic.keySet());
+        subscribed.addAll(appOfResultsTopic.keySet());
+        return subscribed;
     }
 
     @Override

@@ -46,10 +46,14 @@ public final class RendezvousService implements AutoCloseable {
     private final DecisionPublisher publisher;
     private final Admin admin;
     private final DecisionReadBack readBack;
+    private final RendezvousEngine engine;
+    private final KafkaSettings settings;
 
     private RendezvousService(PollLoop<byte[]> loop, KafkaProducer<String, byte[]> producer, DecisionPublisher publisher, Admin admin,
-                              DecisionReadBack readBack) {
+                              DecisionReadBack readBack, RendezvousEngine engine, KafkaSettings settings) {
         this.readBack = readBack;
+        this.engine = engine;
+        this.settings = settings;
         this.loop = loop;
         this.producer = producer;
         this.publisher = publisher;
@@ -92,18 +96,13 @@ public final class RendezvousService implements AutoCloseable {
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         DecisionReadBack readBack = new DecisionReadBack(readBackConsumer, settings.topics(), System::currentTimeMillis);
         RendezvousEngine engine = new RendezvousEngine(settings.topics(), apps, arbiters, publisher, deadLetters, readBack, registry, clock);
-        List<String> topics = new ArrayList<>();
-        for (String app : apps) {
-            topics.add(settings.topics().requests(app));
-            topics.add(settings.topics().scores(app));
-            // Read for a standby's decisions of requests this instance has not decided yet (adopted, not
-            // decided again); the owner's own come back too and are passed over by their header.
-            topics.add(settings.topics().results(app));
-        }
+        // The results topics are read for a standby's decisions of requests this instance has not decided yet (adopted,
+        // not decided again); the owner's own come back too and are passed over by their header.
+        List<String> topics = engine.subscribedTopics();
         PollLoop<byte[]> loop = new PollLoop<>("rendezvous-" + groupId, consumer,
                 c -> c.subscribe(topics, engine.rebalanceListener(c)), engine).start();
         LOG.info("Rendezvous started for apps {} in group {}", apps, groupId);
-        return new RendezvousService(loop, producer, publisher, admin, readBack);
+        return new RendezvousService(loop, producer, publisher, admin, readBack, engine, settings);
     }
 
     /**
@@ -140,16 +139,11 @@ public final class RendezvousService implements AutoCloseable {
         warmMetadata(producer, apps, settings);
         RendezvousEngine engine = new RendezvousEngine(settings.topics(), apps, arbiters, publisher, deadLetters, null,
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), clock, standby, new StandbyMeters(registry));
-        List<String> topics = new ArrayList<>();
-        for (String app : apps) {
-            topics.add(settings.topics().requests(app));
-            topics.add(settings.topics().scores(app));
-            topics.add(settings.topics().results(app));
-        }
+        List<String> topics = engine.subscribedTopics();
         PollLoop<byte[]> loop = new PollLoop<>("rendezvous-standby-" + groupId, consumer,
                 c -> c.subscribe(topics, engine.rebalanceListener(c)), engine).start();
         LOG.info("Rendezvous standby started for apps {} in group {} (takeover after {} ms)", apps, groupId, standby.takeoverDelayMs());
-        return new RendezvousService(loop, producer, publisher, admin, null);
+        return new RendezvousService(loop, producer, publisher, admin, null, engine, settings);
     }
 
     /**
@@ -178,6 +172,22 @@ public final class RendezvousService implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Takes up apps created while this instance runs: their results topics' metadata is fetched here
+     * (blocking, so never on the engine thread), then the engine subscribes to their topics before its
+     * next poll and the group rebalances. New topics are read from the earliest offset (the standby:
+     * the latest), as at start.
+     */
+    public void addApps(Collection<String> apps) {
+        warmMetadata(producer, apps, settings);
+        List<String> results = apps.stream().map(app -> settings.topics().results(app)).toList();
+        loop.resubscribe(c -> {
+            publisher.knownToExist(results);
+            c.subscribe(engine.addApps(apps), engine.rebalanceListener(c));
+        });
+        LOG.info("Rendezvous also deciding for apps {}", apps);
     }
 
     public boolean isRunning() {

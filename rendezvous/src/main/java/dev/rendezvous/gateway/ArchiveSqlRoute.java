@@ -31,7 +31,8 @@ final class ArchiveSqlRoute {
 
     ArchiveSqlRoute(Vertx vertx, Set<String> apps, TraceLookup archive) {
         this.vertx = vertx;
-        this.apps = Set.copyOf(apps);
+        // A live view: an app created while the gateway runs (ServedApps) is known here at once.
+        this.apps = java.util.Collections.unmodifiableSet(apps);
         this.archive = archive;
     }
 

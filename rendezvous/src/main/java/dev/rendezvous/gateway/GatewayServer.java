@@ -54,9 +54,12 @@ public final class GatewayServer implements AutoCloseable {
     private final MaxDeadlines maxDeadlines;
     private final GatewayConfig config;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ServedApps served;
 
     private GatewayServer(Vertx vertx, HttpServer server, KafkaProducer<String, byte[]> producer, ReplyListener replies,
-                          ReadinessProbe readiness, Admin admin, InflightLimiter limiter, MaxDeadlines maxDeadlines, GatewayConfig config) {
+                          ReadinessProbe readiness, Admin admin, InflightLimiter limiter, MaxDeadlines maxDeadlines, GatewayConfig config,
+                          ServedApps served) {
+        this.served = served;
         this.vertx = vertx;
         this.server = server;
         this.producer = producer;
@@ -77,8 +80,9 @@ public final class GatewayServer implements AutoCloseable {
     /** Creates the reply topic, starts listening for replies, then serves HTTP; {@code traces} backs {@code /v1/admin/trace}. */
     public static GatewayServer start(KafkaSettings settings, GatewayConfig config, Collection<AppSettings> appList,
                                       ControlPlane control, PrometheusMeterRegistry registry, TraceLookup traces) throws Exception {
-        Map<String, AppSettings> apps = new LinkedHashMap<>();
-        appList.forEach(app -> apps.put(app.name(), app));
+        // Live: an app created while the gateway runs joins this map, and every route sees it (ServedApps).
+        ServedApps served = new ServedApps(appList);
+        Map<String, AppSettings> apps = served.byName();
         for (String app : config.apiKeys().keySet()) {
             if (!apps.containsKey(app)) {
                 throw new IllegalArgumentException("gateway.apiKeys names app '" + app + "', which is not configured; known apps: " + apps.keySet());
@@ -125,6 +129,19 @@ public final class GatewayServer implements AutoCloseable {
         RequestDispatcher dispatcher = new RequestDispatcher(vertx, settings.topics(), replyTopic.name(), producer, kafka, pending,
                 config.replyGraceMs());
         JsonBodyReader bodies = new JsonBodyReader(config.maxJsonDepth(), config.maxArrayLength());
+        // --- apps created while running (POST /v1/admin/apps, or seen on the control plane): see ServedApps
+        served.connect(new ServedApps.Intake() {
+            @Override
+            public void awaitMetadata(String app) throws InterruptedException {
+                GatewayServer.awaitMetadata(producer, settings.topics().requests(app));
+            }
+
+            @Override
+            public Map<String, AdaptiveLimit> adaptiveLimits(String app) {
+                return AdaptiveLimit.forApps(java.util.Set.of(app), config.shedding(), config.maxInflightPerApp(), maxDeadlines::of, monotonicMs, registry);
+            }
+        }, limiter);
+        // ---
         ScoringAdmission admission = new ScoringAdmission(apps.keySet(), new ApiKeys(config.apiKeys()), limiter, readiness::problems,
                 kafka, registry, monotonicMs);
         BodyHandler bodyHandler = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
@@ -154,6 +171,9 @@ public final class GatewayServer implements AutoCloseable {
         new OipRoutes(apps.keySet(), models, infer, () -> readinessProblems(readiness, kafka, limiter, pending)).install(router, admission, readBody);
         new ArchiveAccess(apps.keySet(), config.archiveReaders(), config.adminToken()).install(router);
         new AdminRoutes(vertx, control, apps.keySet(), config.adminToken()).install(router);
+        new AppCreationRoute(vertx, control, served, new TopicProvisioner(admin, settings.replicationFactor(), 30_000),
+                new TopicLayout(settings.topics(), settings.replicationFactor()),
+                "admin-api token " + AdminRoutes.tokenId(config.adminToken().getBytes(java.nio.charset.StandardCharsets.UTF_8))).install(router);
         new TraceRoute(vertx, apps.keySet(), traces).install(router);
         new ArchiveSqlRoute(vertx, apps.keySet(), traces).install(router);
         new PolicyHistoryRoutes(vertx, apps.keySet(), control.policies(), traces).install(router);
@@ -170,7 +190,7 @@ public final class GatewayServer implements AutoCloseable {
                 .listen()
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         LOG.info("Gateway {} listening on http://{}:{} for apps {}", config.instanceId(), config.host(), server.actualPort(), apps.keySet());
-        return new GatewayServer(vertx, server, producer, replies, readiness, admin, limiter, maxDeadlines, config);
+        return new GatewayServer(vertx, server, producer, replies, readiness, admin, limiter, maxDeadlines, config, served);
     }
 
     /**
@@ -235,6 +255,14 @@ public final class GatewayServer implements AutoCloseable {
         router.errorHandler(404, ctx -> HttpResponses.error(ctx, 404, "no such endpoint: " + ctx.request().method() + " " + ctx.request().path(), "path"));
         router.errorHandler(405, ctx -> HttpResponses.error(ctx, 405, "method " + ctx.request().method() + " is not allowed on " + ctx.request().path(), "method"));
         ProtocolErrors.installRouterHandlers(router);
+    }
+
+    /**
+     * Serves an app created while the gateway runs (its topics exist, its policy is stored): false if
+     * it is served already. Blocks up to 30 s for the requests topic's metadata; not on an event loop.
+     */
+    public boolean addApp(AppSettings app) throws InterruptedException {
+        return served.add(app);
     }
 
     /** The port the server listens on (useful when configured with port 0). */

@@ -30,7 +30,8 @@ final class OipRoutes {
     private final Supplier<List<String>> readinessProblems;
 
     OipRoutes(Set<String> apps, AppModels models, OipInfer infer, Supplier<List<String>> readinessProblems) {
-        this.apps = Set.copyOf(apps);
+        // A live view: an app created while the gateway runs (ServedApps) is known here at once.
+        this.apps = java.util.Collections.unmodifiableSet(apps);
         this.models = models;
         this.infer = infer;
         this.readinessProblems = readinessProblems;

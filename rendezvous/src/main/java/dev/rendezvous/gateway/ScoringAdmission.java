@@ -43,7 +43,8 @@ final class ScoringAdmission implements Handler<RoutingContext> {
     private final KafkaAvailability kafka;
     private final LongSupplier clockMs;
     /** By app, then reason: refusals are the hot path under overload, so no key is built per refusal. */
-    private final Map<String, Map<String, Counter>> shed = new HashMap<>();
+    private final Map<String, Map<String, Counter>> shed = new java.util.concurrent.ConcurrentHashMap<>();
+    private final MeterRegistry registry;
 
     /**
      * @param registry counts refused requests as {@code rdv.gateway.shed{app, reason}}
@@ -51,19 +52,28 @@ final class ScoringAdmission implements Handler<RoutingContext> {
      */
     ScoringAdmission(Set<String> apps, ApiKeys apiKeys, InflightLimiter limiter, Supplier<List<String>> readinessProblems,
                      KafkaAvailability kafka, MeterRegistry registry, LongSupplier clockMs) {
-        this.apps = Set.copyOf(apps);
+        // A live view: an app created while the gateway runs (ServedApps) is known here at once.
+        this.apps = java.util.Collections.unmodifiableSet(apps);
+        this.registry = registry;
         this.apiKeys = apiKeys;
         this.limiter = limiter;
         this.readinessProblems = readinessProblems;
         this.kafka = kafka;
         this.clockMs = clockMs;
-        for (String app : this.apps) {
+        this.apps.forEach(this::countersOf);
+    }
+
+    /** The app's shed counters, registered on first use (an app may be created while the gateway runs). */
+    private Map<String, Counter> countersOf(String app) {
+        return shed.computeIfAbsent(app, a -> {
+            Map<String, Counter> counters = new HashMap<>();
             for (String reason : List.of(NOT_READY, KAFKA_UNAVAILABLE, reason(InflightLimiter.Admission.DRAINING), reason(InflightLimiter.Admission.GATEWAY_FULL),
                     reason(InflightLimiter.Admission.APP_FULL), reason(InflightLimiter.Admission.APP_OVER_LATENCY_TARGET))) {
-                shed.computeIfAbsent(app, a -> new HashMap<>()).put(reason, Counter.builder("rdv.gateway.shed").description("scoring requests refused at admission with 503")
+                counters.put(reason, Counter.builder("rdv.gateway.shed").description("scoring requests refused at admission with 503")
                         .tags("app", app, "reason", reason).register(registry));
             }
-        }
+            return counters;
+        });
     }
 
     @Override
@@ -76,12 +86,12 @@ final class ScoringAdmission implements Handler<RoutingContext> {
         // Kafka first: the sends see an outage within a fraction of a second, the readiness check only every 2 s; one message throughout.
         Optional<String> kafkaProblem = kafka.problem();
         if (kafkaProblem.isPresent()) {
-            shed.get(app).get(KAFKA_UNAVAILABLE).increment();
+            countersOf(app).get(KAFKA_UNAVAILABLE).increment();
             throw unavailable(ctx, kafkaProblem.get() + "; retry shortly", "kafka", KAFKA_UNAVAILABLE);
         }
         List<String> problems = readinessProblems.get();
         if (!problems.isEmpty()) {
-            shed.get(app).get(NOT_READY).increment();
+            countersOf(app).get(NOT_READY).increment();
             throw unavailable(ctx, "the gateway is not ready: " + String.join("; ", problems), "gateway", NOT_READY);
         }
         ctx.next();
@@ -104,7 +114,7 @@ final class ScoringAdmission implements Handler<RoutingContext> {
             ctx.next();
             return;
         }
-        shed.get(app).get(reason(verdict)).increment();
+        countersOf(app).get(reason(verdict)).increment();
         throw unavailable(ctx, switch (verdict) {
             case DRAINING -> "the gateway is shutting down; retry on another instance";
             case GATEWAY_FULL -> "the gateway has " + limiter.maxTotal() + " requests in flight, all apps together, its limit "

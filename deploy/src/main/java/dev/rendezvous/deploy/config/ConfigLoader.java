@@ -23,6 +23,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loads the platform configuration. Precedence, lowest first: built-in defaults
@@ -31,6 +33,7 @@ import java.util.Set;
  * falls back to a default.
  */
 public final class ConfigLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
             .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
@@ -40,10 +43,12 @@ public final class ConfigLoader {
 
     public static PlatformConfig load(Path file, Map<String, String> overrides) {
         ObjectNode tree = defaults();
+        JsonNode builtInApps = tree.get("apps").deepCopy();
         if (file != null) {
             merge(tree, readFile(file));
         }
         overrides.forEach((path, value) -> set(tree, path, value));
+        logReplacedApps(builtInApps, tree.get("apps"));
         PlatformConfig config;
         try {
             config = YAML.treeToValue(tree, PlatformConfig.class);
@@ -54,6 +59,29 @@ public final class ConfigLoader {
         }
         validate(config);
         return config;
+    }
+
+    /**
+     * Lists replace, never merge (else the built-in {@code fraud} could not be left out): say so when
+     * the {@code apps:} list was replaced, since the built-in app (and the demo models for it) then do
+     * not start.
+     */
+    private static void logReplacedApps(JsonNode builtIn, JsonNode configured) {
+        if (configured == null || configured.equals(builtIn)) {
+            return;
+        }
+        List<String> configuredNames = appNames(configured);
+        List<String> dropped = appNames(builtIn).stream().filter(name -> !configuredNames.contains(name)).toList();
+        LOG.info("apps: the configured list {} replaces the built-in one {} (lists do not merge){}", configuredNames, appNames(builtIn),
+                dropped.isEmpty() ? "" : "; not started: " + dropped + " (add it to your list to keep it)");
+    }
+
+    private static List<String> appNames(JsonNode apps) {
+        List<String> names = new ArrayList<>();
+        if (apps != null && apps.isArray()) {
+            apps.forEach(app -> names.add(app.path("name").asText("?")));
+        }
+        return names;
     }
 
     private static ObjectNode defaults() {
@@ -221,6 +249,14 @@ public final class ConfigLoader {
         }
         if (config.models().manifests() == null) {
             problems.add("models.manifests: expected a list (may be empty)");
+        } else {
+            for (int i = 0; i < config.models().manifests().size(); i++) {
+                Path manifest = config.models().manifests().get(i);
+                if (manifest != null && !Files.isRegularFile(manifest)) {
+                    problems.add("models.manifests[" + i + "]: " + manifest + " is not a file (looked for " + manifest.toAbsolutePath().normalize()
+                            + "; relative paths are resolved against the working directory, not the config file's directory)");
+                }
+            }
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);

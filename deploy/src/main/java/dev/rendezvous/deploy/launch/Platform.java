@@ -129,15 +129,18 @@ public final class Platform implements AutoCloseable {
         Set<String> groups = new LinkedHashSet<>();
 
         ControlPlane control = startControlPlane(policies);
+        // Apps created while this process runs (POST /v1/admin/apps) reach each service below through it.
+        AppFollower follower = new AppFollower(kafka, control.policies(), apps);
         health.require("the policy reader stopped", control.policies()::isRunning);
         fleet = own(new ModelFleet(kafka, control.registry(), metrics));
         health.require(fleet::problems);
         for (int i = 0; config.runs(Service.MODELS) && i < loadedManifests.size(); i++) {
             ModelManifest loaded = loadedManifests.get(i);
-            if (apps.contains(loaded.app())) {
+            // An app created through the admin API in an earlier run is known by its policy alone.
+            if (apps.contains(loaded.app()) || control.policies().current(loaded.app()).isPresent()) {
                 fleet.deploy(loaded, runnerOptions.apply(loaded.ref()));
             } else {
-                LOG.warn("not running {}: its app '{}' is not configured", manifestFiles.get(i), loaded.app());
+                LOG.warn("not running {}: its app '{}' is neither configured nor created (POST /v1/admin/apps)", manifestFiles.get(i), loaded.app());
             }
         }
         groups.addAll(fleet.consumerGroups());
@@ -145,6 +148,7 @@ public final class Platform implements AutoCloseable {
         if (config.runs(Service.DECOY)) {
             DecoyService decoy = own(DecoyService.start(kafka, Set.copyOf(apps), redactions));
             health.require("the decoy stopped consuming", decoy::isRunning);
+            follower.add("decoy", app -> decoy.addApps(Set.of(app.name())));
             groups.add(DecoyService.groupId(kafka));
         }
         if (config.runs(Service.ARCHIVER) && config.archive().enabled()) {
@@ -154,6 +158,7 @@ public final class Platform implements AutoCloseable {
                     .withSyncLimits(Duration.ofMillis(archive.maxSyncDelayMs()), archive.maxUnsyncedBytes())
                     .withSnapshotSchedules(schedules)));
             health.require("the archiver stopped consuming", archiver::isRunning);
+            follower.add("archiver", app -> archiver.addApps(Set.of(app.name())));
             groups.add(Archiver.groupId(kafka));
         }
         if (config.runs(Service.RENDEZVOUS)) {
@@ -162,6 +167,7 @@ public final class Platform implements AutoCloseable {
                     Arbiters.following(control.policies(), new LiveMembers(control.registry(), System::currentTimeMillis)),
                     metrics, System::currentTimeMillis));
             health.require("the rendezvous stopped consuming", rendezvous::isRunning);
+            follower.add("rendezvous", app -> rendezvous.addApps(List.of(app.name())));
             groups.add(rendezvousGroup);
         }
         if (config.runs(Service.STANDBY)) {
@@ -170,11 +176,13 @@ public final class Platform implements AutoCloseable {
                     Arbiters.following(control.policies(), new LiveMembers(control.registry(), System::currentTimeMillis)),
                     config.standby(), metrics, System::currentTimeMillis));
             health.require("the rendezvous standby stopped consuming", standby::isRunning);
+            follower.add("rendezvous standby", app -> standby.addApps(List.of(app.name())));
             groups.add(standbyGroup);
         }
         GroupReadiness.await(kafka, groups, Duration.ofSeconds(60));
         awaitHeartbeats(control.registry(), apps);
         if (!config.runs(Service.GATEWAY)) {
+            own(follower.start());
             health.started();
             return;
         }
@@ -198,6 +206,8 @@ public final class Platform implements AutoCloseable {
                 ? new ArchiveTraces(config.archive().dir(), control.registry())
                 : TraceLookup.NOT_CONFIGURED;
         gateway = own(GatewayServer.start(kafka, gatewayConfig, appSettings, control, metrics, traces));
+        follower.add("gateway", gateway::addApp);
+        own(follower.start());
         health.started();
     }
 

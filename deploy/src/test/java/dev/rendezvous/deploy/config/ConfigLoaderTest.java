@@ -228,4 +228,16 @@ class ConfigLoaderTest {
 
         assertThatThrownBy(() -> ConfigLoader.load(file, Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining(message);
     }
+
+    @Test
+    void aMissingManifestNamesItsIndexAndTheDirectoryItWasLookedFor(@TempDir Path dir) throws Exception {
+        Path present = Files.writeString(dir.resolve("present.yaml"), "app: fraud\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("models.manifests", "[" + present + ", models/absent-1.yaml]")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("models.manifests[1]: models/absent-1.yaml is not a file (looked for "
+                        + Path.of("models/absent-1.yaml").toAbsolutePath().normalize())
+                .hasMessageContaining("resolved against the working directory")
+                .hasMessageNotContaining("models.manifests[0]");
+    }
 }
