@@ -13,6 +13,7 @@ import dev.rendezvous.engine.Arbiters;
 import dev.rendezvous.engine.RendezvousService;
 import dev.rendezvous.gateway.GatewayConfig;
 import dev.rendezvous.gateway.GatewayServer;
+import dev.rendezvous.gateway.InvalidInputAction;
 import dev.rendezvous.gateway.TraceLookup;
 import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.kafka.RegistryView;
@@ -200,7 +201,7 @@ public final class Platform implements AutoCloseable {
         }
         GatewayConfig gatewayConfig = new GatewayConfig(g.host(), g.port(), g.instanceId(), g.replyGraceMs(), g.maxBodyBytes(), adminToken,
                 g.maxInflight(), g.maxInflightPerApp(), g.maxJsonDepth(), g.maxArrayLength(), g.apiKeys(), g.shutdownGraceMs(), g.shedding(),
-                ArchiveReaderTokens.resolve(g.archiveReaders(), Platform::generatedToken));
+                ArchiveReaderTokens.resolve(g.archiveReaders(), Platform::generatedToken), g.bodyTimeoutMs(), invalidInputActions(config));
         TraceLookup traces = config.archive().enabled()
                 ? new ArchiveTraces(config.archive().dir(), control.registry())
                 : TraceLookup.NOT_CONFIGURED;
@@ -208,6 +209,13 @@ public final class Platform implements AutoCloseable {
         follower.add("gateway", gateway::addApp);
         own(follower.start());
         health.started();
+    }
+
+    /** {@code apps[].onInvalidInput} by app name, for the gateway. */
+    private static Map<String, InvalidInputAction> invalidInputActions(PlatformConfig config) {
+        Map<String, InvalidInputAction> actions = new java.util.LinkedHashMap<>();
+        config.apps().forEach(app -> actions.put(app.name(), app.invalidInputAction()));
+        return actions;
     }
 
     private KafkaSettings startKafka(PlatformConfig.Kafka config) {

@@ -97,7 +97,9 @@ class ConfigLoaderTest {
                 Arguments.of("gateway.archiveReaders.fraud.token", "short", "gateway.archiveReaders.fraud.token: shorter than 16"),
                 Arguments.of("gateway.archiveReaders.fraud", "{}", "gateway.archiveReaders.fraud: expected exactly one of token"),
                 Arguments.of("gateway.archiveReaders.fraud", "{token: fraud-reader-token-0123, tokenFile: x}", "expected exactly one of token"),
-                Arguments.of("gateway.archiveReaders.fraud.tokn", "x", "tokn"));
+                Arguments.of("gateway.archiveReaders.fraud.tokn", "x", "tokn"),
+                Arguments.of("gateway.bodyTimeoutMs", "50", "gateway.bodyTimeoutMs: 50; expected 100 to 600000"),
+                Arguments.of("gateway.bodyTimeoutMs", "3600000", "gateway.bodyTimeoutMs: 3600000; expected 100 to 600000"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -145,6 +147,30 @@ class ConfigLoaderTest {
 
         assertThat(app.partitions()).isEqualTo(3);
         assertThat(app.retentionMs()).isEqualTo(7L * 24 * 3600 * 1000);
+    }
+
+    @Test
+    void readsWhatAnAppDoesWithInvalidInputRejectByDefaultAndRefusesAnythingElseNamingTheKey(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("rendezvous.yaml");
+        String app = """
+                  - name: %s
+                    policy:
+                      deadline: 100ms
+                      stages:
+                        - accept: [m@1]
+                """;
+        Files.writeString(file, "apps:\n" + app.formatted("strict") + app.formatted("lenient") + "    onInvalidInput: Fallback\n");
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "apps:\n" + app.formatted("strict") + app.formatted("odd") + "    onInvalidInput: ignore\n");
+
+        PlatformConfig config = ConfigLoader.load(file, Map.of());
+
+        assertThat(config.apps()).extracting(PlatformConfig.App::invalidInputAction)
+                .containsExactly(dev.rendezvous.gateway.InvalidInputAction.REJECT, dev.rendezvous.gateway.InvalidInputAction.FALLBACK);
+        assertThat(ConfigLoader.load(null, Map.of()).gateway().bodyTimeoutMs()).isEqualTo(10_000);
+        assertThatThrownBy(() -> ConfigLoader.load(bad, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("apps[1].onInvalidInput: 'ignore'; expected reject or fallback");
     }
 
     private static Path appWithArchive(Path dir, String archiveYaml) throws Exception {
