@@ -116,6 +116,6 @@ public final class PolicyArbiter implements Arbiter {
                 request.receivedAtMs(), request.deadlineAtMs(), nowMs, request.nonce());
         // Where the engine caps the deadline (effectiveDeadlineMs above): the record says so, or a Kafka-native
         // caller asking for 60 s on a 100 ms policy could not tell why it was answered by the fallback at 100 ms.
-        return request.budgetMs() > policy.deadlineMs() ? decision.withDeadlineCapped(request.budgetMs()) : decision;
+        return request.budgetMs() > policy.deadlineMs() ? decision.withDeadlineClamped(request.budgetMs()) : decision;
     }
 }
