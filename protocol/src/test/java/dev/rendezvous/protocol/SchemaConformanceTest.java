@@ -108,7 +108,7 @@ class SchemaConformanceTest {
                         true, RECEIVED_AT_MS + 63_000)),
                 arguments("analytics alert on disagreement", new AnalyticsAlert("fraud", "fraud-nn", "3", AnalyticsAlert.Kind.DISAGREEMENT,
                         0.3, 0.1, "fraud-lr@2", 60_000, RECEIVED_AT_MS, 400, RECEIVED_AT_MS + 5_000)),
-                arguments("decision whose requested deadline the policy capped", modelDecision().withDeadlineCapped(60_000)),
+                arguments("decision whose requested deadline the policy capped", modelDecision().withDeadlineClamped(60_000)),
                 arguments("decision served by a later stage, with a split and late models", new Decision("order-4711", "fraud",
                         Outcome.MODEL, "fraud-nn", "3", json("{\"probabilities\": [0.4, 0.6], \"label\": \"1\"}"), "stage-2", 5, 1,
                         List.of(new Candidate("fraud-nn", "3", ModelRole.CANARY, 11, null)),
@@ -172,10 +172,10 @@ class SchemaConformanceTest {
                 refused("decision whose request id has a slash", modelDecision(), json -> json.put("requestId", "order/4711")),
                 refused("model decision without the served version", modelDecision(), json -> json.remove("version")),
                 refused("decision without a policy version", modelDecision(), json -> json.remove("policyVersion")),
-                refused("decision capped without the requested deadline", modelDecision().withDeadlineCapped(60_000),
+                refused("decision capped without the requested deadline", modelDecision().withDeadlineClamped(60_000),
                         json -> json.remove("requestedDeadlineMs")),
-                refused("decision saying its deadline was not capped", modelDecision().withDeadlineCapped(60_000),
-                        json -> json.put("deadlineCapped", false)));
+                refused("decision saying its deadline was not capped", modelDecision().withDeadlineClamped(60_000),
+                        json -> json.put("deadlineClamped", false)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -68,6 +68,13 @@ public final class RendezvousService implements AutoCloseable {
      */
     public static RendezvousService start(KafkaSettings settings, Collection<String> apps, String groupId,
                                           Function<String, Arbiter> arbiters, MeterRegistry registry, LongSupplier clock) {
+        return start(settings, apps, groupId, arbiters, RendezvousSettings.DEFAULTS, registry, clock);
+    }
+
+    /** As {@link #start(KafkaSettings, Collection, String, Function, MeterRegistry, LongSupplier)}, timed by {@code timing}. */
+    public static RendezvousService start(KafkaSettings settings, Collection<String> apps, String groupId,
+                                          Function<String, Arbiter> arbiters, RendezvousSettings timing,
+                                          MeterRegistry registry, LongSupplier clock) {
         String clientId = groupId + "-" + Long.toHexString(System.nanoTime());
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producerConfig(clientId), new StringSerializer(), new ByteArraySerializer());
         Map<String, Object> consumerConfig = settings.consumerConfig(groupId, clientId, "earliest");
@@ -95,7 +102,8 @@ public final class RendezvousService implements AutoCloseable {
         KafkaConsumer<byte[], byte[]> readBackConsumer = new KafkaConsumer<>(settings.consumerConfig(null, clientId + "-read-back", "earliest"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         DecisionReadBack readBack = new DecisionReadBack(readBackConsumer, settings.topics(), System::currentTimeMillis);
-        RendezvousEngine engine = new RendezvousEngine(settings.topics(), apps, arbiters, publisher, deadLetters, readBack, registry, clock);
+        RendezvousEngine engine = new RendezvousEngine(settings.topics(), apps, arbiters, publisher, deadLetters, readBack, registry, clock,
+                null, null, timing);
         // The results topics are read for a standby's decisions of requests this instance has not decided yet (adopted,
         // not decided again); the owner's own come back too and are passed over by their header.
         List<String> topics = engine.subscribedTopics();
@@ -119,6 +127,13 @@ public final class RendezvousService implements AutoCloseable {
     public static RendezvousService startStandby(KafkaSettings settings, Collection<String> apps, String groupId,
                                                  Function<String, Arbiter> arbiters, StandbySettings standby,
                                                  MeterRegistry registry, LongSupplier clock) {
+        return startStandby(settings, apps, groupId, arbiters, standby, RendezvousSettings.DEFAULTS, registry, clock);
+    }
+
+    /** As the standby above, timed by {@code timing} (the owners' setting, so that both decide at the same point). */
+    public static RendezvousService startStandby(KafkaSettings settings, Collection<String> apps, String groupId,
+                                                 Function<String, Arbiter> arbiters, StandbySettings standby,
+                                                 RendezvousSettings timing, MeterRegistry registry, LongSupplier clock) {
         String clientId = groupId + "-" + Long.toHexString(System.nanoTime());
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producerConfig(clientId), new StringSerializer(), new ByteArraySerializer());
         // A standby needs no history: what is older than the takeover window is its owners' to decide.
@@ -138,7 +153,7 @@ public final class RendezvousService implements AutoCloseable {
         publisher.knownToExist(apps.stream().map(app -> settings.topics().results(app)).toList());
         warmMetadata(producer, apps, settings);
         RendezvousEngine engine = new RendezvousEngine(settings.topics(), apps, arbiters, publisher, deadLetters, null,
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), clock, standby, new StandbyMeters(registry));
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), clock, standby, new StandbyMeters(registry), timing);
         List<String> topics = engine.subscribedTopics();
         PollLoop<byte[]> loop = new PollLoop<>("rendezvous-standby-" + groupId, consumer,
                 c -> c.subscribe(topics, engine.rebalanceListener(c)), engine).start();

@@ -85,7 +85,7 @@ final class ArchiveSqlRoute {
         try {
             body = JsonCodec.mapper().readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ApiError(400, "the body is not JSON: " + e.getOriginalMessage(), "body");
+            throw JsonSyntaxErrors.describe(e, "the wire codec's limits"); // in the gateway's words, not the parser's
         }
         if (body == null || !body.isObject()) {
             throw new ApiError(400, "the body must be a JSON object with a \"sql\" field", "body");

@@ -8,10 +8,12 @@ import dev.rendezvous.protocol.TopicSpec;
 import dev.rendezvous.registry.ControlPlane;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,7 +123,8 @@ public final class GatewayServer implements AutoCloseable {
         }
         KafkaAvailability kafka = new KafkaAvailability();
 
-        PendingReplies pending = new PendingReplies();
+        // A decision that reaches the gateway after its request's deadline is a miss the caller sees (issue 14): counted per app.
+        PendingReplies pending = new PendingReplies(System::currentTimeMillis, app -> registry.counter("rdv.gateway.answers.after.deadline", "app", app).increment());
         FunctionCounter.builder("rdv.gateway.replies.foreign", pending, PendingReplies::foreignDecisions)
                 .description("decisions on this gateway's reply topic that named a waiting request but not its nonce: refused").register(registry);
         ReplyListener replies = new ReplyListener(settings, replyTopic.name(), REPLY_PARTITIONS, pending).start();
@@ -154,7 +157,9 @@ public final class GatewayServer implements AutoCloseable {
                 kafka, registry, monotonicMs);
         BodyHandler bodyHandler = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
         TimeoutForensics forensics = new TimeoutForensics(control.registry(), control.policies(), System::currentTimeMillis);
-        ScoreRoute score = new ScoreRoute(bodies, maxDeadlines, dispatcher, forensics, registry, System::currentTimeMillis);
+        AppModels models = new AppModels(control.registry(), control.policies(), System::currentTimeMillis);
+        InputSignatures signatures = new InputSignatures(models, config::onInvalidInput, registry);
+        ScoreRoute score = new ScoreRoute(bodies, signatures, maxDeadlines, dispatcher, forensics, registry, System::currentTimeMillis);
         registry.gauge("rdv.gateway.inflight", limiter, InflightLimiter::inflight);
         registry.gauge("rdv.gateway.pending", pending, PendingReplies::size);
         registry.gauge("rdv.gateway.kafka.available", kafka, KafkaAvailability::availableAsGauge);
@@ -169,13 +174,12 @@ public final class GatewayServer implements AutoCloseable {
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(registry.scrape()));
-        // Admission is its own route, ahead of the one that reads the body: a refused request is never read.
-        router.post("/v1/score/:app").handler(admission);
-        router.post("/v1/score/:app").handler(bodyHandler).handler(score::handle);
-        AppModels models = new AppModels(control.registry(), control.policies(), System::currentTimeMillis);
-        OipInfer infer = new OipInfer(bodies, new TensorValidator(config.maxArrayLength()), models, maxDeadlines, dispatcher, forensics,
+        // Issue 22: checks before the body, the body within gateway.bodyTimeoutMs, an in-flight slot only once it is in.
+        List<Handler<RoutingContext>> readBody = List.of(new BodyTimeout(vertx, config.bodyTimeoutMs()), bodyHandler);
+        admission.install(router, "/v1/score/:app", readBody, score::handle);
+        OipInfer infer = new OipInfer(bodies, new TensorValidator(config.maxArrayLength()), models, signatures, maxDeadlines, dispatcher, forensics,
                 registry, System::currentTimeMillis);
-        new OipRoutes(apps.keySet(), models, infer, () -> readinessProblems(readiness, kafka, limiter, pending)).install(router, admission, bodyHandler);
+        new OipRoutes(apps.keySet(), models, infer, () -> readinessProblems(readiness, kafka, limiter, pending)).install(router, admission, readBody);
         new ArchiveAccess(apps.keySet(), config.archiveReaders(), config.adminToken()).install(router);
         new AdminRoutes(vertx, control, apps.keySet(), config.adminToken()).install(router);
         new AppCreationRoute(vertx, control, served, new TopicProvisioner(admin, settings.replicationFactor(), 30_000),
@@ -187,14 +191,14 @@ public final class GatewayServer implements AutoCloseable {
         new DashboardRoutes(apps.keySet(), analytics).install(router);
         installErrorHandlers(router);
 
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+        HttpServer http = vertx.createHttpServer(new HttpServerOptions()
                         .setHost(config.host())
                         .setPort(config.port())
                         .setTcpNoDelay(true)
                         // HTTP/2 clients (h2c upgrade) multiplex requests on one connection; the default
                         // limit of 100 streams made a burst of concurrent requests fail in the client.
-                        .setInitialSettings(new io.vertx.core.http.Http2Settings().setMaxConcurrentStreams(Math.max(100, config.maxInflight()))))
-                .requestHandler(router)
+                        .setInitialSettings(new io.vertx.core.http.Http2Settings().setMaxConcurrentStreams(Math.max(100, config.maxInflight()))));
+        HttpServer server = http.requestHandler(ProtocolErrors.guard(http, router))
                 .listen()
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         LOG.info("Gateway {} listening on http://{}:{} for apps {}", config.instanceId(), config.host(), server.actualPort(), apps.keySet());
@@ -244,8 +248,13 @@ public final class GatewayServer implements AutoCloseable {
     private static void installErrorHandlers(Router router) {
         router.route().failureHandler(ctx -> {
             Throwable failure = ctx.failure();
+            if (ctx.response().ended() || ctx.response().closed()) {
+                // Answered already (a 408 for a slow body, whose connection then closed under the body handler), or the caller left.
+                LOG.debug("failure after the response on {} {}: {}", ctx.request().method(), ctx.request().path(), String.valueOf(failure));
+                return;
+            }
             if (failure instanceof ApiError error) {
-                HttpResponses.error(ctx, error.status(), error.getMessage(), error.where());
+                HttpResponses.error(ctx, error.status(), error.getMessage(), error.where(), error.reason());
             } else if (ctx.statusCode() == 413) {
                 HttpResponses.error(ctx, 413, "the body is larger than the gateway accepts", "body");
             } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
@@ -257,6 +266,7 @@ public final class GatewayServer implements AutoCloseable {
         });
         router.errorHandler(404, ctx -> HttpResponses.error(ctx, 404, "no such endpoint: " + ctx.request().method() + " " + ctx.request().path(), "path"));
         router.errorHandler(405, ctx -> HttpResponses.error(ctx, 405, "method " + ctx.request().method() + " is not allowed on " + ctx.request().path(), "method"));
+        ProtocolErrors.installRouterHandlers(router);
     }
 
     /**

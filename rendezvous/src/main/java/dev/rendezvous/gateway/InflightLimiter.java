@@ -89,6 +89,14 @@ final class InflightLimiter {
         return mine;
     }
 
+    int maxTotal() {
+        return maxTotal;
+    }
+
+    int maxPerApp() {
+        return maxPerApp;
+    }
+
     int inflight() {
         return total.get();
     }

@@ -37,7 +37,7 @@ final class OipRoutes {
         this.readinessProblems = readinessProblems;
     }
 
-    void install(Router router, Handler<RoutingContext> admission, Handler<RoutingContext> bodyHandler) {
+    void install(Router router, ScoringAdmission admission, List<Handler<RoutingContext>> readBody) {
         router.get("/v2/health/live").handler(ctx -> HttpResponses.json(ctx, 200, Map.of("live", true)));
         router.get("/v2/health/ready").handler(this::serverReady);
         router.get("/v2").handler(ctx -> HttpResponses.json(ctx, 200, serverMetadata()));
@@ -46,8 +46,7 @@ final class OipRoutes {
         router.get(MODEL + "/ready").handler(this::modelReady);
         router.get(VERSION + "/ready").handler(this::modelReady);
         for (String path : List.of(MODEL + "/infer", VERSION + "/infer")) {
-            router.post(path).handler(admission);
-            router.post(path).handler(bodyHandler).handler(infer::handle);
+            admission.install(router, path, readBody, infer::handle);
         }
     }
 

@@ -35,10 +35,10 @@ class DeadlineCapTest {
 
         assertThat(verdict).isInstanceOf(Verdict.Decide.class);
         Decision decision = ((Verdict.Decide) verdict).decision();
-        assertThat(decision.deadlineCapped()).isEqualTo(capped ? Boolean.TRUE : null);
+        assertThat(decision.deadlineClamped()).isEqualTo(capped ? Boolean.TRUE : null);
         assertThat(decision.requestedDeadlineMs()).isEqualTo(capped ? Long.valueOf(requestedMs) : null);
         assertThat(new String(JsonCodec.encode(decision))).as("absent from the record unless capped")
-                .contains(capped ? "\"deadlineCapped\":true" : "\"decidedAtMs\"")
-                .doesNotContain(capped ? "\"deadlineCapped\":false" : "deadlineCapped");
+                .contains(capped ? "\"deadlineClamped\":true" : "\"decidedAtMs\"")
+                .doesNotContain(capped ? "\"deadlineClamped\":false" : "deadlineClamped");
     }
 }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.rendezvous.archiver.snapshot.SnapshotSchedule;
+import dev.rendezvous.gateway.GatewayConfig;
+import dev.rendezvous.gateway.InvalidInputAction;
 import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.protocol.TopicNames;
 import java.io.IOException;
@@ -190,6 +192,10 @@ public final class ConfigLoader {
                 problems.add(key + ".token: the same as gateway.adminToken; reading the archive is a permission of its own");
             }
         });
+        if (gateway.bodyTimeoutMs() < 100 || gateway.bodyTimeoutMs() > GatewayConfig.MAX_BODY_TIMEOUT_MS) {
+            problems.add("gateway.bodyTimeoutMs: " + gateway.bodyTimeoutMs() + "; expected 100 to " + GatewayConfig.MAX_BODY_TIMEOUT_MS
+                    + " (milliseconds a request body may take to arrive)");
+        }
         if (gateway.instanceId() == null || !gateway.instanceId().matches("[A-Za-z0-9._-]{1,100}")) {
             problems.add("gateway.instanceId: '" + gateway.instanceId() + "'; expected 1-100 letters, digits, '.', '_' or '-'");
         }
@@ -220,6 +226,11 @@ public final class ConfigLoader {
                 }
                 if (app.policy() == null || !app.policy().isObject()) {
                     problems.add(where + ".policy: missing; expected a policy mapping (see docs/rendezvous.md)");
+                }
+                try {
+                    InvalidInputAction.parse(where + ".onInvalidInput", app.onInvalidInput());
+                } catch (IllegalArgumentException e) {
+                    problems.add(e.getMessage());
                 }
                 validateArchive(where + ".archive", app.archive(), problems);
             }

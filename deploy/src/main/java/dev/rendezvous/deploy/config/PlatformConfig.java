@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rendezvous.analytics.AnalyticsSettings;
+import dev.rendezvous.engine.RendezvousSettings;
 import dev.rendezvous.engine.StandbySettings;
+import dev.rendezvous.gateway.InvalidInputAction;
 import dev.rendezvous.gateway.SheddingConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +18,7 @@ import java.util.Set;
  * defaults. Every field has a default; validation happens in {@link ConfigLoader}.
  */
 public record PlatformConfig(List<Service> services, Kafka kafka, Gateway gateway, Management management, List<App> apps, Models models,
-                             Archive archive, StandbySettings standby, AnalyticsSettings analytics) {
+                             Archive archive, StandbySettings standby, RendezvousSettings rendezvous, AnalyticsSettings analytics) {
 
     /**
      * The parts one process can run; a production deployment runs each in its own process.
@@ -51,11 +53,12 @@ public record PlatformConfig(List<Service> services, Kafka kafka, Gateway gatewa
      * {@code adminTokenFile}" (owner-only, mode 0600; the banner prints the path, never the token).
      * {@code shedding} is the gateway's own record: it validates itself, naming the key.
      * {@code archiveReaders}: per app, who may read its archive over HTTP (trace, SQL).
+     * {@code bodyTimeoutMs}: how long a request body may take to arrive (408 after).
      */
     public record Gateway(String host, int port, String instanceId, long replyGraceMs, int maxBodyBytes, String adminToken, Path adminTokenFile,
                           int maxInflight, int maxInflightPerApp, int maxJsonDepth, int maxArrayLength,
                           Map<String, Set<String>> apiKeys, long shutdownGraceMs, SheddingConfig shedding,
-                          Map<String, ArchiveReader> archiveReaders) {
+                          Map<String, ArchiveReader> archiveReaders, long bodyTimeoutMs) {
         public Gateway {
             archiveReaders = archiveReaders == null ? Map.of() : Map.copyOf(archiveReaders);
         }
@@ -77,8 +80,12 @@ public record PlatformConfig(List<Service> services, Kafka kafka, Gateway gatewa
     public record Management(boolean enabled, String host, int port) {
     }
 
-    /** One application: its topics' partitions and retention, its rendezvous policy, and how its archive is kept. */
-    public record App(String name, int partitions, long retentionMs, JsonNode policy, AppArchive archive) {
+    /**
+     * One application: its topics' partitions and retention, its rendezvous policy, how its archive is
+     * kept, and what the gateway does with a request that fails its models' input signature
+     * ({@code onInvalidInput}: {@code reject}, the default, or {@code fallback}; checked by {@link ConfigLoader}).
+     */
+    public record App(String name, int partitions, long retentionMs, JsonNode policy, AppArchive archive, String onInvalidInput) {
         public static final int DEFAULT_PARTITIONS = 3;
         public static final long DEFAULT_RETENTION_MS = 7L * 24 * 3600 * 1000;
 
@@ -90,9 +97,15 @@ public record PlatformConfig(List<Service> services, Kafka kafka, Gateway gatewa
         @JsonCreator
         static App read(@JsonProperty("name") String name, @JsonProperty("partitions") Integer partitions,
                         @JsonProperty("retentionMs") Long retentionMs, @JsonProperty("policy") JsonNode policy,
-                        @JsonProperty("archive") AppArchive archive) {
+                        @JsonProperty("archive") AppArchive archive, @JsonProperty("onInvalidInput") String onInvalidInput) {
             return new App(name, partitions == null ? DEFAULT_PARTITIONS : partitions,
-                    retentionMs == null ? DEFAULT_RETENTION_MS : retentionMs, policy, archive == null ? AppArchive.NONE : archive);
+                    retentionMs == null ? DEFAULT_RETENTION_MS : retentionMs, policy, archive == null ? AppArchive.NONE : archive,
+                    onInvalidInput == null ? InvalidInputAction.REJECT.wireName() : onInvalidInput);
+        }
+
+        /** {@code onInvalidInput} read; call after {@link ConfigLoader} validated it. */
+        public InvalidInputAction invalidInputAction() {
+            return InvalidInputAction.parse("onInvalidInput", onInvalidInput);
         }
     }
 

@@ -16,6 +16,7 @@ import dev.rendezvous.gateway.AnalyticsFeed;
 import dev.rendezvous.gateway.AnalyticsFollower;
 import dev.rendezvous.gateway.GatewayConfig;
 import dev.rendezvous.gateway.GatewayServer;
+import dev.rendezvous.gateway.InvalidInputAction;
 import dev.rendezvous.gateway.TraceLookup;
 import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.kafka.RegistryView;
@@ -173,7 +174,7 @@ public final class Platform implements AutoCloseable {
             String rendezvousGroup = kafka.topics().group("rendezvous");
             RendezvousService rendezvous = own(RendezvousService.start(kafka, apps, rendezvousGroup,
                     Arbiters.following(control.policies(), new LiveMembers(control.registry(), System::currentTimeMillis)),
-                    metrics, System::currentTimeMillis));
+                    config.rendezvous(), metrics, System::currentTimeMillis));
             health.require("the rendezvous stopped consuming", rendezvous::isRunning);
             follower.add("rendezvous", app -> rendezvous.addApps(List.of(app.name())));
             groups.add(rendezvousGroup);
@@ -182,7 +183,7 @@ public final class Platform implements AutoCloseable {
             String standbyGroup = kafka.topics().group("rendezvous-standby");
             RendezvousService standby = own(RendezvousService.startStandby(kafka, apps, standbyGroup,
                     Arbiters.following(control.policies(), new LiveMembers(control.registry(), System::currentTimeMillis)),
-                    config.standby(), metrics, System::currentTimeMillis));
+                    config.standby(), config.rendezvous(), metrics, System::currentTimeMillis));
             health.require("the rendezvous standby stopped consuming", standby::isRunning);
             follower.add("rendezvous standby", app -> standby.addApps(List.of(app.name())));
             groups.add(standbyGroup);
@@ -209,7 +210,7 @@ public final class Platform implements AutoCloseable {
         }
         GatewayConfig gatewayConfig = new GatewayConfig(g.host(), g.port(), g.instanceId(), g.replyGraceMs(), g.maxBodyBytes(), adminToken,
                 g.maxInflight(), g.maxInflightPerApp(), g.maxJsonDepth(), g.maxArrayLength(), g.apiKeys(), g.shutdownGraceMs(), g.shedding(),
-                ArchiveReaderTokens.resolve(g.archiveReaders(), Platform::generatedToken));
+                ArchiveReaderTokens.resolve(g.archiveReaders(), Platform::generatedToken), g.bodyTimeoutMs(), invalidInputActions(config));
         TraceLookup traces = config.archive().enabled()
                 ? new ArchiveTraces(config.archive().dir(), control.registry())
                 : TraceLookup.NOT_CONFIGURED;
@@ -223,6 +224,13 @@ public final class Platform implements AutoCloseable {
         follower.add("gateway", gateway::addApp);
         own(follower.start());
         health.started();
+    }
+
+    /** {@code apps[].onInvalidInput} by app name, for the gateway. */
+    private static Map<String, InvalidInputAction> invalidInputActions(PlatformConfig config) {
+        Map<String, InvalidInputAction> actions = new java.util.LinkedHashMap<>();
+        config.apps().forEach(app -> actions.put(app.name(), app.invalidInputAction()));
+        return actions;
     }
 
     private KafkaSettings startKafka(PlatformConfig.Kafka config) {

@@ -24,6 +24,7 @@ class ConfigLoaderTest {
         assertThat(config.gateway().port()).isEqualTo(8080);
         assertThat(config.gateway().host()).as("loopback unless configured").isEqualTo("127.0.0.1");
         assertThat(config.gateway().adminTokenFile()).isEqualTo(Path.of("data/admin-token"));
+        assertThat(config.rendezvous().replyMarginMaxShare()).as("decide by deadline - reply hop, at most a fifth early").isEqualTo(0.2);
         assertThat(config.apps()).extracting(PlatformConfig.App::name).containsExactly("fraud");
         assertThat(config.services()).as("everything but the broker-only and standby roles, which need processes of their own")
                 .containsExactlyInAnyOrder(PlatformConfig.Service.GATEWAY, PlatformConfig.Service.RENDEZVOUS, PlatformConfig.Service.MODELS,
@@ -104,11 +105,14 @@ class ConfigLoaderTest {
                 Arguments.of("gateway.shedding.target", "50", "target"),
                 Arguments.of("standby.takeoverDelayMs", "0", "standby.takeoverDelayMs: 0 is not between 1 and 10000"),
                 Arguments.of("standby.takeoverWindowMs", "10", "standby.takeoverWindowMs: 10 is not between standby.takeoverDelayMs (50) and 60000"),
+                Arguments.of("rendezvous.replyMarginMaxShare", "0.9", "rendezvous.replyMarginMaxShare: 0.9 is not between 0 and 0.5"),
                 Arguments.of("gateway.archiveReaders.loans.token", "loans-reader-token-0123", "gateway.archiveReaders.loans: 'loans' is not a configured app"),
                 Arguments.of("gateway.archiveReaders.fraud.token", "short", "gateway.archiveReaders.fraud.token: shorter than 16"),
                 Arguments.of("gateway.archiveReaders.fraud", "{}", "gateway.archiveReaders.fraud: expected exactly one of token"),
                 Arguments.of("gateway.archiveReaders.fraud", "{token: fraud-reader-token-0123, tokenFile: x}", "expected exactly one of token"),
                 Arguments.of("gateway.archiveReaders.fraud.tokn", "x", "tokn"),
+                Arguments.of("gateway.bodyTimeoutMs", "50", "gateway.bodyTimeoutMs: 50; expected 100 to 600000"),
+                Arguments.of("gateway.bodyTimeoutMs", "3600000", "gateway.bodyTimeoutMs: 3600000; expected 100 to 600000"),
                 Arguments.of("analytics.windowsMs", "[60000, 10]", "analytics.windowsMs[1] must be 1000 to 604800000 ms, was 10"),
                 Arguments.of("analytics.disagreementThreshold", "1.5", "analytics.disagreementThreshold must be above 0 and at most 1, was 1.5"),
                 Arguments.of("analytics.thresholds.fraud.drift", "0", "analytics.thresholds.fraud.drift must be above 0"),
@@ -162,6 +166,30 @@ class ConfigLoaderTest {
 
         assertThat(app.partitions()).isEqualTo(3);
         assertThat(app.retentionMs()).isEqualTo(7L * 24 * 3600 * 1000);
+    }
+
+    @Test
+    void readsWhatAnAppDoesWithInvalidInputRejectByDefaultAndRefusesAnythingElseNamingTheKey(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("rendezvous.yaml");
+        String app = """
+                  - name: %s
+                    policy:
+                      deadline: 100ms
+                      stages:
+                        - accept: [m@1]
+                """;
+        Files.writeString(file, "apps:\n" + app.formatted("strict") + app.formatted("lenient") + "    onInvalidInput: Fallback\n");
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "apps:\n" + app.formatted("strict") + app.formatted("odd") + "    onInvalidInput: ignore\n");
+
+        PlatformConfig config = ConfigLoader.load(file, Map.of());
+
+        assertThat(config.apps()).extracting(PlatformConfig.App::invalidInputAction)
+                .containsExactly(dev.rendezvous.gateway.InvalidInputAction.REJECT, dev.rendezvous.gateway.InvalidInputAction.FALLBACK);
+        assertThat(ConfigLoader.load(null, Map.of()).gateway().bodyTimeoutMs()).isEqualTo(10_000);
+        assertThatThrownBy(() -> ConfigLoader.load(bad, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("apps[1].onInvalidInput: 'ignore'; expected reject or fallback");
     }
 
     private static Path appWithArchive(Path dir, String archiveYaml) throws Exception {
