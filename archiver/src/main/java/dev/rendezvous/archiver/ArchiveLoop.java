@@ -52,7 +52,8 @@ final class ArchiveLoop implements PollLoop.Handler<byte[]>, ConsumerRebalanceLi
     /** @param monotonicMs the clock of the sync schedule, in milliseconds from any origin */
     ArchiveLoop(ArchiverSettings settings, Map<String, ArchiveTarget> targets, LongSupplier monotonicMs) {
         this.settings = settings;
-        this.targets = Map.copyOf(targets);
+        // Grows on the poll thread only, when an app is added (Archiver#addApps).
+        this.targets = new java.util.LinkedHashMap<>(targets);
         this.monotonicMs = monotonicMs;
         this.unsynced = new UnsyncedBatches(settings.maxSyncDelay().toMillis(), settings.maxUnsyncedBytes());
     }
@@ -61,6 +62,12 @@ final class ArchiveLoop implements PollLoop.Handler<byte[]>, ConsumerRebalanceLi
     void subscribe(Consumer<byte[], byte[]> consumer) {
         this.consumer = consumer;
         consumer.subscribe(List.copyOf(targets.keySet()), this);
+    }
+
+    /** Adds the topics of new apps and subscribes to every target; runs on the poll thread. */
+    void addTargets(Consumer<byte[], byte[]> consumer, Map<String, ArchiveTarget> more) {
+        targets.putAll(more);
+        subscribe(consumer);
     }
 
     @Override

@@ -1,12 +1,14 @@
 package dev.rendezvous.archiver;
 
 import dev.rendezvous.archiver.segment.SegmentFiles;
+import dev.rendezvous.archiver.snapshot.SnapshotScheduler;
 import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.kafka.PollLoop;
 import dev.rendezvous.protocol.TopicNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -21,11 +23,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class Archiver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
+    /** How often schedules are looked at: a snapshot lands at most this late after its slot starts. */
+    private static final Duration SCHEDULE_CHECK = Duration.ofSeconds(1);
+    /** The poll thread handles seal requests once a second; 30 s is what {@code snapshot create} waits by default too. */
+    private static final Duration SCHEDULED_SEAL_TIMEOUT = Duration.ofSeconds(30);
 
     private final PollLoop<byte[]> loop;
+    private final SnapshotScheduler schedule;
+    private final ArchiveLoop handler;
+    private final TopicNames names;
+    private final ArchiverSettings settings;
 
-    private Archiver(PollLoop<byte[]> loop) {
+    private Archiver(PollLoop<byte[]> loop, SnapshotScheduler schedule, ArchiveLoop handler, TopicNames names, ArchiverSettings settings) {
         this.loop = loop;
+        this.schedule = schedule;
+        this.handler = handler;
+        this.names = names;
+        this.settings = settings;
     }
 
     /** The consumer group: {@code archiver} under the topic prefix, so that platforms sharing a cluster keep apart. */
@@ -46,7 +60,20 @@ public final class Archiver implements AutoCloseable {
         ArchiveLoop handler = new ArchiveLoop(settings, targets);
         PollLoop<byte[]> loop = new PollLoop<>("archiver", consumer, handler::subscribe, handler).start();
         LOG.info("archiver: archiving {} into {} in group {}", targets.keySet(), settings.archiveDir(), groupId);
-        return new Archiver(loop);
+        SnapshotScheduler schedule = settings.snapshotSchedules().isEmpty() ? null
+                : SnapshotScheduler.start(settings.archiveDir(), settings.snapshotSchedules(), SCHEDULE_CHECK, SCHEDULED_SEAL_TIMEOUT);
+        return new Archiver(loop, schedule, handler, kafka.topics(), settings);
+    }
+
+    /**
+     * Archives also the topics of apps created while the archiver runs (the shared control topics are
+     * archived already); the group rebalances to take them up. Returns at once.
+     */
+    public void addApps(Set<String> apps) {
+        Map<String, ArchiveTarget> more = new LinkedHashMap<>(targets(names, settings.withApps(apps)));
+        more.values().removeIf(target -> target.kind().controlPlane());
+        loop.resubscribe(c -> handler.addTargets(c, more));
+        LOG.info("archiver: also archiving {}", more.keySet());
     }
 
     public boolean isRunning() {
@@ -56,6 +83,9 @@ public final class Archiver implements AutoCloseable {
     /** Stops consuming, fsyncs and closes the open segments, and commits what they hold. */
     @Override
     public void close() {
+        if (schedule != null) {
+            schedule.close();
+        }
         loop.close();
     }
 

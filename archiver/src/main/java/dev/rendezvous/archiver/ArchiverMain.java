@@ -58,7 +58,7 @@ public final class ArchiverMain implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         KafkaSettings kafka = new KafkaSettings(bootstrapServers, kafkaProperties, topicPrefix, 1);
         ArchiverSettings settings = new ArchiverSettings(archiveDir, new LinkedHashSet<>(apps), EnumSet.allOf(RecordKind.class),
-                maxSegmentBytes, maxSegmentAge, maxSyncDelay, maxUnsyncedBytes);
+                maxSegmentBytes, maxSegmentAge, maxSyncDelay, maxUnsyncedBytes, java.util.Map.of());
         Archiver archiver = Archiver.start(kafka, settings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

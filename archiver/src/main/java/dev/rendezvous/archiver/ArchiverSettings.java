@@ -1,10 +1,12 @@
 package dev.rendezvous.archiver;
 
 import dev.rendezvous.archiver.segment.SegmentLimits;
+import dev.rendezvous.archiver.snapshot.SnapshotSchedule;
 import dev.rendezvous.protocol.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -18,9 +20,10 @@ import java.util.Set;
  * @param maxSyncDelay    written lines are fsync'd (and only then their offsets committed) at most this
  *                        long after the first of them was written; zero syncs after every poll
  * @param maxUnsyncedBytes written lines are also fsync'd as soon as this many bytes of them wait
+ * @param snapshotSchedules per app, when the archiver snapshots it by itself and which of those it keeps; apps not listed have none
  */
 public record ArchiverSettings(Path archiveDir, Set<String> apps, Set<RecordKind> kinds, long maxSegmentBytes, Duration maxSegmentAge,
-                               Duration maxSyncDelay, long maxUnsyncedBytes) {
+                               Duration maxSyncDelay, long maxUnsyncedBytes, Map<String, SnapshotSchedule> snapshotSchedules) {
     /** Commits wait for the sync; much longer and a consumer group rebalance or a restart repeats minutes of work. */
     private static final Duration MAX_SYNC_DELAY_LIMIT = Duration.ofMinutes(1);
     /** 64 MiB: a segment is recovered (fully re-read) on start, so it stays small enough to scan in about a second. */
@@ -66,22 +69,38 @@ public record ArchiverSettings(Path archiveDir, Set<String> apps, Set<RecordKind
         }
         apps = Set.copyOf(apps);
         kinds = Set.copyOf(kinds);
+        snapshotSchedules = snapshotSchedules == null ? Map.of() : Map.copyOf(snapshotSchedules);
+        for (String app : snapshotSchedules.keySet()) {
+            if (!apps.contains(app)) {
+                throw new IllegalArgumentException("archiver.snapshotSchedules names '" + app + "', which is not among archiver.apps " + apps);
+            }
+        }
     }
 
     /** Every kind of topic of {@code apps}, with the default segment and sync limits. */
     public static ArchiverSettings of(Path archiveDir, Set<String> apps) {
         return new ArchiverSettings(archiveDir, apps, EnumSet.allOf(RecordKind.class), DEFAULT_MAX_SEGMENT_BYTES, DEFAULT_MAX_SEGMENT_AGE,
-                DEFAULT_MAX_SYNC_DELAY, DEFAULT_MAX_UNSYNCED_BYTES);
+                DEFAULT_MAX_SYNC_DELAY, DEFAULT_MAX_UNSYNCED_BYTES, Map.of());
     }
 
     /** The same settings with other segment limits. */
     public ArchiverSettings withSegmentLimits(long maxSegmentBytes, Duration maxSegmentAge) {
-        return new ArchiverSettings(archiveDir, apps, kinds, maxSegmentBytes, maxSegmentAge, maxSyncDelay, maxUnsyncedBytes);
+        return new ArchiverSettings(archiveDir, apps, kinds, maxSegmentBytes, maxSegmentAge, maxSyncDelay, maxUnsyncedBytes, snapshotSchedules);
+    }
+
+    /** The same settings for other apps (an app created while the archiver runs). */
+    public ArchiverSettings withApps(Set<String> otherApps) {
+        return new ArchiverSettings(archiveDir, otherApps, kinds, maxSegmentBytes, maxSegmentAge, maxSyncDelay, maxUnsyncedBytes, snapshotSchedules);
     }
 
     /** The same settings with other sync limits. */
     public ArchiverSettings withSyncLimits(Duration maxSyncDelay, long maxUnsyncedBytes) {
-        return new ArchiverSettings(archiveDir, apps, kinds, maxSegmentBytes, maxSegmentAge, maxSyncDelay, maxUnsyncedBytes);
+        return new ArchiverSettings(archiveDir, apps, kinds, maxSegmentBytes, maxSegmentAge, maxSyncDelay, maxUnsyncedBytes, snapshotSchedules);
+    }
+
+    /** The same settings with these snapshot schedules (app to schedule). */
+    public ArchiverSettings withSnapshotSchedules(Map<String, SnapshotSchedule> snapshotSchedules) {
+        return new ArchiverSettings(archiveDir, apps, kinds, maxSegmentBytes, maxSegmentAge, maxSyncDelay, maxUnsyncedBytes, snapshotSchedules);
     }
 
     public SegmentLimits segmentLimits() {

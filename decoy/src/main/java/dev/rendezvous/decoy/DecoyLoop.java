@@ -1,5 +1,6 @@
 package dev.rendezvous.decoy;
 
+import dev.rendezvous.decoy.redaction.Redactor;
 import dev.rendezvous.kafka.BatchRetry;
 import dev.rendezvous.kafka.PendingOffsets;
 import dev.rendezvous.kafka.PollLoop;
@@ -29,14 +30,28 @@ final class DecoyLoop implements PollLoop.Handler<byte[]> {
 
     private final Producer<byte[], byte[]> producer;
     private final Map<String, String> decoyTopicBySource;
+    private final Map<String, Redactor> redactorBySource;
     private final Clock clock;
     private final PendingOffsets pending = new PendingOffsets("decoy");
     private final BatchRetry retry = new BatchRetry(Duration.ofSeconds(1));
 
     DecoyLoop(Producer<byte[], byte[]> producer, Map<String, String> decoyTopicBySource, Clock clock) {
+        this(producer, decoyTopicBySource, Map.of(), clock);
+    }
+
+    /** With a redactor per source (requests) topic; sources without one are copied byte for byte. */
+    DecoyLoop(Producer<byte[], byte[]> producer, Map<String, String> decoyTopicBySource, Map<String, Redactor> redactorBySource, Clock clock) {
         this.producer = producer;
-        this.decoyTopicBySource = Map.copyOf(decoyTopicBySource);
+        // Grows on the poll thread only, when an app is added (DecoyService#addApps); apps added so have no redaction.
+        this.decoyTopicBySource = new java.util.LinkedHashMap<>(decoyTopicBySource);
+        this.redactorBySource = Map.copyOf(redactorBySource);
         this.clock = clock;
+    }
+
+    /** Adds source-to-decoy pairs and returns every source topic; call on the poll thread. */
+    java.util.List<String> addSources(Map<String, String> more) {
+        decoyTopicBySource.putAll(more);
+        return java.util.List.copyOf(decoyTopicBySource.keySet());
     }
 
     @Override
@@ -62,7 +77,8 @@ final class DecoyLoop implements PollLoop.Handler<byte[]> {
         List<Future<RecordMetadata>> acks = new ArrayList<>(records.count());
         try {
             for (ConsumerRecord<byte[], byte[]> record : records) {
-                acks.add(producer.send(DecoyCopy.of(record, decoyTopicBySource.get(record.topic()), clock.millis())));
+                acks.add(producer.send(DecoyCopy.of(record, decoyTopicBySource.get(record.topic()), clock.millis(),
+                        redactorBySource.get(record.topic()))));
             }
             producer.flush();
             for (Future<RecordMetadata> ack : acks) {

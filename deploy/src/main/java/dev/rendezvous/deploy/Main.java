@@ -1,6 +1,8 @@
 package dev.rendezvous.deploy;
 
 import dev.rendezvous.archiver.cli.ArchiveCommand;
+import dev.rendezvous.deploy.cli.AppCommand;
+import dev.rendezvous.deploy.cli.TopicCommand;
 import dev.rendezvous.deploy.k8s.K8sCommand;
 import dev.rendezvous.deploy.launch.UpCommand;
 import dev.rendezvous.replay.cli.LineageCommand;
@@ -13,12 +15,13 @@ import picocli.CommandLine.Command;
  * The {@code rendezvous} command line: {@code up} starts the platform (or some of its services),
  * {@code model} deploys and promotes model versions, {@code archive} reads the archive,
  * {@code replay} runs a snapshot through any model version, {@code lineage} trains and verifies,
- * {@code k8s} prints Kubernetes resources made from the platform's files.
+ * {@code app create} adds an application to a running platform, {@code topic create} makes a
+ * Kafka-native client's reply topic, {@code k8s} prints Kubernetes resources made from the platform's files.
  */
 @Command(name = "rendezvous", mixinStandardHelpOptions = true, version = "rendezvous 0.1.0-SNAPSHOT",
         description = "Streaming model serving on Apache Kafka.",
-        subcommands = {UpCommand.class, ModelCommand.class, ArchiveCommand.class, ReplayCommand.class, LineageCommand.class,
-                K8sCommand.class})
+        subcommands = {UpCommand.class, ModelCommand.class, AppCommand.class, TopicCommand.class, ArchiveCommand.class, ReplayCommand.class,
+                LineageCommand.class, K8sCommand.class})
 public final class Main {
     public static void main(String[] args) {
         String[] effective = args.length == 0 ? new String[] {"up"} : args;

@@ -34,7 +34,7 @@ class CommandHelpTest {
     Stream<DynamicTest> theWalkReachesTheNestedArchiveCommands() {
         List<String> paths = paths(new CommandLine(new Main())).stream().map(path -> String.join(" ", path)).toList();
         return Stream.of(DynamicTest.dynamicTest("archive snapshot create and archive export are walked",
-                () -> assertThat(paths).contains("archive snapshot create", "archive export", "lineage train", "model deploy")));
+                () -> assertThat(paths).contains("archive snapshot create", "archive export", "lineage train", "model deploy", "app create", "topic create")));
     }
 
     private static Stream<DynamicTest> helpTests(Supplier<CommandLine> root) {

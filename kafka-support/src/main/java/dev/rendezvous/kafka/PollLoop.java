@@ -1,6 +1,8 @@
 package dev.rendezvous.kafka;
 
 import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -43,6 +45,8 @@ public final class PollLoop<K> implements AutoCloseable {
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final BatchRetry retry = new BatchRetry(Duration.ofSeconds(1));
+    /** Subscription changes asked for from other threads; the consumer is not thread-safe, so the loop applies them. */
+    private final Queue<Consumer<KafkaConsumer<K, byte[]>>> resubscriptions = new ConcurrentLinkedQueue<>();
     private volatile boolean running = true;
 
     public PollLoop(String name, KafkaConsumer<K, byte[]> consumer, Consumer<KafkaConsumer<K, byte[]>> subscribe, Handler<K> handler) {
@@ -66,6 +70,9 @@ public final class PollLoop<K> implements AutoCloseable {
         try {
             subscribe.accept(consumer);
             while (running) {
+                for (Consumer<KafkaConsumer<K, byte[]>> change; (change = resubscriptions.poll()) != null; ) {
+                    change.accept(consumer);
+                }
                 retry.resumeIfDue(consumer);
                 ConsumerRecords<K, byte[]> records = consumer.poll(handler.nextPollTimeout());
                 try {
@@ -94,6 +101,14 @@ public final class PollLoop<K> implements AutoCloseable {
             running = false;
             stopped.countDown();
         }
+    }
+
+    /**
+     * Runs {@code change} (typically a {@code subscribe} with more topics) on the loop thread before
+     * its next poll, at most one poll timeout from now: how a service takes up an app created while it runs.
+     */
+    public void resubscribe(Consumer<KafkaConsumer<K, byte[]>> change) {
+        resubscriptions.add(change);
     }
 
     /** Stops polling, lets the handler finish, closes the consumer (leaving the group) and waits up to 10 s. */

@@ -17,6 +17,12 @@ public final class RecordHeaders {
     public static final String SOURCE_TIMESTAMP = "rdv-source-timestamp";
     /** Decoy records: when the decoy read the source record, epoch milliseconds. */
     public static final String ARRIVAL_MS = "rdv-arrival-ms";
+    /**
+     * Decoy records whose value the decoy redacted before the archive: a {@link RedactionNote} as
+     * JSON (rule set version, the fields dropped, hashed and truncated in this record). Absent when
+     * the copy is the request byte for byte.
+     */
+    public static final String REDACTION = "rdv-redaction";
     /** Dead-letter records: why the record could not be processed, and by whom. */
     public static final String DEAD_LETTER_REASON = "rdv-dead-letter-reason";
     public static final String DEAD_LETTER_BY = "rdv-dead-letter-by";

@@ -39,6 +39,19 @@ public final class TopicLayout {
         return specs;
     }
 
+    /**
+     * The analytics service's topics of one application (created only where it runs). Figures are keyed
+     * by model and window, so compaction keeps each window's newest figures; {@code delete} as well drops
+     * windows older than {@code retentionMs}. One partition each: the service writes an app's figures
+     * from one task, and readers want them in order.
+     */
+    public List<TopicSpec> analyticsTopics(String app, long retentionMs) {
+        String retention = Long.toString(retentionMs);
+        return List.of(
+                new TopicSpec(names.analytics(app), 1, Map.of("cleanup.policy", "compact,delete", "retention.ms", retention)),
+                new TopicSpec(names.alerts(app), 1, Map.of("retention.ms", retention)));
+    }
+
     /** The compacted control topics. */
     public List<TopicSpec> controlTopics() {
         return List.of(

@@ -89,6 +89,16 @@ public record TopicNames(String prefix) {
         return appTopic(app, "dead-letter");
     }
 
+    /** Compacted: the analytics service's per-model, per-window figures ({@link ModelAnalytics}). */
+    public String analytics(String app) {
+        return appTopic(app, "analytics");
+    }
+
+    /** The analytics service's alerts ({@link AnalyticsAlert}): drift or disagreement over a threshold. */
+    public String alerts(String app) {
+        return appTopic(app, "alerts");
+    }
+
     /** The reply topic of one gateway instance: its return address. */
     public String replies(String gatewayInstance) {
         return prefix + "rdv.replies." + gatewayInstance;

@@ -54,6 +54,10 @@ final class PublishedSchema {
             return load("model-score.schema.json");
         } else if (type == Decision.class) {
             return load("decision.schema.json");
+        } else if (type == ModelAnalytics.class) {
+            return load("model-analytics.schema.json");
+        } else if (type == AnalyticsAlert.class) {
+            return load("analytics-alert.schema.json");
         }
         throw new IllegalArgumentException("no published schema for " + type.getSimpleName());
     }

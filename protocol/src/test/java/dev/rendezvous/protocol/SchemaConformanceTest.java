@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -37,8 +38,9 @@ class SchemaConformanceTest {
         }
 
         // A schema added here without a record type below would go unchecked.
-        assertThat(files).containsExactly("decision.schema.json", "model-score.schema.json", "scoring-request.schema.json");
-        for (Class<?> type : List.of(ScoringRequest.class, ModelScore.class, Decision.class)) {
+        assertThat(files).containsExactly("analytics-alert.schema.json", "decision.schema.json", "model-analytics.schema.json",
+                "model-score.schema.json", "scoring-request.schema.json");
+        for (Class<?> type : List.of(ScoringRequest.class, ModelScore.class, Decision.class, ModelAnalytics.class, AnalyticsAlert.class)) {
             assertThat(PublishedSchema.forRecord(type).declaredDraft()).as(type.getSimpleName())
                     .isEqualTo(PublishedSchema.DRAFT.getIdentifier());
         }
@@ -96,6 +98,17 @@ class SchemaConformanceTest {
                         ModelRole.SHADOW, null, new ScoreError(ScoreError.INVALID_INPUT, "input 'amount' is missing"), 0, 0, 1,
                         RECEIVED_AT_MS + 2)),
                 arguments("decision served by a model", modelDecision()),
+                arguments("analytics of a live model against the canary", new ModelAnalytics("fraud", "fraud-fm", "1", ModelRole.LIVE, 60_000,
+                        RECEIVED_AT_MS, 1200, 1190, 0.97, 0.01, 0.0, 1.0, 0.95, Map.of("fraud-lr@1", 0.96), "fraud-lr@2", 0.04, 0.01,
+                        new ModelAnalytics.Quantiles(1200, 0.02, 0.4, 0.93, 0.99), new ModelAnalytics.Quantiles(1200, 3.0, 8.0, 21.0, 40.0),
+                        false, RECEIVED_AT_MS + 61_000)),
+                arguments("analytics of a canary in an empty-latency window", new ModelAnalytics("fraud", "fraud-lr", "2", ModelRole.CANARY,
+                        60_000, RECEIVED_AT_MS, 3, 0, 0, 0, 1.0 / 3, null, null, Map.of(), "fraud-lr@2", null, null,
+                        new ModelAnalytics.Quantiles(2, 0.1, 0.2, 0.2, 0.2), new ModelAnalytics.Quantiles(0, null, null, null, null),
+                        true, RECEIVED_AT_MS + 63_000)),
+                arguments("analytics alert on disagreement", new AnalyticsAlert("fraud", "fraud-nn", "3", AnalyticsAlert.Kind.DISAGREEMENT,
+                        0.3, 0.1, "fraud-lr@2", 60_000, RECEIVED_AT_MS, 400, RECEIVED_AT_MS + 5_000)),
+                arguments("decision whose requested deadline the policy capped", modelDecision().withDeadlineClamped(60_000)),
                 arguments("decision served by a later stage, with a split and late models", new Decision("order-4711", "fraud",
                         Outcome.MODEL, "fraud-nn", "3", json("{\"probabilities\": [0.4, 0.6], \"label\": \"1\"}"), "stage-2", 5, 1,
                         List.of(new Candidate("fraud-nn", "3", ModelRole.CANARY, 11, null)),
@@ -158,7 +171,11 @@ class SchemaConformanceTest {
                 refused("decision without a reason", modelDecision(), json -> json.remove("reason")),
                 refused("decision whose request id has a slash", modelDecision(), json -> json.put("requestId", "order/4711")),
                 refused("model decision without the served version", modelDecision(), json -> json.remove("version")),
-                refused("decision without a policy version", modelDecision(), json -> json.remove("policyVersion")));
+                refused("decision without a policy version", modelDecision(), json -> json.remove("policyVersion")),
+                refused("decision capped without the requested deadline", modelDecision().withDeadlineClamped(60_000),
+                        json -> json.remove("requestedDeadlineMs")),
+                refused("decision saying its deadline was not capped", modelDecision().withDeadlineClamped(60_000),
+                        json -> json.put("deadlineClamped", false)));
     }
 
     @ParameterizedTest(name = "{0}")

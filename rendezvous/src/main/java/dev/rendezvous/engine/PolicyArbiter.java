@@ -49,6 +49,16 @@ public final class PolicyArbiter implements Arbiter {
 
     @Override
     public Verdict evaluate(ScoringRequest request, List<Arrival> arrivals, long nowMs) {
+        return evaluate(request, arrivals, nowMs, ReplyMargin.NONE);
+    }
+
+    /**
+     * Decides under the request's effective deadline less the reply margin: the decider then serves only
+     * answers that arrived before that earlier point and decides by it, so the answer can still reach
+     * the caller by the deadline. The decision keeps the request's real deadline and names the margin.
+     */
+    @Override
+    public Verdict evaluate(ScoringRequest request, List<Arrival> arrivals, long nowMs, ReplyMargin margin) {
         long received = request.receivedAtMs();
         Set<Member> expected = liveMembers.get();
         Map<ModelRef, ModelRole> currentRoles = rolesOf(expected);
@@ -57,13 +67,14 @@ public final class PolicyArbiter implements Arbiter {
             answers.add(toAnswer(arrival, received, currentRoles));
         }
         ModelRef pinned = request.pinnedModel() == null ? null : ModelRef.parse(request.pinnedModel());
-        RequestContext context = new RequestContext(request.id(),
-                policy.effectiveDeadlineMs(OptionalLong.of(request.budgetMs())), expected, pinned);
+        long deadlineMs = policy.effectiveDeadlineMs(OptionalLong.of(request.budgetMs()));
+        long marginMs = margin.forDeadline(deadlineMs);
+        RequestContext context = new RequestContext(request.id(), deadlineMs - marginMs, expected, pinned);
         Evaluation evaluation = Decider.decide(policy, context, answers, Math.max(0, nowMs - received));
         if (evaluation instanceof Evaluation.Pending pending) {
             return new Verdict.Wait(received + pending.nextWakeAtMs());
         }
-        return new Verdict.Decide(toDecision(request, (Evaluation.Decided) evaluation, answers, nowMs));
+        return new Verdict.Decide(toDecision(request, (Evaluation.Decided) evaluation, answers, nowMs).withReplyMargin(marginMs));
     }
 
     private Map<ModelRef, ModelRole> rolesOf(Set<Member> members) {
@@ -98,10 +109,13 @@ public final class PolicyArbiter implements Arbiter {
             }
         }
         ModelRef chosen = decided.chosen() == null ? null : decided.chosen().model();
-        return new Decision(request.id(), request.app(), decided.outcome(),
+        Decision decision = new Decision(request.id(), request.app(), decided.outcome(),
                 chosen == null ? null : chosen.name(), chosen == null ? null : chosen.version(),
                 decided.output(), decided.reason().wireName(), policy.version(), decided.splitVariant(),
                 candidates, decided.late().stream().map(ModelRef::toString).toList(),
                 request.receivedAtMs(), request.deadlineAtMs(), nowMs, request.nonce());
+        // Where the engine caps the deadline (effectiveDeadlineMs above): the record says so, or a Kafka-native
+        // caller asking for 60 s on a 100 ms policy could not tell why it was answered by the fallback at 100 ms.
+        return request.budgetMs() > policy.deadlineMs() ? decision.withDeadlineClamped(request.budgetMs()) : decision;
     }
 }

@@ -12,6 +12,7 @@ import dev.rendezvous.protocol.ScoringRequest;
 import dev.rendezvous.protocol.TopicNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -113,10 +114,13 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
     private final Map<TopicPartition, Long> ownerSeenAt = new HashMap<>();
     private boolean offsetsChanged;
     private long lastCommitMs;
+    /** Decisions read back from the results topics teach how long an answer takes to reach its reader. */
+    private final ReplyHops replyHops = new ReplyHops();
+    private final double replyMarginMaxShare;
 
     RendezvousEngine(TopicNames topics, Collection<String> apps, Function<String, Arbiter> arbiters, DecisionPublisher publisher,
                      DeadLetters deadLetters, DecisionReadBack readBack, MeterRegistry registry, LongSupplier clock) {
-        this(topics, apps, arbiters, publisher, deadLetters, readBack, registry, clock, null, null);
+        this(topics, apps, arbiters, publisher, deadLetters, readBack, registry, clock, null, null, RendezvousSettings.DEFAULTS);
     }
 
     /**
@@ -124,10 +128,12 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
      *                       (it also reads the results topics, and has no read-back)
      * @param standbyMeters  the standby's own counters (its decision meters go to {@code registry}, which
      *                       for a standby should not be the exported one); null for an owner
+     * @param timing         how far before the deadline decisions are taken at the latest (the reply margin)
      */
     RendezvousEngine(TopicNames topics, Collection<String> apps, Function<String, Arbiter> arbiters, DecisionPublisher publisher,
                      DeadLetters deadLetters, DecisionReadBack readBack, MeterRegistry registry, LongSupplier clock,
-                     StandbySettings standby, StandbyMeters standbyMeters) {
+                     StandbySettings standby, StandbyMeters standbyMeters, RendezvousSettings timing) {
+        this.replyMarginMaxShare = timing.replyMarginMaxShare();
         this.standby = standby;
         this.standbyMeters = standbyMeters;
         this.topics = topics;
@@ -136,13 +142,32 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
         this.publisher = publisher;
         this.deadLetters = deadLetters;
         this.clock = clock;
+        addApps(apps);
+        this.meters = new EngineMeters(registry);
+        registry.gauge("rdv.rendezvous.mailboxes.undecided", store, MailboxStore::undecidedCount);
+        // The learnt reply hop (p99), before any cap to a request's deadline share: what the margin is made of.
+        registry.gauge("rdv.rendezvous.reply.hop.p99.ms", replyHops, ReplyHops::lastP99Ms);
+    }
+
+    /**
+     * Takes up more apps (created while running) and returns every topic to subscribe to. On the poll
+     * thread only, like everything here.
+     */
+    List<String> addApps(Collection<String> apps) {
         for (String app : apps) {
             appOfRequestsTopic.put(topics.requests(app), app);
             appOfScoresTopic.put(topics.scores(app), app);
             appOfResultsTopic.put(topics.results(app), app);
         }
-        this.meters = new EngineMeters(registry);
-        registry.gauge("rdv.rendezvous.mailboxes.undecided", store, MailboxStore::undecidedCount);
+        return subscribedTopics();
+    }
+
+    /** The requests, scores and results topics of every app this engine decides for. */
+    List<String> subscribedTopics() {
+        List<String> subscribed = new ArrayList<>(appOfRequestsTopic.keySet());
+        subscribed.addAll(appOfScoresTopic.keySet());
+        subscribed.addAll(appOfResultsTopic.keySet());
+        return subscribed;
     }
 
     @Override
@@ -189,7 +214,7 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
                 if (standby != null) {
                     onOwnersDecision(resultsApp, record, now);
                 } else {
-                    onStandbysDecision(resultsApp, record);
+                    onStandbysDecision(resultsApp, record, now);
                 }
                 return null;
             }
@@ -382,7 +407,8 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
         }
         Verdict verdict;
         try {
-            verdict = mailbox.arbiter().evaluate(mailbox.request(), mailbox.arrivals(), now);
+            verdict = mailbox.arbiter().evaluate(mailbox.request(), mailbox.arrivals(), now,
+                    replyMarginMaxShare == 0 ? ReplyMargin.NONE : new ReplyMargin(replyHops.p99Ms(now), replyMarginMaxShare));
         } catch (RuntimeException e) {
             onEvaluationFailure(mailbox, now, e);
             return;
@@ -488,6 +514,7 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
             return;
         }
         ownerSeenAt.put(partition, now);
+        replyHops.readBack(record.timestamp(), now);
         Decision decision;
         try {
             decision = JsonCodec.decode(record.value(), Decision.class);
@@ -525,10 +552,12 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
      * this owner has not decided yet takes the standby's decision — the one its caller already has —
      * instead of a second, possibly different one. A request this owner had decided too is counted.
      */
-    private void onStandbysDecision(String app, ConsumerRecord<byte[], byte[]> record) {
+    private void onStandbysDecision(String app, ConsumerRecord<byte[], byte[]> record, long now) {
         offsets.passed(new TopicPartition(record.topic(), record.partition()), record.offset());
         offsetsChanged = true;
         if (RecordHeaders.text(record.headers(), RecordHeaders.DECIDED_BY).isEmpty()) {
+            // An owner's decision (this instance's, or a peer's before a rebalance): one reply hop.
+            replyHops.readBack(record.timestamp(), now);
             return;
         }
         Decision decision;

@@ -46,10 +46,14 @@ public final class RendezvousService implements AutoCloseable {
     private final DecisionPublisher publisher;
     private final Admin admin;
     private final DecisionReadBack readBack;
+    private final RendezvousEngine engine;
+    private final KafkaSettings settings;
 
     private RendezvousService(PollLoop<byte[]> loop, KafkaProducer<String, byte[]> producer, DecisionPublisher publisher, Admin admin,
-                              DecisionReadBack readBack) {
+                              DecisionReadBack readBack, RendezvousEngine engine, KafkaSettings settings) {
         this.readBack = readBack;
+        this.engine = engine;
+        this.settings = settings;
         this.loop = loop;
         this.producer = producer;
         this.publisher = publisher;
@@ -64,6 +68,13 @@ public final class RendezvousService implements AutoCloseable {
      */
     public static RendezvousService start(KafkaSettings settings, Collection<String> apps, String groupId,
                                           Function<String, Arbiter> arbiters, MeterRegistry registry, LongSupplier clock) {
+        return start(settings, apps, groupId, arbiters, RendezvousSettings.DEFAULTS, registry, clock);
+    }
+
+    /** As {@link #start(KafkaSettings, Collection, String, Function, MeterRegistry, LongSupplier)}, timed by {@code timing}. */
+    public static RendezvousService start(KafkaSettings settings, Collection<String> apps, String groupId,
+                                          Function<String, Arbiter> arbiters, RendezvousSettings timing,
+                                          MeterRegistry registry, LongSupplier clock) {
         String clientId = groupId + "-" + Long.toHexString(System.nanoTime());
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producerConfig(clientId), new StringSerializer(), new ByteArraySerializer());
         Map<String, Object> consumerConfig = settings.consumerConfig(groupId, clientId, "earliest");
@@ -91,19 +102,15 @@ public final class RendezvousService implements AutoCloseable {
         KafkaConsumer<byte[], byte[]> readBackConsumer = new KafkaConsumer<>(settings.consumerConfig(null, clientId + "-read-back", "earliest"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         DecisionReadBack readBack = new DecisionReadBack(readBackConsumer, settings.topics(), System::currentTimeMillis);
-        RendezvousEngine engine = new RendezvousEngine(settings.topics(), apps, arbiters, publisher, deadLetters, readBack, registry, clock);
-        List<String> topics = new ArrayList<>();
-        for (String app : apps) {
-            topics.add(settings.topics().requests(app));
-            topics.add(settings.topics().scores(app));
-            // Read for a standby's decisions of requests this instance has not decided yet (adopted, not
-            // decided again); the owner's own come back too and are passed over by their header.
-            topics.add(settings.topics().results(app));
-        }
+        RendezvousEngine engine = new RendezvousEngine(settings.topics(), apps, arbiters, publisher, deadLetters, readBack, registry, clock,
+                null, null, timing);
+        // The results topics are read for a standby's decisions of requests this instance has not decided yet (adopted,
+        // not decided again); the owner's own come back too and are passed over by their header.
+        List<String> topics = engine.subscribedTopics();
         PollLoop<byte[]> loop = new PollLoop<>("rendezvous-" + groupId, consumer,
                 c -> c.subscribe(topics, engine.rebalanceListener(c)), engine).start();
         LOG.info("Rendezvous started for apps {} in group {}", apps, groupId);
-        return new RendezvousService(loop, producer, publisher, admin, readBack);
+        return new RendezvousService(loop, producer, publisher, admin, readBack, engine, settings);
     }
 
     /**
@@ -120,6 +127,13 @@ public final class RendezvousService implements AutoCloseable {
     public static RendezvousService startStandby(KafkaSettings settings, Collection<String> apps, String groupId,
                                                  Function<String, Arbiter> arbiters, StandbySettings standby,
                                                  MeterRegistry registry, LongSupplier clock) {
+        return startStandby(settings, apps, groupId, arbiters, standby, RendezvousSettings.DEFAULTS, registry, clock);
+    }
+
+    /** As the standby above, timed by {@code timing} (the owners' setting, so that both decide at the same point). */
+    public static RendezvousService startStandby(KafkaSettings settings, Collection<String> apps, String groupId,
+                                                 Function<String, Arbiter> arbiters, StandbySettings standby,
+                                                 RendezvousSettings timing, MeterRegistry registry, LongSupplier clock) {
         String clientId = groupId + "-" + Long.toHexString(System.nanoTime());
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producerConfig(clientId), new StringSerializer(), new ByteArraySerializer());
         // A standby needs no history: what is older than the takeover window is its owners' to decide.
@@ -139,17 +153,12 @@ public final class RendezvousService implements AutoCloseable {
         publisher.knownToExist(apps.stream().map(app -> settings.topics().results(app)).toList());
         warmMetadata(producer, apps, settings);
         RendezvousEngine engine = new RendezvousEngine(settings.topics(), apps, arbiters, publisher, deadLetters, null,
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), clock, standby, new StandbyMeters(registry));
-        List<String> topics = new ArrayList<>();
-        for (String app : apps) {
-            topics.add(settings.topics().requests(app));
-            topics.add(settings.topics().scores(app));
-            topics.add(settings.topics().results(app));
-        }
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), clock, standby, new StandbyMeters(registry), timing);
+        List<String> topics = engine.subscribedTopics();
         PollLoop<byte[]> loop = new PollLoop<>("rendezvous-standby-" + groupId, consumer,
                 c -> c.subscribe(topics, engine.rebalanceListener(c)), engine).start();
         LOG.info("Rendezvous standby started for apps {} in group {} (takeover after {} ms)", apps, groupId, standby.takeoverDelayMs());
-        return new RendezvousService(loop, producer, publisher, admin, null);
+        return new RendezvousService(loop, producer, publisher, admin, null, engine, settings);
     }
 
     /**
@@ -178,6 +187,22 @@ public final class RendezvousService implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Takes up apps created while this instance runs: their results topics' metadata is fetched here
+     * (blocking, so never on the engine thread), then the engine subscribes to their topics before its
+     * next poll and the group rebalances. New topics are read from the earliest offset (the standby:
+     * the latest), as at start.
+     */
+    public void addApps(Collection<String> apps) {
+        warmMetadata(producer, apps, settings);
+        List<String> results = apps.stream().map(app -> settings.topics().results(app)).toList();
+        loop.resubscribe(c -> {
+            publisher.knownToExist(results);
+            c.subscribe(engine.addApps(apps), engine.rebalanceListener(c));
+        });
+        LOG.info("Rendezvous also deciding for apps {}", apps);
     }
 
     public boolean isRunning() {

@@ -40,7 +40,8 @@ final class AdminRoutes {
     AdminRoutes(Vertx vertx, ControlPlane control, Set<String> apps, String adminToken) {
         this.vertx = vertx;
         this.control = control;
-        this.apps = Set.copyOf(apps);
+        // A live view: an app created while the gateway runs (ServedApps) is known here at once.
+        this.apps = java.util.Collections.unmodifiableSet(apps);
         this.token = adminToken.getBytes(StandardCharsets.UTF_8);
         this.tokenId = tokenId(token);
     }

@@ -26,7 +26,8 @@ final class ArchiveAccess {
     private final byte[] adminToken;
 
     ArchiveAccess(Set<String> apps, Map<String, String> readerTokens, String adminToken) {
-        this.apps = Set.copyOf(apps);
+        // A live view: an app created while the gateway runs (ServedApps) is known here at once.
+        this.apps = java.util.Collections.unmodifiableSet(apps);
         readerTokens.forEach((app, token) -> readers.put(app, token.getBytes(StandardCharsets.UTF_8)));
         this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
     }

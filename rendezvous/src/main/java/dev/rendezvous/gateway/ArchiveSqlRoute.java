@@ -31,7 +31,8 @@ final class ArchiveSqlRoute {
 
     ArchiveSqlRoute(Vertx vertx, Set<String> apps, TraceLookup archive) {
         this.vertx = vertx;
-        this.apps = Set.copyOf(apps);
+        // A live view: an app created while the gateway runs (ServedApps) is known here at once.
+        this.apps = java.util.Collections.unmodifiableSet(apps);
         this.archive = archive;
     }
 
@@ -84,7 +85,7 @@ final class ArchiveSqlRoute {
         try {
             body = JsonCodec.mapper().readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ApiError(400, "the body is not JSON: " + e.getOriginalMessage(), "body");
+            throw JsonSyntaxErrors.describe(e, "the wire codec's limits"); // in the gateway's words, not the parser's
         }
         if (body == null || !body.isObject()) {
             throw new ApiError(400, "the body must be a JSON object with a \"sql\" field", "body");

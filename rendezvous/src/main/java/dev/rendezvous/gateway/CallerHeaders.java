@@ -14,6 +14,7 @@ final class CallerHeaders {
     static final String DEADLINE_MS = "X-Deadline-Ms";
     static final String EXPLAIN = "X-Explain";
     static final String EXPLAIN_QUERY = "explain";
+    private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("[0-9]{1,18}");
 
     private CallerHeaders() {
     }
@@ -45,16 +46,20 @@ final class CallerHeaders {
 
     /** The deadline the caller asks for in {@code X-Deadline-Ms}, or null when it asks for none. */
     static Long requestedDeadlineMs(RoutingContext ctx) {
-        String header = ctx.request().getHeader(DEADLINE_MS);
+        return deadlineMs(ctx.request().getHeader(DEADLINE_MS));
+    }
+
+    /** {@code X-Deadline-Ms}'s value as milliseconds, null when absent; a 400 unless it is 1 or more in plain digits. */
+    static Long deadlineMs(String header) {
         if (header == null) {
             return null;
         }
-        long requested;
-        try {
-            requested = Long.parseLong(header.trim());
-        } catch (NumberFormatException e) {
-            throw new ApiError(400, DEADLINE_MS + " must be a whole number of milliseconds, was '" + abbreviate(header) + "'", "header " + DEADLINE_MS);
+        // Digits only: " 5 ", "+5" and "5.0" are refused rather than guessed at (18 digits always fit a long).
+        if (!DIGITS.matcher(header).matches()) {
+            throw new ApiError(400, DEADLINE_MS + " must be a whole number of milliseconds, digits only, was '" + abbreviate(header) + "'",
+                    "header " + DEADLINE_MS);
         }
+        long requested = Long.parseLong(header);
         if (requested < 1) {
             throw new ApiError(400, DEADLINE_MS + " must be at least 1, was " + requested, "header " + DEADLINE_MS);
         }

@@ -24,16 +24,22 @@ import java.util.Set;
  * @param shedding          latency-driven load shedding per app; null takes {@link SheddingConfig#DEFAULT}
  * @param archiveReaders    app to the bearer token that may read its archive over HTTP (trace, SQL); an app not
  *                          listed cannot be read over HTTP at all. The admin token is no reader token.
+ * @param bodyTimeoutMs     how long a request's body may take to arrive after its headers; later gets 408 and the
+ *                          connection closed (a request holds no in-flight slot until its body is in)
+ * @param onInvalidInput    app to what a request that fails its models' input signature gets; an app not listed: reject
  */
 public record GatewayConfig(String host, int port, String instanceId, long replyGraceMs, int maxBodyBytes, String adminToken,
                             int maxInflight, int maxInflightPerApp, int maxJsonDepth, int maxArrayLength,
                             Map<String, Set<String>> apiKeys, long shutdownGraceMs, SheddingConfig shedding,
-                            Map<String, String> archiveReaders) {
+                            Map<String, String> archiveReaders, long bodyTimeoutMs, Map<String, InvalidInputAction> onInvalidInput) {
     public static final int DEFAULT_MAX_INFLIGHT = 10_000;
     public static final int DEFAULT_MAX_INFLIGHT_PER_APP = 5_000;
     public static final int DEFAULT_MAX_JSON_DEPTH = 32;
     public static final int DEFAULT_MAX_ARRAY_LENGTH = 100_000;
     public static final long DEFAULT_SHUTDOWN_GRACE_MS = 1_000;
+    public static final long DEFAULT_BODY_TIMEOUT_MS = 10_000;
+    /** Ten minutes: a body slower than that is no upload a scoring API should wait for. */
+    public static final long MAX_BODY_TIMEOUT_MS = 600_000;
 
     public GatewayConfig {
         if (port < 0 || port > 65535) {
@@ -66,9 +72,21 @@ public record GatewayConfig(String host, int port, String instanceId, long reply
         if (shutdownGraceMs < 0) {
             throw new IllegalArgumentException("gateway.shutdownGraceMs must not be negative, was " + shutdownGraceMs);
         }
+        if (bodyTimeoutMs < 100 || bodyTimeoutMs > MAX_BODY_TIMEOUT_MS) {
+            throw new IllegalArgumentException("gateway.bodyTimeoutMs must be 100-" + MAX_BODY_TIMEOUT_MS + ", was " + bodyTimeoutMs);
+        }
+        onInvalidInput = onInvalidInput == null ? Map.of() : Map.copyOf(onInvalidInput);
         apiKeys = copyKeys(apiKeys);
         shedding = shedding == null ? SheddingConfig.DEFAULT : shedding;
         archiveReaders = copyReaders(archiveReaders, adminToken);
+    }
+
+    /** With the default body timeout, and every app rejecting invalid input. */
+    public GatewayConfig(String host, int port, String instanceId, long replyGraceMs, int maxBodyBytes, String adminToken,
+                         int maxInflight, int maxInflightPerApp, int maxJsonDepth, int maxArrayLength,
+                         Map<String, Set<String>> apiKeys, long shutdownGraceMs, SheddingConfig shedding, Map<String, String> archiveReaders) {
+        this(host, port, instanceId, replyGraceMs, maxBodyBytes, adminToken, maxInflight, maxInflightPerApp, maxJsonDepth, maxArrayLength,
+                apiKeys, shutdownGraceMs, shedding, archiveReaders, DEFAULT_BODY_TIMEOUT_MS, Map.of());
     }
 
     /** Without archive readers: no app's archive can be read over HTTP. */
@@ -91,32 +109,47 @@ public record GatewayConfig(String host, int port, String instanceId, long reply
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(host, newPort, instanceId, replyGraceMs, maxBodyBytes, adminToken, maxInflight, maxInflightPerApp,
-                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, shedding, archiveReaders);
+                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, shedding, archiveReaders, bodyTimeoutMs, onInvalidInput);
     }
 
     public GatewayConfig withInflightLimits(int newMaxInflight, int newMaxInflightPerApp) {
         return new GatewayConfig(host, port, instanceId, replyGraceMs, maxBodyBytes, adminToken, newMaxInflight, newMaxInflightPerApp,
-                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, shedding, archiveReaders);
+                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, shedding, archiveReaders, bodyTimeoutMs, onInvalidInput);
     }
 
     public GatewayConfig withApiKeys(Map<String, Set<String>> newApiKeys) {
         return new GatewayConfig(host, port, instanceId, replyGraceMs, maxBodyBytes, adminToken, maxInflight, maxInflightPerApp,
-                maxJsonDepth, maxArrayLength, newApiKeys, shutdownGraceMs, shedding, archiveReaders);
+                maxJsonDepth, maxArrayLength, newApiKeys, shutdownGraceMs, shedding, archiveReaders, bodyTimeoutMs, onInvalidInput);
     }
 
     public GatewayConfig withReplyGraceMs(long newReplyGraceMs) {
         return new GatewayConfig(host, port, instanceId, newReplyGraceMs, maxBodyBytes, adminToken, maxInflight, maxInflightPerApp,
-                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, shedding, archiveReaders);
+                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, shedding, archiveReaders, bodyTimeoutMs, onInvalidInput);
     }
 
     public GatewayConfig withShedding(SheddingConfig newShedding) {
         return new GatewayConfig(host, port, instanceId, replyGraceMs, maxBodyBytes, adminToken, maxInflight, maxInflightPerApp,
-                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, newShedding, archiveReaders);
+                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, newShedding, archiveReaders, bodyTimeoutMs, onInvalidInput);
     }
 
     public GatewayConfig withArchiveReaders(Map<String, String> newArchiveReaders) {
         return new GatewayConfig(host, port, instanceId, replyGraceMs, maxBodyBytes, adminToken, maxInflight, maxInflightPerApp,
-                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, shedding, newArchiveReaders);
+                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, shedding, newArchiveReaders, bodyTimeoutMs, onInvalidInput);
+    }
+
+    public GatewayConfig withBodyTimeoutMs(long newBodyTimeoutMs) {
+        return new GatewayConfig(host, port, instanceId, replyGraceMs, maxBodyBytes, adminToken, maxInflight, maxInflightPerApp,
+                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, shedding, archiveReaders, newBodyTimeoutMs, onInvalidInput);
+    }
+
+    public GatewayConfig withOnInvalidInput(Map<String, InvalidInputAction> newOnInvalidInput) {
+        return new GatewayConfig(host, port, instanceId, replyGraceMs, maxBodyBytes, adminToken, maxInflight, maxInflightPerApp,
+                maxJsonDepth, maxArrayLength, apiKeys, shutdownGraceMs, shedding, archiveReaders, bodyTimeoutMs, newOnInvalidInput);
+    }
+
+    /** What a request of {@code app} that fails its models' input signature gets. */
+    public InvalidInputAction onInvalidInput(String app) {
+        return onInvalidInput.getOrDefault(app, InvalidInputAction.REJECT);
     }
 
     private static Map<String, String> copyReaders(Map<String, String> readers, String adminToken) {

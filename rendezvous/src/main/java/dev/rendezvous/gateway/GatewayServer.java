@@ -8,10 +8,12 @@ import dev.rendezvous.protocol.TopicSpec;
 import dev.rendezvous.registry.ControlPlane;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,9 +54,12 @@ public final class GatewayServer implements AutoCloseable {
     private final MaxDeadlines maxDeadlines;
     private final GatewayConfig config;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ServedApps served;
 
     private GatewayServer(Vertx vertx, HttpServer server, KafkaProducer<String, byte[]> producer, ReplyListener replies,
-                          ReadinessProbe readiness, Admin admin, InflightLimiter limiter, MaxDeadlines maxDeadlines, GatewayConfig config) {
+                          ReadinessProbe readiness, Admin admin, InflightLimiter limiter, MaxDeadlines maxDeadlines, GatewayConfig config,
+                          ServedApps served) {
+        this.served = served;
         this.vertx = vertx;
         this.server = server;
         this.producer = producer;
@@ -72,11 +77,22 @@ public final class GatewayServer implements AutoCloseable {
         return start(settings, config, appList, control, registry, TraceLookup.NOT_CONFIGURED);
     }
 
-    /** Creates the reply topic, starts listening for replies, then serves HTTP; {@code traces} backs {@code /v1/admin/trace}. */
+    /** As below, without analytics: the {@code /ui/} dashboard says how to turn them on. */
     public static GatewayServer start(KafkaSettings settings, GatewayConfig config, Collection<AppSettings> appList,
                                       ControlPlane control, PrometheusMeterRegistry registry, TraceLookup traces) throws Exception {
-        Map<String, AppSettings> apps = new LinkedHashMap<>();
-        appList.forEach(app -> apps.put(app.name(), app));
+        return start(settings, config, appList, control, registry, traces, AnalyticsFeed.NONE);
+    }
+
+    /**
+     * Creates the reply topic, starts listening for replies, then serves HTTP; {@code traces} backs
+     * {@code /v1/admin/trace}, {@code analytics} the {@code /ui/} dashboard.
+     */
+    public static GatewayServer start(KafkaSettings settings, GatewayConfig config, Collection<AppSettings> appList,
+                                      ControlPlane control, PrometheusMeterRegistry registry, TraceLookup traces,
+                                      AnalyticsFeed analytics) throws Exception {
+        // Live: an app created while the gateway runs joins this map, and every route sees it (ServedApps).
+        ServedApps served = new ServedApps(appList);
+        Map<String, AppSettings> apps = served.byName();
         for (String app : config.apiKeys().keySet()) {
             if (!apps.containsKey(app)) {
                 throw new IllegalArgumentException("gateway.apiKeys names app '" + app + "', which is not configured; known apps: " + apps.keySet());
@@ -107,7 +123,8 @@ public final class GatewayServer implements AutoCloseable {
         }
         KafkaAvailability kafka = new KafkaAvailability();
 
-        PendingReplies pending = new PendingReplies();
+        // A decision that reaches the gateway after its request's deadline is a miss the caller sees (issue 14): counted per app.
+        PendingReplies pending = new PendingReplies(System::currentTimeMillis, app -> registry.counter("rdv.gateway.answers.after.deadline", "app", app).increment());
         FunctionCounter.builder("rdv.gateway.replies.foreign", pending, PendingReplies::foreignDecisions)
                 .description("decisions on this gateway's reply topic that named a waiting request but not its nonce: refused").register(registry);
         ReplyListener replies = new ReplyListener(settings, replyTopic.name(), REPLY_PARTITIONS, pending).start();
@@ -123,11 +140,26 @@ public final class GatewayServer implements AutoCloseable {
         RequestDispatcher dispatcher = new RequestDispatcher(vertx, settings.topics(), replyTopic.name(), producer, kafka, pending,
                 config.replyGraceMs());
         JsonBodyReader bodies = new JsonBodyReader(config.maxJsonDepth(), config.maxArrayLength());
+        // --- apps created while running (POST /v1/admin/apps, or seen on the control plane): see ServedApps
+        served.connect(new ServedApps.Intake() {
+            @Override
+            public void awaitMetadata(String app) throws InterruptedException {
+                GatewayServer.awaitMetadata(producer, settings.topics().requests(app));
+            }
+
+            @Override
+            public Map<String, AdaptiveLimit> adaptiveLimits(String app) {
+                return AdaptiveLimit.forApps(java.util.Set.of(app), config.shedding(), config.maxInflightPerApp(), maxDeadlines::of, monotonicMs, registry);
+            }
+        }, limiter);
+        // ---
         ScoringAdmission admission = new ScoringAdmission(apps.keySet(), new ApiKeys(config.apiKeys()), limiter, readiness::problems,
                 kafka, registry, monotonicMs);
         BodyHandler bodyHandler = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
         TimeoutForensics forensics = new TimeoutForensics(control.registry(), control.policies(), System::currentTimeMillis);
-        ScoreRoute score = new ScoreRoute(bodies, maxDeadlines, dispatcher, forensics, registry, System::currentTimeMillis);
+        AppModels models = new AppModels(control.registry(), control.policies(), System::currentTimeMillis);
+        InputSignatures signatures = new InputSignatures(models, config::onInvalidInput, registry);
+        ScoreRoute score = new ScoreRoute(bodies, signatures, maxDeadlines, dispatcher, forensics, registry, System::currentTimeMillis);
         registry.gauge("rdv.gateway.inflight", limiter, InflightLimiter::inflight);
         registry.gauge("rdv.gateway.pending", pending, PendingReplies::size);
         registry.gauge("rdv.gateway.kafka.available", kafka, KafkaAvailability::availableAsGauge);
@@ -142,32 +174,35 @@ public final class GatewayServer implements AutoCloseable {
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(registry.scrape()));
-        // Admission is its own route, ahead of the one that reads the body: a refused request is never read.
-        router.post("/v1/score/:app").handler(admission);
-        router.post("/v1/score/:app").handler(bodyHandler).handler(score::handle);
-        AppModels models = new AppModels(control.registry(), control.policies(), System::currentTimeMillis);
-        OipInfer infer = new OipInfer(bodies, new TensorValidator(config.maxArrayLength()), models, maxDeadlines, dispatcher, forensics,
+        // Issue 22: checks before the body, the body within gateway.bodyTimeoutMs, an in-flight slot only once it is in.
+        List<Handler<RoutingContext>> readBody = List.of(new BodyTimeout(vertx, config.bodyTimeoutMs()), bodyHandler);
+        admission.install(router, "/v1/score/:app", readBody, score::handle);
+        OipInfer infer = new OipInfer(bodies, new TensorValidator(config.maxArrayLength()), models, signatures, maxDeadlines, dispatcher, forensics,
                 registry, System::currentTimeMillis);
-        new OipRoutes(apps.keySet(), models, infer, () -> readinessProblems(readiness, kafka, limiter, pending)).install(router, admission, bodyHandler);
+        new OipRoutes(apps.keySet(), models, infer, () -> readinessProblems(readiness, kafka, limiter, pending)).install(router, admission, readBody);
         new ArchiveAccess(apps.keySet(), config.archiveReaders(), config.adminToken()).install(router);
         new AdminRoutes(vertx, control, apps.keySet(), config.adminToken()).install(router);
+        new AppCreationRoute(vertx, control, served, new TopicProvisioner(admin, settings.replicationFactor(), 30_000),
+                new TopicLayout(settings.topics(), settings.replicationFactor()),
+                "admin-api token " + AdminRoutes.tokenId(config.adminToken().getBytes(java.nio.charset.StandardCharsets.UTF_8))).install(router);
         new TraceRoute(vertx, apps.keySet(), traces).install(router);
         new ArchiveSqlRoute(vertx, apps.keySet(), traces).install(router);
         new PolicyHistoryRoutes(vertx, apps.keySet(), control.policies(), traces).install(router);
+        new DashboardRoutes(apps.keySet(), analytics).install(router);
         installErrorHandlers(router);
 
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+        HttpServer http = vertx.createHttpServer(new HttpServerOptions()
                         .setHost(config.host())
                         .setPort(config.port())
                         .setTcpNoDelay(true)
                         // HTTP/2 clients (h2c upgrade) multiplex requests on one connection; the default
                         // limit of 100 streams made a burst of concurrent requests fail in the client.
-                        .setInitialSettings(new io.vertx.core.http.Http2Settings().setMaxConcurrentStreams(Math.max(100, config.maxInflight()))))
-                .requestHandler(router)
+                        .setInitialSettings(new io.vertx.core.http.Http2Settings().setMaxConcurrentStreams(Math.max(100, config.maxInflight()))));
+        HttpServer server = http.requestHandler(ProtocolErrors.guard(http, router))
                 .listen()
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         LOG.info("Gateway {} listening on http://{}:{} for apps {}", config.instanceId(), config.host(), server.actualPort(), apps.keySet());
-        return new GatewayServer(vertx, server, producer, replies, readiness, admin, limiter, maxDeadlines, config);
+        return new GatewayServer(vertx, server, producer, replies, readiness, admin, limiter, maxDeadlines, config, served);
     }
 
     /**
@@ -213,8 +248,13 @@ public final class GatewayServer implements AutoCloseable {
     private static void installErrorHandlers(Router router) {
         router.route().failureHandler(ctx -> {
             Throwable failure = ctx.failure();
+            if (ctx.response().ended() || ctx.response().closed()) {
+                // Answered already (a 408 for a slow body, whose connection then closed under the body handler), or the caller left.
+                LOG.debug("failure after the response on {} {}: {}", ctx.request().method(), ctx.request().path(), String.valueOf(failure));
+                return;
+            }
             if (failure instanceof ApiError error) {
-                HttpResponses.error(ctx, error.status(), error.getMessage(), error.where());
+                HttpResponses.error(ctx, error.status(), error.getMessage(), error.where(), error.reason());
             } else if (ctx.statusCode() == 413) {
                 HttpResponses.error(ctx, 413, "the body is larger than the gateway accepts", "body");
             } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
@@ -226,6 +266,15 @@ public final class GatewayServer implements AutoCloseable {
         });
         router.errorHandler(404, ctx -> HttpResponses.error(ctx, 404, "no such endpoint: " + ctx.request().method() + " " + ctx.request().path(), "path"));
         router.errorHandler(405, ctx -> HttpResponses.error(ctx, 405, "method " + ctx.request().method() + " is not allowed on " + ctx.request().path(), "method"));
+        ProtocolErrors.installRouterHandlers(router);
+    }
+
+    /**
+     * Serves an app created while the gateway runs (its topics exist, its policy is stored): false if
+     * it is served already. Blocks up to 30 s for the requests topic's metadata; not on an event loop.
+     */
+    public boolean addApp(AppSettings app) throws InterruptedException {
+        return served.add(app);
     }
 
     /** The port the server listens on (useful when configured with port 0). */

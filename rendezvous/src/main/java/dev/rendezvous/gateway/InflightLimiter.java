@@ -31,7 +31,13 @@ final class InflightLimiter {
     InflightLimiter(int maxTotal, int maxPerApp, Map<String, AdaptiveLimit> adaptive) {
         this.maxTotal = maxTotal;
         this.maxPerApp = maxPerApp;
-        this.adaptive = Map.copyOf(adaptive);
+        // Grows when an app is created while the gateway runs (ServedApps).
+        this.adaptive = new ConcurrentHashMap<>(adaptive);
+    }
+
+    /** Adds the adaptive limits of apps created while the gateway runs. */
+    void addAdaptiveLimits(Map<String, AdaptiveLimit> more) {
+        adaptive.putAll(more);
     }
 
     /** Admits a request of {@code app} unless a limit is reached or the gateway drains; admitted ones must be released once. */
@@ -81,6 +87,14 @@ final class InflightLimiter {
             }
         }
         return mine;
+    }
+
+    int maxTotal() {
+        return maxTotal;
+    }
+
+    int maxPerApp() {
+        return maxPerApp;
     }
 
     int inflight() {

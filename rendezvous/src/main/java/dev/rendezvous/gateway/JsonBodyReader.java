@@ -1,8 +1,10 @@
 package dev.rendezvous.gateway;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,12 +13,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.util.Iterator;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * Reads a scoring body as a JSON object within the gateway's limits — content type, nesting depth,
- * array length — and says precisely what is wrong when it is not one.
+ * array length, one value with nothing after it, no duplicate keys, finite numbers — and says
+ * precisely what is wrong (in its own words, see {@link JsonSyntaxErrors}) when it is not one.
  */
 final class JsonBodyReader {
     private final ObjectMapper mapper;
@@ -33,41 +35,88 @@ final class JsonBodyReader {
                 .maxStringLength(1 << 20)
                 .maxNumberLength(100)
                 .build());
+        // The policy API refuses duplicate keys too: "last one wins" would score something the caller did not mean.
+        mapper.getFactory().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
     }
 
-    /** 415 unless the content type is JSON (a missing one is taken as JSON: curl users forget it). */
+    /**
+     * 415 unless the content type is {@code application/json}, with parameters allowed (a charset must
+     * be UTF-8, the only encoding JSON has); a missing one is taken as JSON: curl users forget it.
+     */
     static void requireJson(RoutingContext ctx) {
         String contentType = ctx.request().getHeader("Content-Type");
-        if (contentType != null && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new ApiError(415, "Content-Type must be application/json, was '" + contentType + "'", "header Content-Type");
+        String problem = contentTypeProblem(contentType);
+        if (problem != null) {
+            throw new ApiError(415, "Content-Type must be application/json (parameters such as charset=utf-8 allowed), was '"
+                    + CallerHeaders.abbreviate(contentType) + "'" + problem, "header Content-Type");
         }
     }
 
-    /** Parses the body; {@code expected} completes "expected a JSON object with ..." in error messages. */
+    /** Null when acceptable, else what is wrong (empty when the media type itself is another). */
+    static String contentTypeProblem(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        String[] parts = contentType.split(";", -1);
+        if (!parts[0].trim().equalsIgnoreCase("application/json")) {
+            return "";
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String parameter = parts[i].trim();
+            int equals = parameter.indexOf('=');
+            if (equals < 1) {
+                return ": parameter '" + CallerHeaders.abbreviate(parameter) + "' is not name=value";
+            }
+            String name = parameter.substring(0, equals).trim();
+            String value = parameter.substring(equals + 1).trim().replace("\"", "");
+            if (name.equalsIgnoreCase("charset") && !value.equalsIgnoreCase("utf-8")) {
+                return ": JSON is UTF-8, so charset must be utf-8";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Parses the body, strictly: one JSON object and nothing after it but white space, no key twice in
+     * an object, every number finite. {@code expected} completes "expected a JSON object with ..." in
+     * error messages.
+     */
     ObjectNode readObject(Buffer buffer, String expected) {
         if (buffer == null || buffer.length() == 0) {
             throw new ApiError(400, "the body is empty; expected a JSON object with " + expected, "body");
         }
         JsonNode node;
-        try {
-            node = mapper.readTree(buffer.getBytes());
-        } catch (StreamConstraintsException e) {
-            throw new ApiError(400, "the body exceeds a JSON limit: " + e.getOriginalMessage()
-                    + " (nesting depth at most " + maxDepth + ")", "body");
+        try (JsonParser parser = mapper.createParser(buffer.getBytes())) {
+            node = mapper.readTree(parser);
+            if (node != null) {
+                requireNothingAfter(parser);
+            }
         } catch (JsonProcessingException e) {
-            throw new ApiError(400, "the body is not valid JSON: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", "body");
+            throw JsonSyntaxErrors.describe(e, "nesting depth at most " + maxDepth + ", numbers of at most 100 digits");
         } catch (IOException e) {
-            throw new ApiError(400, "the body cannot be read: " + e.getMessage(), "body");
+            throw new ApiError(400, "the body cannot be read", "body");
         }
         if (node == null || !node.isObject()) {
             throw new ApiError(400, "the body must be a JSON object with " + expected, "body");
         }
-        requireShortArrays(node, "body");
+        requireWithinLimits(node, "body");
         return (ObjectNode) node;
     }
 
-    private void requireShortArrays(JsonNode node, String path) {
+    private static void requireNothingAfter(JsonParser parser) throws IOException {
+        JsonLocation after = parser.currentLocation();
+        try {
+            if (parser.nextToken() != null) {
+                throw JsonSyntaxErrors.trailing(parser.currentTokenLocation());
+            }
+        } catch (JsonProcessingException e) {
+            // Not even a token (" xyz", a NUL): still something after the object.
+            throw JsonSyntaxErrors.trailing(e.getLocation() != null ? e.getLocation() : after);
+        }
+    }
+
+    /** Arrays within the length limit, and no number that overflowed to infinity ({@code 1e309}: JSON has no infinities). */
+    private void requireWithinLimits(JsonNode node, String path) {
         if (node.isArray()) {
             if (node.size() > maxArrayLength) {
                 throw new ApiError(400, "an array has " + node.size() + " elements; at most " + maxArrayLength + " are accepted", path);
@@ -75,16 +124,26 @@ final class JsonBodyReader {
             for (int i = 0; i < node.size(); i++) {
                 JsonNode element = node.get(i);
                 if (element.isContainerNode()) {
-                    requireShortArrays(element, path + "[" + i + "]");
+                    requireWithinLimits(element, path + "[" + i + "]");
+                } else {
+                    requireFinite(element, path + "[" + i + "]");
                 }
             }
         } else if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = fields.next();
                 if (field.getValue().isContainerNode()) {
-                    requireShortArrays(field.getValue(), path + "." + field.getKey());
+                    requireWithinLimits(field.getValue(), path + "." + field.getKey());
+                } else {
+                    requireFinite(field.getValue(), path + "." + field.getKey());
                 }
             }
+        }
+    }
+
+    private static void requireFinite(JsonNode value, String path) {
+        if (value.isFloatingPointNumber() && !value.isBigDecimal() && !Double.isFinite(value.doubleValue())) {
+            throw new ApiError(400, "a number is beyond the range of a double (about +-1.8e308); JSON has no infinities", path);
         }
     }
 }

@@ -11,12 +11,14 @@ final class MaxDeadlines {
     private final PolicyStore policies;
 
     MaxDeadlines(Map<String, AppSettings> apps, PolicyStore policies) {
-        this.apps = Map.copyOf(apps);
+        // A live view: apps created while the gateway runs are added to it (ServedApps).
+        this.apps = java.util.Collections.unmodifiableMap(apps);
         this.policies = policies;
     }
 
     long of(String app) {
-        return policies.current(app).map(Policy::deadlineMs).orElse(apps.get(app).maxDeadlineMs());
+        // orElseGet: an app being added (ServedApps) has its policy but is not in the map yet.
+        return policies.current(app).map(Policy::deadlineMs).orElseGet(() -> apps.get(app).maxDeadlineMs());
     }
 
     /** The longest of every app's: how long an admitted request can wait at most, before the reply grace. */

@@ -27,17 +27,19 @@ final class OipInfer {
     private final JsonBodyReader bodies;
     private final TensorValidator tensors;
     private final AppModels models;
+    private final InputSignatures signatures;
     private final MaxDeadlines maxDeadlines;
     private final RequestDispatcher dispatcher;
     private final TimeoutForensics forensics;
     private final AnswerCounters answers;
     private final LongSupplier clock;
 
-    OipInfer(JsonBodyReader bodies, TensorValidator tensors, AppModels models, MaxDeadlines maxDeadlines, RequestDispatcher dispatcher,
+    OipInfer(JsonBodyReader bodies, TensorValidator tensors, AppModels models, InputSignatures signatures, MaxDeadlines maxDeadlines, RequestDispatcher dispatcher,
              TimeoutForensics forensics, MeterRegistry registry, LongSupplier clock) {
         this.bodies = bodies;
         this.tensors = tensors;
         this.models = models;
+        this.signatures = signatures;
         this.maxDeadlines = maxDeadlines;
         this.dispatcher = dispatcher;
         this.forensics = forensics;
@@ -56,6 +58,7 @@ final class OipInfer {
         String segment = ctx.pathParam("version");
         ModelRegistration pinned = segment == null ? null : pinnable(app, segment);
         requireKnownOutputs(pinned != null ? Optional.of(pinned) : models.served(app), parsed.outputs());
+        signatures.checkTensors(app, pinned, parsed.inputs());
         DeadlineBudget budget = DeadlineBudget.of(DeadlineBudget.tighter(CallerHeaders.requestedDeadlineMs(ctx), parsed.timeoutMs()),
                 maxDeadlines.of(app));
         ScoringRequest request = new ScoringRequest(requestId, app, null, parsed.inputs(), receivedAtMs, receivedAtMs + budget.ms(),

@@ -30,13 +30,14 @@ final class OipRoutes {
     private final Supplier<List<String>> readinessProblems;
 
     OipRoutes(Set<String> apps, AppModels models, OipInfer infer, Supplier<List<String>> readinessProblems) {
-        this.apps = Set.copyOf(apps);
+        // A live view: an app created while the gateway runs (ServedApps) is known here at once.
+        this.apps = java.util.Collections.unmodifiableSet(apps);
         this.models = models;
         this.infer = infer;
         this.readinessProblems = readinessProblems;
     }
 
-    void install(Router router, Handler<RoutingContext> admission, Handler<RoutingContext> bodyHandler) {
+    void install(Router router, ScoringAdmission admission, List<Handler<RoutingContext>> readBody) {
         router.get("/v2/health/live").handler(ctx -> HttpResponses.json(ctx, 200, Map.of("live", true)));
         router.get("/v2/health/ready").handler(this::serverReady);
         router.get("/v2").handler(ctx -> HttpResponses.json(ctx, 200, serverMetadata()));
@@ -45,8 +46,7 @@ final class OipRoutes {
         router.get(MODEL + "/ready").handler(this::modelReady);
         router.get(VERSION + "/ready").handler(this::modelReady);
         for (String path : List.of(MODEL + "/infer", VERSION + "/infer")) {
-            router.post(path).handler(admission);
-            router.post(path).handler(bodyHandler).handler(infer::handle);
+            admission.install(router, path, readBody, infer::handle);
         }
     }
 

@@ -24,6 +24,21 @@ final class PendingReplies {
     private final ConcurrentHashMap<String, Waiting> pending = new ConcurrentHashMap<>();
     private final UndecidedStreaks streaks = new UndecidedStreaks();
     private final AtomicLong foreign = new AtomicLong();
+    private final java.util.function.LongSupplier clock;
+    private final Consumer<String> afterDeadline;
+
+    PendingReplies() {
+        this(System::currentTimeMillis, app -> { });
+    }
+
+    /**
+     * @param afterDeadline told the app of every request completed with a decision after its deadline
+     *                      (by {@code clock}, the clock that stamped the request's receipt)
+     */
+    PendingReplies(java.util.function.LongSupplier clock, Consumer<String> afterDeadline) {
+        this.clock = clock;
+        this.afterDeadline = afterDeadline;
+    }
 
     /**
      * Registers a request; false when the same id is already in flight for the app.
@@ -53,6 +68,9 @@ final class PendingReplies {
             return false;
         }
         streaks.decided(decision.app());
+        if (clock.getAsLong() > decision.deadlineAtMs()) {
+            afterDeadline.accept(decision.app());
+        }
         waiting.completion().accept(decision);
         return true;
     }

@@ -29,7 +29,8 @@ final class PolicyHistoryRoutes {
 
     PolicyHistoryRoutes(Vertx vertx, Set<String> apps, PolicyStore policies, TraceLookup archive) {
         this.vertx = vertx;
-        this.apps = Set.copyOf(apps);
+        // A live view: an app created while the gateway runs (ServedApps) is known here at once.
+        this.apps = java.util.Collections.unmodifiableSet(apps);
         this.policies = policies;
         this.archive = archive;
     }

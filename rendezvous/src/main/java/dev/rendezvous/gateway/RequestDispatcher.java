@@ -94,7 +94,7 @@ final class RequestDispatcher {
             String problem = refused(e);
             vertx.cancelTimer(timer[0]);
             pending.abandon(request.app(), request.id(), completion);
-            throw ScoringAdmission.unavailable(ctx, problem, "kafka");
+            throw ScoringAdmission.unavailable(ctx, problem, "kafka", "kafka");
         }
     }
 
@@ -102,6 +102,6 @@ final class RequestDispatcher {
         if (!ctx.response().ended() && !ctx.response().closed()) {
             ctx.response().putHeader("Retry-After", ScoringAdmission.RETRY_AFTER_SECONDS);
         }
-        HttpResponses.error(ctx, 503, message, "kafka");
+        HttpResponses.error(ctx, 503, message, "kafka", "kafka");
     }
 }

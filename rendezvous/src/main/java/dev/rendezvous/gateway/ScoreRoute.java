@@ -13,7 +13,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.function.LongSupplier;
 
 /**
- * {@code POST /v1/score/{app}} with {@code {"features": {...}}}: validates the body, dispatches the
+ * {@code POST /v1/score/{app}} with {@code {"features": {...}}}: validates the body (features against
+ * the models' declared signature too, see {@link InputSignatures}), dispatches the
  * request and answers the caller with the decision (200), or with a timeout (504) when no decision
  * arrives by the deadline plus a grace period. Admission (app, API key, capacity) happened before.
  * With {@code ?explain=true} (or {@code X-Explain: true}) the answer also carries the decision's
@@ -22,15 +23,17 @@ import java.util.function.LongSupplier;
  */
 final class ScoreRoute {
     private final JsonBodyReader bodies;
+    private final InputSignatures signatures;
     private final MaxDeadlines maxDeadlines;
     private final RequestDispatcher dispatcher;
     private final TimeoutForensics forensics;
     private final AnswerCounters answers;
     private final LongSupplier clock;
 
-    ScoreRoute(JsonBodyReader bodies, MaxDeadlines maxDeadlines, RequestDispatcher dispatcher, TimeoutForensics forensics,
+    ScoreRoute(JsonBodyReader bodies, InputSignatures signatures, MaxDeadlines maxDeadlines, RequestDispatcher dispatcher, TimeoutForensics forensics,
                MeterRegistry registry, LongSupplier clock) {
         this.bodies = bodies;
+        this.signatures = signatures;
         this.maxDeadlines = maxDeadlines;
         this.dispatcher = dispatcher;
         this.forensics = forensics;
@@ -50,6 +53,7 @@ final class ScoreRoute {
         if (!features.isObject()) {
             throw new ApiError(400, "'features' must be a JSON object of name to value, not " + features.getNodeType().name().toLowerCase(), "body.features");
         }
+        signatures.checkFeatures(app, features);
         String requestId = CallerHeaders.requestId(ctx, body.get("id"));
         boolean explain = CallerHeaders.explain(ctx);
         DeadlineBudget budget = DeadlineBudget.of(CallerHeaders.requestedDeadlineMs(ctx), maxDeadlines.of(app));

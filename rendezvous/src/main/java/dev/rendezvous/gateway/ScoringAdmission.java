@@ -6,6 +6,8 @@ import dev.rendezvous.protocol.Outcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.List;
@@ -16,12 +18,16 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The first handler of every scoring endpoint, run before the body is read: the app must exist, the
- * caller must present its API key, the gateway must be ready, Kafka available (as the gateway's own
- * sends tell it, see {@link KafkaAvailability}) and the gateway have room — otherwise the
- * request is refused at once (404, 401/403, 503 with {@code Retry-After}). An admitted request
- * holds an in-flight slot until its response ends, whatever the outcome; when it was answered (a
- * decision or a timeout), its answer delay feeds the app's {@link AdaptiveLimit}.
+ * Admission of every scoring endpoint, in two steps. {@link #handle} runs before the body is read:
+ * the app must exist, the caller must present its API key, the gateway must be ready and Kafka
+ * available (as the gateway's own sends tell it, see {@link KafkaAvailability}) — otherwise the
+ * request is refused at once (404, 401/403, 503 with {@code Retry-After}) and never read.
+ * {@link #acquireSlot} runs once the whole body has arrived: the gateway and the app must have room
+ * (503 naming the limit otherwise). Only then does a request hold an in-flight slot, until its
+ * response ends, whatever the outcome — a body that trickles in holds none (see {@link BodyTimeout});
+ * when it was answered (a decision or a timeout), its answer delay feeds the app's {@link AdaptiveLimit}.
+ * Every 503 carries a {@code reason}: {@code not-ready}, {@code kafka}, {@code draining},
+ * {@code gateway-full}, {@code app-full} or {@code latency}, as in {@code rdv.gateway.shed}.
  */
 final class ScoringAdmission implements Handler<RoutingContext> {
     static final String RETRY_AFTER_SECONDS = "1";
@@ -37,7 +43,8 @@ final class ScoringAdmission implements Handler<RoutingContext> {
     private final KafkaAvailability kafka;
     private final LongSupplier clockMs;
     /** By app, then reason: refusals are the hot path under overload, so no key is built per refusal. */
-    private final Map<String, Map<String, Counter>> shed = new HashMap<>();
+    private final Map<String, Map<String, Counter>> shed = new java.util.concurrent.ConcurrentHashMap<>();
+    private final MeterRegistry registry;
 
     /**
      * @param registry counts refused requests as {@code rdv.gateway.shed{app, reason}}
@@ -45,19 +52,28 @@ final class ScoringAdmission implements Handler<RoutingContext> {
      */
     ScoringAdmission(Set<String> apps, ApiKeys apiKeys, InflightLimiter limiter, Supplier<List<String>> readinessProblems,
                      KafkaAvailability kafka, MeterRegistry registry, LongSupplier clockMs) {
-        this.apps = Set.copyOf(apps);
+        // A live view: an app created while the gateway runs (ServedApps) is known here at once.
+        this.apps = java.util.Collections.unmodifiableSet(apps);
+        this.registry = registry;
         this.apiKeys = apiKeys;
         this.limiter = limiter;
         this.readinessProblems = readinessProblems;
         this.kafka = kafka;
         this.clockMs = clockMs;
-        for (String app : this.apps) {
+        this.apps.forEach(this::countersOf);
+    }
+
+    /** The app's shed counters, registered on first use (an app may be created while the gateway runs). */
+    private Map<String, Counter> countersOf(String app) {
+        return shed.computeIfAbsent(app, a -> {
+            Map<String, Counter> counters = new HashMap<>();
             for (String reason : List.of(NOT_READY, KAFKA_UNAVAILABLE, reason(InflightLimiter.Admission.DRAINING), reason(InflightLimiter.Admission.GATEWAY_FULL),
                     reason(InflightLimiter.Admission.APP_FULL), reason(InflightLimiter.Admission.APP_OVER_LATENCY_TARGET))) {
-                shed.computeIfAbsent(app, a -> new HashMap<>()).put(reason, Counter.builder("rdv.gateway.shed").description("scoring requests refused at admission with 503")
+                counters.put(reason, Counter.builder("rdv.gateway.shed").description("scoring requests refused at admission with 503")
                         .tags("app", app, "reason", reason).register(registry));
             }
-        }
+            return counters;
+        });
     }
 
     @Override
@@ -70,14 +86,20 @@ final class ScoringAdmission implements Handler<RoutingContext> {
         // Kafka first: the sends see an outage within a fraction of a second, the readiness check only every 2 s; one message throughout.
         Optional<String> kafkaProblem = kafka.problem();
         if (kafkaProblem.isPresent()) {
-            shed.get(app).get(KAFKA_UNAVAILABLE).increment();
-            throw unavailable(ctx, kafkaProblem.get() + "; retry shortly", "kafka");
+            countersOf(app).get(KAFKA_UNAVAILABLE).increment();
+            throw unavailable(ctx, kafkaProblem.get() + "; retry shortly", "kafka", KAFKA_UNAVAILABLE);
         }
         List<String> problems = readinessProblems.get();
         if (!problems.isEmpty()) {
-            shed.get(app).get(NOT_READY).increment();
-            throw unavailable(ctx, "the gateway is not ready: " + String.join("; ", problems));
+            countersOf(app).get(NOT_READY).increment();
+            throw unavailable(ctx, "the gateway is not ready: " + String.join("; ", problems), "gateway", NOT_READY);
         }
+        ctx.next();
+    }
+
+    /** The second step, after the body arrived: takes an in-flight slot, or refuses with 503 naming the limit reached. */
+    void acquireSlot(RoutingContext ctx) {
+        String app = ctx.pathParam("app");
         InflightLimiter.Admission verdict = limiter.tryAcquire(app);
         if (verdict == InflightLimiter.Admission.ADMITTED) {
             long admittedAtMs = clockMs.getAsLong();
@@ -92,14 +114,28 @@ final class ScoringAdmission implements Handler<RoutingContext> {
             ctx.next();
             return;
         }
-        shed.get(app).get(reason(verdict)).increment();
+        countersOf(app).get(reason(verdict)).increment();
         throw unavailable(ctx, switch (verdict) {
             case DRAINING -> "the gateway is shutting down; retry on another instance";
-            case GATEWAY_FULL -> "the gateway has as many requests in flight as it accepts; retry shortly";
-            case APP_FULL -> "app '" + app + "' has as many requests in flight as it accepts; retry shortly";
+            case GATEWAY_FULL -> "the gateway has " + limiter.maxTotal() + " requests in flight, all apps together, its limit "
+                    + "(gateway.maxInflight); retry shortly";
+            case APP_FULL -> "app '" + app + "' has " + limiter.maxPerApp() + " requests in flight, its static limit "
+                    + "(gateway.maxInflightPerApp); retry shortly";
             case APP_OVER_LATENCY_TARGET -> overLatencyTarget(app, limiter.adaptiveLimit(app));
             case ADMITTED -> throw new IllegalStateException("admitted");
-        });
+        }, "gateway", reason(verdict));
+    }
+
+    /**
+     * Serves POST {@code path}: this admission's checks on a route of their own, ahead of the one that
+     * reads the body, so that a refused request is never read; then {@code readBody} (its time limit
+     * and the body handler), an in-flight slot, and {@code handler}.
+     */
+    void install(Router router, String path, List<Handler<RoutingContext>> readBody, Handler<RoutingContext> handler) {
+        router.post(path).handler(this);
+        Route route = router.post(path);
+        readBody.forEach(route::handler);
+        route.handler(this::acquireSlot).handler(handler);
     }
 
     /**
@@ -147,13 +183,9 @@ final class ScoringAdmission implements Handler<RoutingContext> {
         };
     }
 
-    static ApiError unavailable(RoutingContext ctx, String message) {
-        return unavailable(ctx, message, "gateway");
-    }
-
-    /** A 503 that tells the caller when to retry. */
-    static ApiError unavailable(RoutingContext ctx, String message, String where) {
+    /** A 503 that tells the caller when to retry; {@code reason} names what refused it (see the class comment). */
+    static ApiError unavailable(RoutingContext ctx, String message, String where, String reason) {
         ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
-        return new ApiError(503, message, where);
+        return new ApiError(503, message, where, reason);
     }
 }

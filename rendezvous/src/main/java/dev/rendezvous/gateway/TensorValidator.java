@@ -99,7 +99,7 @@ final class TensorValidator {
 
     private List<Long> shape(JsonNode shape, String tensor, String where) {
         if (shape == null || !shape.isArray()) {
-            throw new ApiError(400, "tensor '" + tensor + "': 'shape' must be an array of non-negative integers", where);
+            throw new ApiError(400, "tensor '" + tensor + "': 'shape' must be an array of positive integers", where);
         }
         if (shape.size() > MAX_RANK) {
             throw new ApiError(400, "tensor '" + tensor + "': 'shape' has " + shape.size() + " dimensions; at most " + MAX_RANK + " are accepted", where);
@@ -108,7 +108,12 @@ final class TensorValidator {
         for (int i = 0; i < shape.size(); i++) {
             JsonNode dim = shape.get(i);
             if (!dim.isIntegralNumber() || !dim.canConvertToLong() || dim.asLong() < 0) {
-                throw new ApiError(400, "tensor '" + tensor + "': shape dimension " + i + " must be a non-negative integer, was " + describe(dim),
+                throw new ApiError(400, "tensor '" + tensor + "': shape dimension " + i + " must be a positive integer, was " + describe(dim),
+                        where + "[" + i + "]");
+            }
+            if (dim.asLong() == 0) {
+                // An empty tensor has nothing to score; a runner would answer it with an error, and the caller with a fallback.
+                throw new ApiError(400, "tensor '" + tensor + "': shape " + shape + " holds no elements; every dimension must be at least 1",
                         where + "[" + i + "]");
             }
             dims.add(dim.asLong());

@@ -20,7 +20,8 @@ final class TraceRoute {
 
     TraceRoute(Vertx vertx, Set<String> apps, TraceLookup lookup) {
         this.vertx = vertx;
-        this.apps = Set.copyOf(apps);
+        // A live view: an app created while the gateway runs (ServedApps) is known here at once.
+        this.apps = java.util.Collections.unmodifiableSet(apps);
         this.lookup = lookup;
     }
 

@@ -43,7 +43,8 @@ public final class PolicyParser {
         return new PolicyReader(registered == null ? null : Set.copyOf(registered)).read(readTree(text), version);
     }
 
-    private static JsonNode readTree(String text) {
+    /** Reads a policy document (JSON when it starts with '{', else YAML) without validating it. */
+    public static JsonNode readTree(String text) {
         if (text == null || text.isBlank()) {
             throw invalidDocument("the policy document is empty");
         }

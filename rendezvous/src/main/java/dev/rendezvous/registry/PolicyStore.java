@@ -14,6 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,6 +39,8 @@ public final class PolicyStore implements AutoCloseable {
     private final Map<String, Policy> current = new ConcurrentHashMap<>();
     private final Map<String, NavigableMap<Long, StoredVersion>> versions = new ConcurrentHashMap<>();
     private final CompactedTopicReader reader;
+    /** Told, on the reader thread, of each app whose first policy this instance reads: how services learn of a new app. */
+    private final List<Consumer<String>> appListeners = new CopyOnWriteArrayList<>();
 
     private PolicyStore(KafkaSettings settings, String clientId) {
         reader = new CompactedTopicReader(settings, clientId, List.of(settings.topics().policies()), this::apply);
@@ -68,6 +74,9 @@ public final class PolicyStore implements AutoCloseable {
                 kept.pollFirstEntry();
             }
             Policy previous = current.put(policy.app(), policy);
+            if (previous == null) {
+                appListeners.forEach(listener -> listener.accept(policy.app()));
+            }
             if (previous == null || previous.version() != version) {
                 LOG.info("policy version {} of app {} is in force (stored by {})", version, policy.app(), stored.updatedBy());
             }
@@ -96,6 +105,21 @@ public final class PolicyStore implements AutoCloseable {
 
     public Optional<Policy> current(String app) {
         return Optional.ofNullable(current.get(app));
+    }
+
+    /** The apps that have a policy: the control plane's list of applications (an app is created by seeding its policy). */
+    public Set<String> apps() {
+        return new TreeSet<>(current.keySet());
+    }
+
+    /**
+     * Calls {@code listener} with every app that has a policy now and, later, with each app whose
+     * first policy arrives. It runs on the reader's thread: it must return quickly (hand blocking
+     * work to a thread of its own). An app may be reported twice if it arrives while this registers.
+     */
+    public void onApp(Consumer<String> listener) {
+        appListeners.add(listener);
+        apps().forEach(listener);
     }
 
     public boolean isRunning() {

@@ -50,7 +50,7 @@ class GatewayAdmissionIT {
 
         HttpResponse<String> shed = gateway.post("/v1/score/open", BODY, Map.of("X-Deadline-Ms", "10"));
 
-        assertUnavailable(shed, "app 'open' has as many requests in flight");
+        assertUnavailable(shed, "app 'open' has 2 requests in flight, its static limit (gateway.maxInflightPerApp)", "app-full");
         for (CompletableFuture<HttpResponse<String>> request : waiting) {
             assertThat(request.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(504);
         }
@@ -64,7 +64,7 @@ class GatewayAdmissionIT {
 
         HttpResponse<String> shed = gateway.post("/v1/score/secured", BODY, Map.of("X-Api-Key", KEY, "X-Deadline-Ms", "10"));
 
-        assertUnavailable(shed, "the gateway has as many requests in flight");
+        assertUnavailable(shed, "the gateway has 3 requests in flight, all apps together, its limit (gateway.maxInflight)", "gateway-full");
         for (CompletableFuture<HttpResponse<String>> request : waiting) {
             assertThat(request.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(504);
         }
@@ -106,11 +106,12 @@ class GatewayAdmissionIT {
         return waiting;
     }
 
-    private static void assertUnavailable(HttpResponse<String> response, String messagePart) throws Exception {
+    private static void assertUnavailable(HttpResponse<String> response, String messagePart, String reason) throws Exception {
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
         JsonNode error = JsonCodec.mapper().readTree(response.body());
         assertThat(error.path("error").asText()).contains(messagePart);
         assertThat(error.path("status").asInt()).isEqualTo(503);
+        assertThat(error.path("reason").asText()).isEqualTo(reason);
     }
 }

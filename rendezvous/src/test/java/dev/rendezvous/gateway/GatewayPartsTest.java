@@ -117,5 +117,9 @@ class GatewayPartsTest {
         assertThat(base.apiKeys()).isEmpty();
         assertThatThrownBy(() -> base.withInflightLimits(10, 20)).hasMessageContaining("gateway.maxInflightPerApp");
         assertThatThrownBy(() -> base.withApiKeys(Map.of("fraud", Set.of("short")))).hasMessageContaining("gateway.apiKeys.fraud");
+        assertThat(base.bodyTimeoutMs()).isEqualTo(10_000);
+        assertThat(base.onInvalidInput("fraud")).isEqualTo(InvalidInputAction.REJECT);
+        assertThat(base.withOnInvalidInput(Map.of("fraud", InvalidInputAction.FALLBACK)).onInvalidInput("fraud")).isEqualTo(InvalidInputAction.FALLBACK);
+        assertThatThrownBy(() -> base.withBodyTimeoutMs(50)).hasMessageContaining("gateway.bodyTimeoutMs must be 100-600000, was 50");
     }
 }

@@ -233,7 +233,9 @@ class OipApiIT {
     }
 
     private static String inferBody(String id) {
-        return "{\"id\": \"" + id + "\", \"inputs\": [{\"name\": \"input0\", \"shape\": [1, 2], \"datatype\": \"UINT32\", \"data\": [[3, 4]]}]}";
+        // Both inputs the signature declares: the gateway refuses a request without one, as a runner would.
+        return "{\"id\": \"" + id + "\", \"inputs\": [{\"name\": \"input0\", \"shape\": [1, 2], \"datatype\": \"UINT32\", \"data\": [[3, 4]]}, "
+                + "{\"name\": \"input1\", \"shape\": [1], \"datatype\": \"BOOL\", \"data\": [true]}]}";
     }
 
     private static JsonNode json(HttpResponse<String> response) throws Exception {

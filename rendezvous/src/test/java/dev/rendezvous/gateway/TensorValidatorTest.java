@@ -2,6 +2,7 @@ package dev.rendezvous.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -63,9 +64,9 @@ class TensorValidatorTest {
     }
 
     @Test
-    void acceptsAScalarShapeWithOneElementAndAnEmptyDimension() {
+    void acceptsAScalarShapeWithOneElementButRefusesAnEmptyDimension() {
         assertThat(validator.tensor(tensor("FP32", "[]", "[1.5]"), "in").data().size()).isEqualTo(1);
-        assertThat(validator.tensor(tensor("FP32", "[2, 0]", "[]"), "in").data().size()).isZero();
+        assertThatThrownBy(() -> validator.tensor(tensor("FP32", "[0, 5]", "[]"), "in")).isInstanceOf(ApiError.class).hasMessageContaining("holds no elements");
     }
 
     static Stream<Arguments> invalidRequests() {

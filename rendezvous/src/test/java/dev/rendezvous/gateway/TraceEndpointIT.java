@@ -146,7 +146,7 @@ class TraceEndpointIT {
         assertProblem(gateway.post("/v1/admin/archive/trace/sql", "{}", READER), 400, "body.sql", "non-empty string");
         assertProblem(gateway.post("/v1/admin/archive/trace/sql", "{\"sql\": \"SELECT 1\", \"rows\": 3}", READER), 400, "body.rows", "unknown field");
         assertProblem(gateway.post("/v1/admin/archive/trace/sql", "{\"sql\": \"SELECT 1\", \"limit\": 100000}", READER), 400, "body.limit", "1 to");
-        assertProblem(gateway.post("/v1/admin/archive/trace/sql", "not json", READER), 400, "body", "not JSON");
+        assertProblem(gateway.post("/v1/admin/archive/trace/sql", "not json", READER), 400, "body", "not valid JSON: 'not' is not a JSON value (line 1, column 1)");
         assertProblem(gateway.post("/v1/admin/archive/trace/sql", "{\"sql\": \"SELECT 1\", \"snapshot\": \"" + "f".repeat(64) + "\"}", READER),
                 404, "body.snapshot", "no snapshot");
     }

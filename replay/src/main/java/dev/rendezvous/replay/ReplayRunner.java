@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -62,6 +63,7 @@ public final class ReplayRunner {
 
         List<Replayed> replayed = new ArrayList<>();
         ServedAnswers served = null;
+        Set<String> redactionVersions;
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), runnable -> {
             Thread thread = new Thread(runnable, "replay-worker");
             thread.setDaemon(true);
@@ -93,6 +95,7 @@ public final class ReplayRunner {
                 replayed.clear();
                 replayed.addAll(complete);
                 callCounts = scorer.callCounts();
+                redactionVersions = scorer.redactionVersions();
             }
         } finally {
             pool.shutdownNow();
@@ -113,6 +116,18 @@ public final class ReplayRunner {
         batching.put("requestsInSharedCalls", callCounts.requestsInServedCalls());
         batching.put("sharedCalls", callCounts.servedCalls());
         batching.put("modelCalls", callCounts.modelCalls());
+        if (result.counts().notReproducible() > 0) {
+            ObjectNode redaction = report.putObject("redaction");
+            redaction.put("notReproducible", result.counts().notReproducible());
+            redactionVersions.stream().sorted().forEach(redaction.putArray("versions")::add);
+            redaction.put("meaning", "the decoy dropped, hashed or truncated features of these inputs before the archive (rdv-redaction header): "
+                    + "the archived copy is not what the models scored, so they were not replayed and are not in any agreement figure");
+            if (progressOut != null) {
+                progressOut.println("replay: " + result.counts().notReproducible() + " of " + result.counts().inputs()
+                        + " inputs were redacted before the archive (redaction " + String.join(", ", redactionVersions)
+                        + ") and cannot be reproduced; they are counted as notReproducible and left out of the comparison");
+            }
+        }
         Files.createDirectories(settings.outDir());
         Path json = settings.outDir().resolve(REPORT_JSON);
         Path html = settings.outDir().resolve(REPORT_HTML);

@@ -1,5 +1,6 @@
 package dev.rendezvous.archiver.cli;
 
+import dev.rendezvous.archiver.snapshot.SnapshotInUseException;
 import java.io.IOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,11 +28,11 @@ public class ArchiveCommand implements Runnable {
 
     /**
      * A command line that reports expected failures (a missing snapshot, an illegal name, a hash
-     * mismatch during export) as one line on stderr with exit code 1, not as a stack trace.
+     * mismatch during export, an expiry a model's lineage forbids) as one line on stderr with exit code 1, not as a stack trace.
      */
     public static CommandLine newCommandLine() {
         return new CommandLine(new ArchiveCommand()).setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof IOException || e instanceof IllegalArgumentException) {
+            if (e instanceof IOException || e instanceof IllegalArgumentException || e instanceof SnapshotInUseException) {
                 commandLine.getErr().println("archive: " + e.getMessage());
                 commandLine.getErr().flush();
                 return 1;

@@ -1,12 +1,18 @@
 package dev.rendezvous.archiver.cli;
 
 import dev.rendezvous.archiver.segment.ManifestJson;
+import dev.rendezvous.archiver.snapshot.ExpiryReport;
+import dev.rendezvous.archiver.snapshot.SnapshotExpiry;
 import dev.rendezvous.archiver.snapshot.SnapshotStore;
 import dev.rendezvous.archiver.snapshot.SnapshotSummary;
 import dev.rendezvous.archiver.snapshot.VerifyReport;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,10 +21,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code archive snapshot create|list|show|verify}. */
+/** {@code archive snapshot create|list|show|verify|expire}. */
 @Command(name = "snapshot", mixinStandardHelpOptions = true,
-        description = "Create, list, show and verify snapshots.",
-        subcommands = {SnapshotCommand.Create.class, SnapshotCommand.ListSnapshots.class, SnapshotCommand.Show.class, SnapshotCommand.Verify.class})
+        description = "Create, list, show, verify and expire snapshots.",
+        subcommands = {SnapshotCommand.Create.class, SnapshotCommand.ListSnapshots.class, SnapshotCommand.Show.class, SnapshotCommand.Verify.class,
+                SnapshotCommand.Expire.class})
 final class SnapshotCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -41,12 +48,14 @@ final class SnapshotCommand implements Runnable {
         Long untilMs;
         @Option(names = "--label")
         String label;
+        @Option(names = "--name", description = "a stable name to find it by (snapshots/names/<name>); letters, digits, '.', '_', '-'")
+        String name;
         @Option(names = "--seal-timeout", defaultValue = "PT30S", description = "how long to wait for the archiver to seal open segments (default: ${DEFAULT-VALUE})")
         Duration sealTimeout;
 
         @Override
         public Integer call() throws Exception {
-            SnapshotStore.Created created = new SnapshotStore(archive.dir).create(app, untilMs, label, sealTimeout);
+            SnapshotStore.Created created = new SnapshotStore(archive.dir).create(app, untilMs, label, sealTimeout, name);
             PrintWriter out = spec.commandLine().getOut();
             out.println(created.id());
             if (created.openSegmentsLeftOut() > 0) {
@@ -71,9 +80,13 @@ final class SnapshotCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            for (SnapshotSummary s : new SnapshotStore(archive.dir).list(app)) {
-                out.printf("%s  %s  %d segments  %d bytes  %s%n", s.id(), Instant.ofEpochMilli(s.createdAtMs()), s.segments(), s.bytes(),
-                        s.label() == null ? "" : s.label());
+            SnapshotStore store = new SnapshotStore(archive.dir);
+            Map<String, List<String>> namesById = new TreeMap<>();
+            store.names(app).forEach((name, id) -> namesById.computeIfAbsent(id, k -> new ArrayList<>()).add(name));
+            for (SnapshotSummary s : store.list(app)) {
+                List<String> names = namesById.getOrDefault(s.id(), List.of());
+                out.printf("%s  %s  %d segments  %d bytes  %s%s%n", s.id(), Instant.ofEpochMilli(s.createdAtMs()), s.segments(), s.bytes(),
+                        s.label() == null ? "" : s.label(), names.isEmpty() ? "" : "  [" + String.join(", ", names) + "]");
             }
             out.flush();
             return 0;
@@ -119,6 +132,29 @@ final class SnapshotCommand implements Runnable {
             VerifyReport report = store().verify(app.app, id);
             printJson(report);
             return report.ok() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "expire", mixinStandardHelpOptions = true,
+            description = "Remove a snapshot (its manifest and names; segments stay until retention). Refused, nothing deleted, when a model's lineage names it.")
+    static final class Expire implements Callable<Integer> {
+        @Mixin
+        ArchiveDirOption archive;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--app", required = true)
+        String app;
+        @Option(names = "--dry-run", description = "only report what would be removed")
+        boolean dryRun;
+        @Parameters(paramLabel = "<id or name>")
+        String snapshot;
+
+        @Override
+        public Integer call() throws Exception {
+            ExpiryReport report = new SnapshotExpiry(archive.dir).expire(app, snapshot, dryRun);
+            spec.commandLine().getOut().println(ManifestJson.pretty(report));
+            spec.commandLine().getOut().flush();
+            return 0;
         }
     }
 }

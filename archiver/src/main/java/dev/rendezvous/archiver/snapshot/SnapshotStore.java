@@ -66,7 +66,18 @@ public final class SnapshotStore {
      * @param sealTimeout how long to wait for the archiver to seal; zero to snapshot only what is sealed already
      */
     public Created create(String app, Long untilMs, String label, Duration sealTimeout) throws IOException, InterruptedException {
+        return create(app, untilMs, label, sealTimeout, null);
+    }
+
+    /**
+     * As {@link #create(String, Long, String, Duration)}, and points the stable {@code name} at it
+     * ({@code snapshots/names/<name>}) under the same lock; null for no name.
+     */
+    public Created create(String app, Long untilMs, String label, Duration sealTimeout, String name) throws IOException, InterruptedException {
         Path appDir = appDir(app);
+        if (name != null && !SnapshotNames.isName(name)) {
+            throw new IllegalArgumentException("snapshot name '" + name + "'; expected 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
         int leftOut = awaitSeal(appDir, sealTimeout);
         long now = clockMs.getAsLong();
         try (AppLock lock = AppLock.acquire(snapshotsDir(app))) {
@@ -78,6 +89,9 @@ public final class SnapshotStore {
             if (!Files.exists(file)) {
                 SegmentFiles.writeAtomically(file, manifest);
                 SegmentFiles.makeReadOnly(file);
+            }
+            if (name != null) {
+                new SnapshotNames(snapshotsDir(app)).write(name, id);
             }
             LOG.info("snapshot {} of {}: {} segments, {} left open", id, app, snapshot.segments().size(), leftOut);
             return new Created(id, snapshot, leftOut);
@@ -146,6 +160,44 @@ public final class SnapshotStore {
             show(app, summary.id()).segments().forEach(seal -> referenced.add(seal.relativePath()));
         }
         return referenced;
+    }
+
+    /** The segments every snapshot of {@code app} but {@code id} references. */
+    Set<String> referencedSegmentsExcept(String app, String id) throws IOException {
+        Set<String> referenced = new HashSet<>();
+        for (SnapshotSummary summary : list(app)) {
+            if (!summary.id().equals(id)) {
+                show(app, summary.id()).segments().forEach(seal -> referenced.add(seal.relativePath()));
+            }
+        }
+        return referenced;
+    }
+
+    /**
+     * The id of {@code idOrName} in {@code app}: an id as is, once its manifest exists, or the id a
+     * stable name ({@code snapshots/names/<name>}) points at.
+     *
+     * @throws NoSuchFileException naming the app when there is no such snapshot or name
+     */
+    public String resolve(String app, String idOrName) throws IOException {
+        ArchiveNames.requireApp(app);
+        if (idOrName != null && ID.matcher(idOrName).matches()) {
+            manifestPath(app, idOrName);
+            return idOrName;
+        }
+        if (!SnapshotNames.isName(idOrName)) {
+            throw new IllegalArgumentException("snapshot '" + idOrName + "' is neither an id (64 lower-case hex digits) nor a snapshot name");
+        }
+        String id = new SnapshotNames(snapshotsDir(app)).resolve(idOrName)
+                .orElseThrow(() -> new NoSuchFileException("no snapshot named '" + idOrName + "' in " + app + " (" + snapshotsDir(app).resolve("names") + ")"));
+        manifestPath(app, id);
+        return id;
+    }
+
+    /** Every stable name of {@code app}'s snapshots with the id it points at. */
+    public Map<String, String> names(String app) throws IOException {
+        ArchiveNames.requireApp(app);
+        return new SnapshotNames(snapshotsDir(app)).all();
     }
 
     /** The application that holds snapshot {@code id}. */

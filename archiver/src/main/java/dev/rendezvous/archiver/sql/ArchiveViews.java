@@ -47,6 +47,8 @@ final class ArchiveViews {
               CAST(value->>'queueWaitMicros' AS BIGINT) AS queue_wait_micros,
               CAST(value->>'inferenceMicros' AS BIGINT) AS inference_micros,
               CAST(value->>'batchSize' AS INTEGER) AS batch_size,
+              value->>'batchId' AS batch_id,
+              CAST(value->>'batchPosition' AS INTEGER) AS batch_position,
               CAST(value->>'scoredAtMs' AS BIGINT) AS scored_at_ms,
               value->>'artifactSha256' AS artifact_sha256,
               topic, partition, "offset", epoch_ms(timestamp)::TIMESTAMPTZ AS kafka_time, sha256, value

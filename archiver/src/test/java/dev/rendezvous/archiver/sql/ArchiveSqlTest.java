@@ -48,7 +48,7 @@ class ArchiveSqlTest {
     static byte[] score(String id, String model, String label, long inferenceMicros) {
         return utf8("{\"requestId\":\"" + id + "\",\"app\":\"fraud\",\"model\":\"" + model + "\",\"version\":\"1\",\"role\":\"live\","
                 + "\"output\":{\"output\":[0.2,0.8],\"label\":\"" + label + "\"},\"queueWaitMicros\":100,\"inferenceMicros\":" + inferenceMicros
-                + ",\"batchSize\":1,\"scoredAtMs\":" + (T0 + 2) + "}");
+                + ",\"batchSize\":1,\"batchId\":\"" + model + "-" + id + "\",\"batchPosition\":0,\"scoredAtMs\":" + (T0 + 2) + "}");
     }
 
     static byte[] decision(String id, String label, long latencyMs) {
@@ -79,6 +79,9 @@ class ArchiveSqlTest {
 
         SqlResult scores = sql("SELECT model, count(*) AS n, max(latency_ms) AS p FROM scores GROUP BY model ORDER BY model");
         assertThat(scores.rows()).containsExactly(List.of("fraud-fm", 10L, 1.109), List.of("fraud-lr", 10L, 0.409));
+        SqlResult call = sql("SELECT batch_size, batch_id, batch_position FROM scores WHERE request_id = 'r-3' AND model = 'fraud-lr'");
+        assertThat(call.columns()).extracting(SqlResult.Column::type).containsExactly("INTEGER", "VARCHAR", "INTEGER");
+        assertThat(call.rows()).containsExactly(List.of(1, "fraud-lr-r-3", 0));
 
         SqlResult decisions = sql("SELECT reason, policy_version, quantile_disc(latency_ms, 0.99) AS p99, count(*) FROM decisions GROUP BY ALL");
         assertThat(decisions.rows()).containsExactly(List.of("preferred", 3L, 9L, 10L));

@@ -115,12 +115,21 @@ public final class HopProfile implements AutoCloseable {
         Histogram receiptToDecision = histogram();
         Histogram fallbackReceiptToDecision = histogram();
         Histogram decisionToAnswer = histogram();
+        Histogram afterDeadline = histogram();
+        Histogram replyMargin = histogram();
         long batchRows = 0;
         long batches = 0;
         for (Decision decision : decisions) {
             Long answerMs = answerLatencyMs.get(decision.requestId());
             if (answerMs != null) {
                 record(decisionToAnswer, (answerMs - decision.latencyMs()) * 1000);
+                long pastDeadlineMs = answerMs - (decision.deadlineAtMs() - decision.receivedAtMs());
+                if (pastDeadlineMs > 0) {
+                    record(afterDeadline, pastDeadlineMs * 1000);
+                }
+            }
+            if (decision.replyMarginMs() != null) {
+                record(replyMargin, decision.replyMarginMs() * 1000);
             }
             if (decision.outcome() != Outcome.MODEL) {
                 record(fallbackReceiptToDecision, decision.latencyMs() * 1000);
@@ -149,6 +158,8 @@ public final class HopProfile implements AutoCloseable {
         components.add(component("gateway receipt → decision, model answers (decidedAtMs − receivedAtMs)", receiptToDecision));
         components.add(component("gateway receipt → decision, fallbacks (no accepted model in time)", fallbackReceiptToDecision));
         components.add(component("decision published → HTTP answer written (reply hop, reply listener, gateway event loop; ms clock)", decisionToAnswer));
+        components.add(component("answers written after their deadline (count), by how much (gateway latencyMs − deadline)", afterDeadline));
+        components.add(component("reply margin kept before the deadline (decisions with one: count; replyMarginMs)", replyMargin));
         queueWaitByModel.forEach((model, histogram) -> components.add(component("queue wait of " + model + " (all its scores)", histogram)));
         return components;
     }

@@ -18,6 +18,8 @@ public final class PlatformUnderTest implements AutoCloseable {
 
     private final Platform platform;
     private final long startMillis;
+    /** System properties with this prefix set a platform config key for the run. */
+    public static final String PLATFORM_PROPERTY = "rdv.bench.platform.";
 
     private PlatformUnderTest(Platform platform, long startMillis) {
         this.platform = platform;
@@ -26,7 +28,7 @@ public final class PlatformUnderTest implements AutoCloseable {
 
     /** Starts the platform with the built-in defaults, pointed at {@code bootstrapServers}, keeping its files under {@code workDir}. */
     public static PlatformUnderTest start(String bootstrapServers, Path workDir) throws Exception {
-        PlatformConfig config = ConfigLoader.load(null, Map.of(
+        java.util.Map<String, String> overrides = new java.util.HashMap<>(Map.of(
                 "kafka.embedded", "false",
                 "kafka.bootstrapServers", bootstrapServers,
                 "kafka.topicPrefix", TOPIC_PREFIX,
@@ -37,6 +39,10 @@ public final class PlatformUnderTest implements AutoCloseable {
                 "management.port", "0",
                 "models.demoDir", workDir.resolve("models").toString(),
                 "archive.dir", workDir.resolve("archive").toString()));
+        // An A/B of one setting, run after run: -Drdv.bench.platform.<config key>=<value> (e.g. rendezvous.replyMarginMaxShare=0).
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith(PLATFORM_PROPERTY))
+                .forEach(name -> overrides.put(name.substring(PLATFORM_PROPERTY.length()), System.getProperty(name)));
+        PlatformConfig config = ConfigLoader.load(null, overrides);
         long begin = System.nanoTime();
         Platform platform = Platform.start(config);
         return new PlatformUnderTest(platform, (System.nanoTime() - begin) / 1_000_000);

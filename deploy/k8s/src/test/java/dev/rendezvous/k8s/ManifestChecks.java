@@ -147,7 +147,16 @@ final class ManifestChecks {
             return null;
         }
         ParseResult up = parsed.subcommand();
-        Map<String, String> overrides = up.matchedOptionValue("--set", new LinkedHashMap<String, String>());
+        Map<String, String> overrides = new LinkedHashMap<>(up.matchedOptionValue("--set", new LinkedHashMap<String, String>()));
+        // The kubelet's part: each ConfigMap volume becomes a directory of its keys. ConfigLoader checks that
+        // the files it is given (models.manifests) exist, so the paths in the args point into those directories.
+        for (VolumeMount mount : container.getVolumeMounts() == null ? List.<VolumeMount>of() : container.getVolumeMounts()) {
+            ConfigMap map = volume(template, mount.getName()).map(Volume::getConfigMap).map(ref -> configMap(ref.getName())).orElse(null);
+            if (map != null) {
+                Path dir = materialize(id, map);
+                overrides.replaceAll((key, value) -> value.replace(mount.getMountPath() + "/", dir + "/"));
+            }
+        }
         Path configFile = null;
         Path configPath = up.matchedOptionValue("--config", (Path) null);
         if (configPath != null) {
@@ -288,15 +297,23 @@ final class ManifestChecks {
         }
     }
 
-    /** Materializes the ConfigMap mounted at the manifest's directory and loads the manifest there, hash check included. */
+    /** Loads a manifest from its materialized ConfigMap (the args point there), hash check included. */
     private void checkModel(String id, PodTemplateSpec template, Container container, String manifestPath, PlatformConfig config) {
-        VolumeMount mount = mountFor(container, manifestPath);
-        ConfigMap map = mount == null ? null : volume(template, mount.getName()).map(Volume::getConfigMap)
-                .map(ref -> configMap(ref.getName())).orElse(null);
-        if (map == null) {
+        if (!manifestPath.startsWith(scratch.toString())) {
             problems.add(id + ": manifest " + manifestPath + " is not on a ConfigMap volume of this pod");
             return;
         }
+        try {
+            ModelManifest manifest = ModelManifest.load(Path.of(manifestPath));
+            if (config.apps().stream().noneMatch(app -> app.name().equals(manifest.app()))) {
+                problems.add(id + ": model " + manifest.ref() + " is of app '" + manifest.app() + "', which the configuration does not list");
+            }
+        } catch (ManifestException e) {
+            problems.add(id + ": " + e.getMessage());
+        }
+    }
+
+    private Path materialize(String id, ConfigMap map) {
         Path dir = scratch.resolve(id.replace('/', '-') + "-" + map.getMetadata().getName());
         try {
             Files.createDirectories(dir);
@@ -313,15 +330,7 @@ final class ManifestChecks {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String relative = manifestPath.substring(mount.getMountPath().length()).replaceFirst("^/", "");
-        try {
-            ModelManifest manifest = ModelManifest.load(dir.resolve(relative));
-            if (config.apps().stream().noneMatch(app -> app.name().equals(manifest.app()))) {
-                problems.add(id + ": model " + manifest.ref() + " is of app '" + manifest.app() + "', which the configuration does not list");
-            }
-        } catch (ManifestException e) {
-            problems.add(id + ": " + e.getMessage());
-        }
+        return dir;
     }
 
     /** The KafkaTopics are exactly TopicLayout's for the configured apps, with no more replicas than there are brokers. */

@@ -1,16 +1,22 @@
 package dev.rendezvous.deploy.launch;
 
+import dev.rendezvous.analytics.AnalyticsService;
 import dev.rendezvous.app.AppSettings;
 import dev.rendezvous.archiver.Archiver;
 import dev.rendezvous.archiver.ArchiverSettings;
+import dev.rendezvous.archiver.snapshot.SnapshotSchedule;
 import dev.rendezvous.decoy.DecoyService;
+import dev.rendezvous.decoy.redaction.RedactionRules;
 import dev.rendezvous.demo.DemoModels;
 import dev.rendezvous.deploy.config.PlatformConfig;
 import dev.rendezvous.deploy.config.PlatformConfig.Service;
 import dev.rendezvous.engine.Arbiters;
 import dev.rendezvous.engine.RendezvousService;
+import dev.rendezvous.gateway.AnalyticsFeed;
+import dev.rendezvous.gateway.AnalyticsFollower;
 import dev.rendezvous.gateway.GatewayConfig;
 import dev.rendezvous.gateway.GatewayServer;
+import dev.rendezvous.gateway.InvalidInputAction;
 import dev.rendezvous.gateway.TraceLookup;
 import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.kafka.RegistryView;
@@ -39,6 +45,7 @@ import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -98,6 +105,16 @@ public final class Platform implements AutoCloseable {
             PlatformConfig.App app = config.apps().get(i);
             policies.add(ConfiguredPolicies.parse(i, app.name(), app.policy()));
         }
+        // Redacted fields are checked against the apps' model manifests before anything starts: a
+        // misspelt field would otherwise archive the very data it was meant to keep out.
+        boolean redacting = config.runs(Service.DECOY) && AppArchives.anyRedaction(config);
+        List<Path> manifestFiles = config.runs(Service.MODELS) || redacting ? manifests(config.models()) : List.of();
+        List<ModelManifest> loadedManifests = new ArrayList<>();
+        for (Path manifest : manifestFiles) {
+            loadedManifests.add(ModelManifest.load(manifest));
+        }
+        Map<String, RedactionRules> redactions = redacting ? AppArchives.redactions(config, loadedManifests, System::getenv) : Map.of();
+        Map<String, SnapshotSchedule> schedules = AppArchives.schedules(config);
         kafka = startKafka(config.kafka());
         startManagement(config);
         String member = memberName(config);
@@ -115,51 +132,66 @@ public final class Platform implements AutoCloseable {
         Set<String> groups = new LinkedHashSet<>();
 
         ControlPlane control = startControlPlane(policies);
+        // Apps created while this process runs (POST /v1/admin/apps) reach each service below through it.
+        AppFollower follower = new AppFollower(kafka, control.policies(), apps);
         health.require("the policy reader stopped", control.policies()::isRunning);
         fleet = own(new ModelFleet(kafka, control.registry(), metrics));
         health.require(fleet::problems);
-        for (Path manifest : config.runs(Service.MODELS) ? manifests(config.models()) : List.<Path>of()) {
-            ModelManifest loaded = ModelManifest.load(manifest);
-            if (apps.contains(loaded.app())) {
+        for (int i = 0; config.runs(Service.MODELS) && i < loadedManifests.size(); i++) {
+            ModelManifest loaded = loadedManifests.get(i);
+            // An app created through the admin API in an earlier run is known by its policy alone.
+            if (apps.contains(loaded.app()) || control.policies().current(loaded.app()).isPresent()) {
                 fleet.deploy(loaded, runnerOptions.apply(loaded.ref()));
             } else {
-                LOG.warn("not running {}: its app '{}' is not configured", manifest, loaded.app());
+                LOG.warn("not running {}: its app '{}' is neither configured nor created (POST /v1/admin/apps)", manifestFiles.get(i), loaded.app());
             }
         }
         groups.addAll(fleet.consumerGroups());
 
         if (config.runs(Service.DECOY)) {
-            DecoyService decoy = own(DecoyService.start(kafka, Set.copyOf(apps)));
+            DecoyService decoy = own(DecoyService.start(kafka, Set.copyOf(apps), redactions));
             health.require("the decoy stopped consuming", decoy::isRunning);
+            follower.add("decoy", app -> decoy.addApps(Set.of(app.name())));
             groups.add(DecoyService.groupId(kafka));
         }
         if (config.runs(Service.ARCHIVER) && config.archive().enabled()) {
             var archive = config.archive();
             Archiver archiver = own(Archiver.start(kafka, ArchiverSettings.of(archive.dir(), Set.copyOf(apps))
                     .withSegmentLimits(archive.maxSegmentBytes(), Duration.ofMillis(archive.maxSegmentAgeMs()))
-                    .withSyncLimits(Duration.ofMillis(archive.maxSyncDelayMs()), archive.maxUnsyncedBytes())));
+                    .withSyncLimits(Duration.ofMillis(archive.maxSyncDelayMs()), archive.maxUnsyncedBytes())
+                    .withSnapshotSchedules(schedules)));
             health.require("the archiver stopped consuming", archiver::isRunning);
+            follower.add("archiver", app -> archiver.addApps(Set.of(app.name())));
             groups.add(Archiver.groupId(kafka));
+        }
+        if (config.runs(Service.ANALYTICS)) {
+            // Before the rendezvous: it reads from the latest offsets, so it must be running before results are written.
+            AnalyticsService analytics = own(AnalyticsService.start(kafka, apps, config.analytics(), metrics, Duration.ofSeconds(60)));
+            health.require("analytics stopped processing", analytics::isRunning);
+            follower.add("analytics", app -> LOG.warn("analytics does not follow app '{}', created at runtime: restart it to take it up", app.name()));
         }
         if (config.runs(Service.RENDEZVOUS)) {
             String rendezvousGroup = kafka.topics().group("rendezvous");
             RendezvousService rendezvous = own(RendezvousService.start(kafka, apps, rendezvousGroup,
                     Arbiters.following(control.policies(), new LiveMembers(control.registry(), System::currentTimeMillis)),
-                    metrics, System::currentTimeMillis));
+                    config.rendezvous(), metrics, System::currentTimeMillis));
             health.require("the rendezvous stopped consuming", rendezvous::isRunning);
+            follower.add("rendezvous", app -> rendezvous.addApps(List.of(app.name())));
             groups.add(rendezvousGroup);
         }
         if (config.runs(Service.STANDBY)) {
             String standbyGroup = kafka.topics().group("rendezvous-standby");
             RendezvousService standby = own(RendezvousService.startStandby(kafka, apps, standbyGroup,
                     Arbiters.following(control.policies(), new LiveMembers(control.registry(), System::currentTimeMillis)),
-                    config.standby(), metrics, System::currentTimeMillis));
+                    config.standby(), config.rendezvous(), metrics, System::currentTimeMillis));
             health.require("the rendezvous standby stopped consuming", standby::isRunning);
+            follower.add("rendezvous standby", app -> standby.addApps(List.of(app.name())));
             groups.add(standbyGroup);
         }
         GroupReadiness.await(kafka, groups, Duration.ofSeconds(60));
         awaitHeartbeats(control.registry(), apps);
         if (!config.runs(Service.GATEWAY)) {
+            own(follower.start());
             health.started();
             return;
         }
@@ -178,12 +210,27 @@ public final class Platform implements AutoCloseable {
         }
         GatewayConfig gatewayConfig = new GatewayConfig(g.host(), g.port(), g.instanceId(), g.replyGraceMs(), g.maxBodyBytes(), adminToken,
                 g.maxInflight(), g.maxInflightPerApp(), g.maxJsonDepth(), g.maxArrayLength(), g.apiKeys(), g.shutdownGraceMs(), g.shedding(),
-                ArchiveReaderTokens.resolve(g.archiveReaders(), Platform::generatedToken));
+                ArchiveReaderTokens.resolve(g.archiveReaders(), Platform::generatedToken), g.bodyTimeoutMs(), invalidInputActions(config));
         TraceLookup traces = config.archive().enabled()
                 ? new ArchiveTraces(config.archive().dir(), control.registry())
                 : TraceLookup.NOT_CONFIGURED;
-        gateway = own(GatewayServer.start(kafka, gatewayConfig, appSettings, control, metrics, traces));
+        AnalyticsFeed dashboard = AnalyticsFeed.NONE;
+        if (servesDashboard(config)) {
+            AnalyticsFollower figures = own(AnalyticsFollower.start(kafka, "gateway-" + g.instanceId() + "-dashboard", apps));
+            health.require("the dashboard's analytics reader stopped", figures::isRunning);
+            dashboard = figures;
+        }
+        gateway = own(GatewayServer.start(kafka, gatewayConfig, appSettings, control, metrics, traces, dashboard));
+        follower.add("gateway", gateway::addApp);
+        own(follower.start());
         health.started();
+    }
+
+    /** {@code apps[].onInvalidInput} by app name, for the gateway. */
+    private static Map<String, InvalidInputAction> invalidInputActions(PlatformConfig config) {
+        Map<String, InvalidInputAction> actions = new java.util.LinkedHashMap<>();
+        config.apps().forEach(app -> actions.put(app.name(), app.invalidInputAction()));
+        return actions;
     }
 
     private KafkaSettings startKafka(PlatformConfig.Kafka config) {
@@ -236,10 +283,18 @@ public final class Platform implements AutoCloseable {
         List<TopicSpec> specs = new ArrayList<>(layout.controlTopics());
         for (PlatformConfig.App app : config.apps()) {
             specs.addAll(layout.appTopics(app.name(), app.partitions(), app.retentionMs()));
+            if (config.runs(Service.ANALYTICS) || servesDashboard(config)) {
+                specs.addAll(layout.analyticsTopics(app.name(), app.retentionMs()));
+            }
         }
         try (Admin admin = kafka.newAdmin("platform-topics")) {
             new TopicProvisioner(admin, kafka.replicationFactor(), 30_000).ensure(specs);
         }
+    }
+
+    /** Whether this process's gateway serves the /ui/ dashboard (it reads the analytics topics). */
+    private static boolean servesDashboard(PlatformConfig config) {
+        return config.runs(Service.GATEWAY) && (config.runs(Service.ANALYTICS) || config.analytics().dashboard());
     }
 
     /**

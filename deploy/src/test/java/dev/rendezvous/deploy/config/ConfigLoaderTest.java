@@ -24,6 +24,7 @@ class ConfigLoaderTest {
         assertThat(config.gateway().port()).isEqualTo(8080);
         assertThat(config.gateway().host()).as("loopback unless configured").isEqualTo("127.0.0.1");
         assertThat(config.gateway().adminTokenFile()).isEqualTo(Path.of("data/admin-token"));
+        assertThat(config.rendezvous().replyMarginMaxShare()).as("decide by deadline - reply hop, at most a fifth early").isEqualTo(0.2);
         assertThat(config.apps()).extracting(PlatformConfig.App::name).containsExactly("fraud");
         assertThat(config.services()).as("everything but the broker-only and standby roles, which need processes of their own")
                 .containsExactlyInAnyOrder(PlatformConfig.Service.GATEWAY, PlatformConfig.Service.RENDEZVOUS, PlatformConfig.Service.MODELS,
@@ -59,6 +60,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void analyticsIsOptInWithOneMinuteAndOneHourWindowsAndPerAppThresholds() {
+        PlatformConfig defaults = ConfigLoader.load(null, Map.of());
+        assertThat(defaults.services()).doesNotContain(PlatformConfig.Service.ANALYTICS);
+        assertThat(defaults.analytics().windowsMs()).containsExactly(60_000L, 3_600_000L);
+
+        PlatformConfig on = ConfigLoader.load(null, Map.of("services", "[gateway, rendezvous, models, analytics]",
+                "analytics.thresholds.fraud.disagreement", "0.02"));
+        assertThat(on.runs(PlatformConfig.Service.ANALYTICS)).isTrue();
+        assertThat(on.analytics().disagreementThreshold("fraud")).isEqualTo(0.02);
+        assertThat(on.analytics().driftThreshold("fraud")).isEqualTo(0.25);
+    }
+
+    @Test
     void appliesTheFileOverTheDefaultsAndSetFlagsOverTheFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("rendezvous.yaml");
         Files.writeString(file, "gateway:\n  port: 9000\n  replyGraceMs: 250\nkafka:\n  properties:\n    security.protocol: SSL\n");
@@ -91,11 +105,20 @@ class ConfigLoaderTest {
                 Arguments.of("gateway.shedding.target", "50", "target"),
                 Arguments.of("standby.takeoverDelayMs", "0", "standby.takeoverDelayMs: 0 is not between 1 and 10000"),
                 Arguments.of("standby.takeoverWindowMs", "10", "standby.takeoverWindowMs: 10 is not between standby.takeoverDelayMs (50) and 60000"),
+                Arguments.of("rendezvous.replyMarginMaxShare", "0.9", "rendezvous.replyMarginMaxShare: 0.9 is not between 0 and 0.5"),
                 Arguments.of("gateway.archiveReaders.loans.token", "loans-reader-token-0123", "gateway.archiveReaders.loans: 'loans' is not a configured app"),
                 Arguments.of("gateway.archiveReaders.fraud.token", "short", "gateway.archiveReaders.fraud.token: shorter than 16"),
                 Arguments.of("gateway.archiveReaders.fraud", "{}", "gateway.archiveReaders.fraud: expected exactly one of token"),
                 Arguments.of("gateway.archiveReaders.fraud", "{token: fraud-reader-token-0123, tokenFile: x}", "expected exactly one of token"),
-                Arguments.of("gateway.archiveReaders.fraud.tokn", "x", "tokn"));
+                Arguments.of("gateway.archiveReaders.fraud.tokn", "x", "tokn"),
+                Arguments.of("gateway.bodyTimeoutMs", "50", "gateway.bodyTimeoutMs: 50; expected 100 to 600000"),
+                Arguments.of("gateway.bodyTimeoutMs", "3600000", "gateway.bodyTimeoutMs: 3600000; expected 100 to 600000"),
+                Arguments.of("analytics.windowsMs", "[60000, 10]", "analytics.windowsMs[1] must be 1000 to 604800000 ms, was 10"),
+                Arguments.of("analytics.disagreementThreshold", "1.5", "analytics.disagreementThreshold must be above 0 and at most 1, was 1.5"),
+                Arguments.of("analytics.thresholds.fraud.drift", "0", "analytics.thresholds.fraud.drift must be above 0"),
+                Arguments.of("analytics.thresholds.loans.drift", "0.1", "analytics.thresholds.loans: 'loans' is not a configured app"),
+                Arguments.of("analytics.thresholds.fraud.drfit", "0.1", "drfit"),
+                Arguments.of("analytics.scoreTolerance", "-1", "analytics.scoreTolerance must be 0"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -143,5 +166,99 @@ class ConfigLoaderTest {
 
         assertThat(app.partitions()).isEqualTo(3);
         assertThat(app.retentionMs()).isEqualTo(7L * 24 * 3600 * 1000);
+    }
+
+    @Test
+    void readsWhatAnAppDoesWithInvalidInputRejectByDefaultAndRefusesAnythingElseNamingTheKey(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("rendezvous.yaml");
+        String app = """
+                  - name: %s
+                    policy:
+                      deadline: 100ms
+                      stages:
+                        - accept: [m@1]
+                """;
+        Files.writeString(file, "apps:\n" + app.formatted("strict") + app.formatted("lenient") + "    onInvalidInput: Fallback\n");
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "apps:\n" + app.formatted("strict") + app.formatted("odd") + "    onInvalidInput: ignore\n");
+
+        PlatformConfig config = ConfigLoader.load(file, Map.of());
+
+        assertThat(config.apps()).extracting(PlatformConfig.App::invalidInputAction)
+                .containsExactly(dev.rendezvous.gateway.InvalidInputAction.REJECT, dev.rendezvous.gateway.InvalidInputAction.FALLBACK);
+        assertThat(ConfigLoader.load(null, Map.of()).gateway().bodyTimeoutMs()).isEqualTo(10_000);
+        assertThatThrownBy(() -> ConfigLoader.load(bad, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("apps[1].onInvalidInput: 'ignore'; expected reject or fallback");
+    }
+
+    private static Path appWithArchive(Path dir, String archiveYaml) throws Exception {
+        Path file = dir.resolve("rendezvous.yaml");
+        Files.writeString(file, """
+                apps:
+                  - name: fraud
+                    policy:
+                      deadline: 100ms
+                      stages:
+                        - accept: [fraud-fm@1]
+                    archive:
+                """ + archiveYaml.indent(6));
+        return file;
+    }
+
+    @Test
+    void readsAnAppsSnapshotScheduleKeepRulesAndRedaction(@TempDir Path dir) throws Exception {
+        Path file = appWithArchive(dir, """
+                snapshots:
+                  schedule: hourly
+                  keep: { last: 24, for: P7D }
+                redaction:
+                  drop: [cardAgeDays]
+                  hash: [merchantRisk]
+                  truncate: { hour: 1 }
+                  hashKeyFile: data/redaction-key
+                """);
+
+        PlatformConfig.AppArchive archive = ConfigLoader.load(file, Map.of()).apps().get(0).archive();
+
+        assertThat(archive.snapshots()).isEqualTo(new PlatformConfig.Snapshots("hourly", new PlatformConfig.Keep(24, "P7D")));
+        assertThat(archive.redaction()).isEqualTo(new PlatformConfig.Redaction(java.util.List.of("cardAgeDays"), java.util.List.of("merchantRisk"),
+                Map.of("hour", 1), Path.of("data/redaction-key"), null));
+        assertThat(ConfigLoader.load(null, Map.of()).apps().get(0).archive()).isEqualTo(new PlatformConfig.AppArchive(null, null));
+    }
+
+    static Stream<Arguments> badArchiveSections() {
+        return Stream.of(
+                Arguments.of("snapshots: { schedule: fortnightly }", "apps[0].archive.snapshots.schedule: 'fortnightly'; expected hourly, daily, weekly"),
+                Arguments.of("snapshots: { schedule: PT0.1S }", "apps[0].archive.snapshots.schedule: 'PT0.1S' is shorter than PT1S"),
+                Arguments.of("snapshots: { keep: { last: 3 } }", "apps[0].archive.snapshots.schedule: missing"),
+                Arguments.of("snapshots: { schedule: daily, keep: { last: 0 } }", "apps[0].archive.snapshots.keep.last: 0; expected at least 1"),
+                Arguments.of("snapshots: { schedule: daily, keep: { for: 7d } }", "apps[0].archive.snapshots.keep.for: '7d'; expected an ISO-8601 duration"),
+                Arguments.of("snapshots: { schedule: daily, keep: { newest: 3 } }", "apps[0].archive.snapshots.keep.newest: Unrecognized field \"newest\""),
+                Arguments.of("redaction: { drop: [amount], hash: [amount], hashKeyEnv: K }", "apps[0].archive.redaction.hash[0]: 'amount' already has a rule"),
+                Arguments.of("redaction: { hash: [amount] }", "apps[0].archive.redaction: hash needs its key from exactly one of hashKeyFile"),
+                Arguments.of("redaction: { hash: [amount], hashKey: s3cr3t-s3cr3t-s3cr3t }", "apps[0].archive.redaction.hashKey: the hash key never goes in the YAML"),
+                Arguments.of("redaction: { truncate: { hour: -1 } }", "apps[0].archive.redaction.truncate.hour: -1; expected a number of characters"),
+                Arguments.of("redaction: { drop: [amount], hashKeyEnv: K }", "apps[0].archive.redaction: hashKeyFile/hashKeyEnv given but no field to hash"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badArchiveSections")
+    void refusesABadArchiveSectionNamingTheKey(String yaml, String message, @TempDir Path dir) throws Exception {
+        Path file = appWithArchive(dir, yaml);
+
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void aMissingManifestNamesItsIndexAndTheDirectoryItWasLookedFor(@TempDir Path dir) throws Exception {
+        Path present = Files.writeString(dir.resolve("present.yaml"), "app: fraud\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("models.manifests", "[" + present + ", models/absent-1.yaml]")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("models.manifests[1]: models/absent-1.yaml is not a file (looked for "
+                        + Path.of("models/absent-1.yaml").toAbsolutePath().normalize())
+                .hasMessageContaining("resolved against the working directory")
+                .hasMessageNotContaining("models.manifests[0]");
     }
 }

@@ -135,7 +135,7 @@ class DocsCommandsTest {
         return DocCommands.check(ROOT.relativize(file).toString(), Files.readString(file));
     }
 
-    private static List<Path> markdownFiles() throws IOException {
+    static List<Path> markdownFiles() throws IOException {
         assertThat(ROOT.resolve("pom.xml")).as("repository root").exists();
         try (Stream<Path> docs = Files.walk(ROOT.resolve("docs"))) {
             return Stream.concat(Stream.of(ROOT.resolve("README.md")), docs.filter(p -> p.toString().endsWith(".md")).sorted()).toList();

@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** The Kafka options every {@code model} subcommand takes. */
-final class KafkaOptions {
+/** The Kafka options every {@code model} subcommand (and the launcher's {@code topic create}) takes. */
+public final class KafkaOptions {
     @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT[,HOST:PORT]", description = "Kafka bootstrap servers")
     String bootstrapServers;
 
@@ -17,7 +17,7 @@ final class KafkaOptions {
             description = "extra Kafka client property (TLS, SASL, tuning), repeatable; applied last, so it wins")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
-    KafkaSettings settings() {
+    public KafkaSettings settings() {
         return new KafkaSettings(bootstrapServers, kafkaProperties, topicPrefix, 1);
     }
 }

@@ -65,7 +65,7 @@ public final class RegistryMembership implements AutoCloseable {
                                           AtomicReference<ModelRole> role, BooleanSupplier alive, Runnable onRetired) {
         ModelRole initial = initialRole(view, manifest);
         ModelRegistration registration = new ModelRegistration(manifest.app(), manifest.name(), manifest.version(), initial,
-                manifest.runtime().wireName(), manifest.sha256(), SignatureJson.toJson(signature),
+                manifest.runtime().wireName(), manifest.sha256(), SignatureJson.toJson(signature, manifest.input()),
                 JsonCodec.mapper().valueToTree(manifest.lineage()), System.currentTimeMillis(), "runner " + instance);
         RegistryPublisher publisher = new RegistryPublisher(kafka, "registry-" + kafka.topicPrefix() + manifest.consumerGroup() + "-" + instance);
         try {

@@ -89,7 +89,11 @@ class ModelCommandIT {
             assertThat(registry.registration(APP, V1).orElseThrow().role()).isEqualTo(ModelRole.LIVE);
             assertThat(shadow.signature().toString()).isEqualTo(
                     "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[-1,5]}],"
-                            + "\"outputs\":[{\"name\":\"output\",\"datatype\":\"FP32\",\"shape\":[-1,2]}]}");
+                            + "\"outputs\":[{\"name\":\"output\",\"datatype\":\"FP32\",\"shape\":[-1,2]}],"
+                            // The manifest's named features, in the model's column order, for the gateway to check requests against.
+                            + "\"features\":[{\"name\":\"amount\",\"datatype\":\"FP32\"},{\"name\":\"cardAgeDays\",\"datatype\":\"FP32\"},"
+                            + "{\"name\":\"distanceKm\",\"datatype\":\"FP32\"},{\"name\":\"hour\",\"datatype\":\"FP32\"},"
+                            + "{\"name\":\"merchantRisk\",\"datatype\":\"FP32\"}]}");
             assertThat(shadow.lineage().get("seed").asLong()).isEqualTo(22);
             awaitAnswersFrom(producer, scores, V1, V2);
 

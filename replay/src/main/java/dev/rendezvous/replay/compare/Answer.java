@@ -10,6 +10,11 @@ package dev.rendezvous.replay.compare;
 public record Answer(String label, double score, String error) {
     /** The error of an input whose bytes are not a scoring request. */
     public static final String UNDECODABLE = "undecodable";
+    /**
+     * The error of an input the decoy redacted before the archive (dropped, hashed or truncated features):
+     * the archived copy is not what the models scored, so it is not replayed and not compared.
+     */
+    public static final String NOT_REPRODUCIBLE = "not-reproducible-redacted";
 
     public static Answer failed(String error) {
         return new Answer(null, Double.NaN, error);

@@ -85,6 +85,10 @@ public final class Comparison {
             tally.undecodable++;
             return Optional.empty();
         }
+        if (Answer.NOT_REPRODUCIBLE.equals(r.replayed().error())) {
+            tally.notReproducible++;
+            return Optional.empty();
+        }
         Optional<ServedAnswers.Served> base = baseline.answerFor(r);
         base.ifPresent(b -> tally.baselineBy.merge(b.servedBy(), 1L, Long::sum));
         AgreementRule.Verdict verdict = null;
@@ -116,6 +120,7 @@ public final class Comparison {
     private static final class Tally {
         long inputs;
         long undecodable;
+        long notReproducible;
         long baselineMissing;
         long incomparable;
         long comparedByLabel;
@@ -140,7 +145,7 @@ public final class Comparison {
         ComparisonResult.Counts counts() {
             long errors = replayErrors.values().stream().mapToLong(Long::longValue).sum();
             long without = baselineErrors.values().stream().mapToLong(Long::longValue).sum();
-            return new ComparisonResult.Counts(inputs, undecodable, errors, baselineMissing, without, incomparable,
+            return new ComparisonResult.Counts(inputs, undecodable, notReproducible, errors, baselineMissing, without, incomparable,
                     comparedByLabel + comparedByScore, agreedByLabel + agreedByScore, comparedByLabel, agreedByLabel,
                     comparedByScore, agreedByScore);
         }

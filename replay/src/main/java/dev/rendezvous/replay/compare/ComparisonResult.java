@@ -21,7 +21,7 @@ public record ComparisonResult(Counts counts, SortedMap<String, Long> replayErro
                                List<Change> largestChanges, long bucketMs, List<TimeBucket> overTime) {
 
     /** How many inputs went where; see the class comment for the partition. */
-    public record Counts(long inputs, long undecodable, long replayErrors, long baselineMissing, long baselineWithoutAnswer,
+    public record Counts(long inputs, long undecodable, long notReproducible, long replayErrors, long baselineMissing, long baselineWithoutAnswer,
                          long incomparable, long compared, long agreed, long comparedByLabel, long agreedByLabel,
                          long comparedByScore, long agreedByScore) {
 

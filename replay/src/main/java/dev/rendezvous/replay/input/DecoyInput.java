@@ -1,6 +1,10 @@
 package dev.rendezvous.replay.input;
 
+import dev.rendezvous.protocol.JsonCodec;
+import dev.rendezvous.protocol.RedactionNote;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -13,8 +17,9 @@ import java.util.HexFormat;
  * @param partition the decoy partition (the same number as the requests partition)
  * @param offset    the decoy offset
  * @param value     the request's value bytes, exactly as produced; null when the record had none
+ * @param redaction what the decoy changed in this copy before the archive ({@code rdv-redaction}); null when nothing
  */
-public record DecoyInput(String requestId, int partition, long offset, byte[] value) {
+public record DecoyInput(String requestId, int partition, long offset, byte[] value, RedactionNote redaction) {
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -30,6 +35,20 @@ public record DecoyInput(String requestId, int partition, long offset, byte[] va
             throw new IOException("decoy record " + fields.partition() + "@" + fields.offset()
                     + ": its value does not match its sha256; the archive was changed, replay aborted");
         }
-        return new DecoyInput(fields.key(), fields.partition(), fields.offset(), fields.value());
+        RedactionNote redaction = null;
+        if (fields.redaction() != null) {
+            try {
+                redaction = JsonCodec.decode(fields.redaction().getBytes(StandardCharsets.UTF_8), RedactionNote.class);
+            } catch (RuntimeException e) {
+                // Unreadable: treat the copy as changed in unknown ways rather than as the exact request.
+                redaction = new RedactionNote("unreadable rdv-redaction header", List.of(), List.of(), List.of(), true);
+            }
+        }
+        return new DecoyInput(fields.key(), fields.partition(), fields.offset(), fields.value(), redaction);
+    }
+
+    /** True when the archived copy is not the request the models scored, so its replay cannot reproduce anything. */
+    public boolean redacted() {
+        return redaction != null && redaction.changedAnything();
     }
 }

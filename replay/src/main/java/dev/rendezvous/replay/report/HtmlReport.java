@@ -67,6 +67,11 @@ public final class HtmlReport {
         }
         html.append("</table><p class=\"muted\">").append(escape(report.at("/agreement/rule").asText()))
                 .append(" epsilon = ").append(report.at("/agreement/epsilon").asText()).append(".</p>");
+        if (report.has("redaction")) {
+            html.append("<p><strong>").append(report.at("/redaction/notReproducible").asText()).append(" inputs are not reproducible</strong>: ")
+                    .append(escape(report.at("/redaction/meaning").asText())).append(" (redaction ")
+                    .append(escape(report.at("/redaction/versions").toString())).append(").</p>");
+        }
         html.append("<h2>Score deltas</h2>").append(SvgPlots.histogram(DeltaStats.of(result.deltas()).histogram()));
         html.append("<h2>Baseline against replayed</h2>").append(SvgPlots.scatter(result.baselineScores(), result.replayedScores()));
         html.append("<h2>Agreement over time</h2>").append(SvgPlots.agreementOverTime(result.overTime()));

@@ -104,6 +104,7 @@ public final class ReportWriter {
     private static void counts(ObjectNode node, ComparisonResult.Counts counts) {
         node.put("inputs", counts.inputs());
         node.put("undecodable", counts.undecodable());
+        node.put("notReproducible", counts.notReproducible());
         node.put("replayErrors", counts.replayErrors());
         node.put("baselineMissing", counts.baselineMissing());
         node.put("baselineWithoutAnswer", counts.baselineWithoutAnswer());

@@ -17,7 +17,9 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * Scores units of decoy lines on whatever pool thread runs them: each thread loads its own model
@@ -44,6 +46,7 @@ public final class InputScorer implements SnapshotScan.UnitProcessor<List<Replay
     /** A request waiting for the rest of its served call; {@code input} is its placeholder in the results. */
     private record HeldBack(ServedBatches.Place place, ScoringRequest request, Replayed input) {
     }
+    private final Set<String> redactionVersions = new ConcurrentSkipListSet<>();
 
     /**
      * @param against       the second model to score with, or null when comparing with what was served
@@ -87,6 +90,10 @@ public final class InputScorer implements SnapshotScan.UnitProcessor<List<Replay
         ScoringRequest[] decoded = new ScoringRequest[inputs.size()];
         ServedBatches.Place[] places = new ServedBatches.Place[inputs.size()];
         for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i).redacted()) {
+                redactionVersions.add(inputs.get(i).redaction().version());
+                continue;
+            }
             decoded[i] = decode(inputs.get(i).value());
             if (decoded[i] != null) {
                 places[i] = batches.get(decoded[i].originKey()).filter(place -> place.batchSize() > 1).orElse(null);
@@ -101,6 +108,12 @@ public final class InputScorer implements SnapshotScan.UnitProcessor<List<Replay
         int next = 0;
         for (int i = 0; i < inputs.size(); i++) {
             DecoyInput input = inputs.get(i);
+            if (input.redacted()) {
+                Answer notReproducible = Answer.failed(Answer.NOT_REPRODUCIBLE);
+                replayed.add(new Replayed(input.requestId(), input.partition(), input.offset(), 0, notReproducible,
+                        mine[1] == null ? null : notReproducible));
+                continue;
+            }
             if (decoded[i] == null) {
                 Answer undecodable = Answer.failed(Answer.UNDECODABLE);
                 replayed.add(new Replayed(input.requestId(), input.partition(), input.offset(), 0, undecodable, mine[1] == null ? null : undecodable));
@@ -193,6 +206,11 @@ public final class InputScorer implements SnapshotScan.UnitProcessor<List<Replay
         } catch (MalformedRecordException e) {
             return null;
         }
+    }
+
+    /** The redaction rule set versions of the inputs that were not replayed because the decoy redacted them. */
+    public Set<String> redactionVersions() {
+        return Set.copyOf(redactionVersions);
     }
 
     /** Closes every model any thread loaded; call after the pool has finished. */

@@ -1,0 +1,77 @@
+package dev.rendezvous.analytics;
+
+import com.tdunning.math.stats.MergingDigest;
+import dev.rendezvous.protocol.ModelRole;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** One model version's counts and distributions in one window; mutable, owned by its {@link WindowFigures}. */
+final class ModelWindow {
+    ModelRole role;
+    long requests;
+    long decided;
+    long served;
+    long late;
+    long errors;
+    long comparedServed;
+    long agreedServed;
+    long comparedCanary;
+    long agreedCanary;
+    /** Per other live model: {compared, agreed}. */
+    final Map<String, long[]> live = new TreeMap<>();
+    final MergingDigest scores;
+    final MergingDigest latencies;
+    boolean driftAlerted;
+    boolean disagreementAlerted;
+
+    ModelWindow(ModelRole role) {
+        this(role, Digests.create(), Digests.create());
+    }
+
+    private ModelWindow(ModelRole role, MergingDigest scores, MergingDigest latencies) {
+        this.role = role;
+        this.scores = scores;
+        this.latencies = latencies;
+    }
+
+    static double share(long part, long whole) {
+        return whole == 0 ? 0 : part / (double) whole;
+    }
+
+    static Double ratio(long part, long whole) {
+        return whole == 0 ? null : part / (double) whole;
+    }
+
+    /** The store's form of this window. */
+    State state() {
+        Map<String, long[]> pairs = new TreeMap<>();
+        live.forEach((ref, counts) -> pairs.put(ref, counts.clone()));
+        return new State(role, requests, decided, served, late, errors, comparedServed, agreedServed, comparedCanary, agreedCanary, pairs,
+                Digests.toBytes(scores), Digests.toBytes(latencies), driftAlerted, disagreementAlerted);
+    }
+
+    static ModelWindow of(State s) {
+        ModelWindow w = new ModelWindow(s.role(), Digests.fromBytes(s.scores()), Digests.fromBytes(s.latencies()));
+        w.requests = s.requests();
+        w.decided = s.decided();
+        w.served = s.served();
+        w.late = s.late();
+        w.errors = s.errors();
+        w.comparedServed = s.comparedServed();
+        w.agreedServed = s.agreedServed();
+        w.comparedCanary = s.comparedCanary();
+        w.agreedCanary = s.agreedCanary();
+        if (s.live() != null) {
+            s.live().forEach((ref, counts) -> w.live.put(ref, counts.clone()));
+        }
+        w.driftAlerted = s.driftAlerted();
+        w.disagreementAlerted = s.disagreementAlerted();
+        return w;
+    }
+
+    /** A model window as the state store keeps it (digests in t-digest's byte form). */
+    record State(ModelRole role, long requests, long decided, long served, long late, long errors, long comparedServed, long agreedServed,
+                 long comparedCanary, long agreedCanary, Map<String, long[]> live, byte[] scores, byte[] latencies, boolean driftAlerted,
+                 boolean disagreementAlerted) {
+    }
+}

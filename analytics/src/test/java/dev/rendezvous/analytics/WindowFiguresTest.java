@@ -1,0 +1,38 @@
+package dev.rendezvous.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rendezvous.analytics.RequestSummary.Answer;
+import dev.rendezvous.protocol.ModelRole;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class WindowFiguresTest {
+    private static Answer labelled(String label, double score) {
+        return new Answer("m@1", ModelRole.LIVE, label, score, null, 1L);
+    }
+
+    private static Answer unlabelled(double score) {
+        return new Answer("m@1", ModelRole.LIVE, null, score, null, 1L);
+    }
+
+    static Stream<Arguments> pairs() {
+        Answer error = new Answer("m@1", ModelRole.LIVE, null, null, "model-failure", 1L);
+        return Stream.of(
+                Arguments.of("same label, scores far apart", labelled("fraud", 0.9), labelled("fraud", 0.6), 0.05, true),
+                Arguments.of("other label, scores close", labelled("fraud", 0.51), labelled("legit", 0.49), 0.05, false),
+                Arguments.of("no labels, scores within the tolerance", unlabelled(0.30), unlabelled(0.34), 0.05, true),
+                Arguments.of("no labels, scores beyond the tolerance", unlabelled(0.30), unlabelled(0.40), 0.05, false),
+                Arguments.of("one label only, scores compared", labelled("fraud", 0.30), unlabelled(0.31), 0.05, true),
+                Arguments.of("no labels, tolerance 0: not compared", unlabelled(0.30), unlabelled(0.30), 0.0, null),
+                Arguments.of("an error is never compared", error, labelled("fraud", 0.3), 0.05, null));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pairs")
+    void agreesOnLabelsElseOnScoresWithinTheTolerance(String what, Answer a, Answer b, double tolerance, Boolean expected) {
+        assertThat(WindowFigures.agree(a, b, tolerance)).isEqualTo(expected);
+    }
+}
