@@ -195,8 +195,56 @@ class ArchiveSqlIT {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
     }
 
-    @ParameterizedTest
+    @Test
     @Order(4)
+    void exportsASnapshotOverHttpToItsReaderOnlyWithTheManifestsEvidence() throws Exception {
+        for (String format : List.of("ndjson", "parquet")) {
+            HttpResponse<byte[]> response = export("fraud", FRAUD_READER, "{\"snapshot\": \"" + snapshotId + "\", \"format\": \"" + format + "\"}");
+            assertThat(response.statusCode()).as(new String(response.body())).isEqualTo(200);
+            Path file = dir.resolve("over-http." + format);
+            Files.write(file, response.body());
+            assertThat(response.headers().firstValue("X-Rdv-Export-Sha256")).as("the body is the file the manifest hashes")
+                    .contains(SegmentSealer.sha256(file));
+            assertThat(response.headers().firstValue("X-Rdv-Export-Rows")).contains(Integer.toString(REQUESTS));
+            assertThat(response.headers().firstValue("X-Rdv-Snapshot")).contains(snapshotId);
+            if (format.equals("ndjson")) {
+                assertThat(Files.readAllLines(file)).hasSize(REQUESTS);
+            } else {
+                // An independent reader: DuckDB over the bytes the gateway sent.
+                try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+                     java.sql.ResultSet rows = duck.createStatement().executeQuery(
+                             "SELECT count(*), count(DISTINCT request_id) FROM read_parquet('" + file + "')")) {
+                    assertThat(rows.next()).isTrue();
+                    assertThat(rows.getLong(1)).isEqualTo(REQUESTS);
+                    assertThat(rows.getLong(2)).isEqualTo(REQUESTS);
+                }
+            }
+        }
+        assertThat(export("fraud", "sql-it-label-name", "{\"snapshot\": \"" + snapshotId + "\"}").statusCode()).as("not a token").isEqualTo(403);
+        assertThat(export("fraud", null, "{\"snapshot\": \"" + snapshotId + "\"}").statusCode()).isEqualTo(401);
+        assertThat(export("fraud", ADMIN, "{\"snapshot\": \"" + snapshotId + "\"}").statusCode()).isEqualTo(403);
+        assertThat(export("claims", FRAUD_READER, "{\"snapshot\": \"" + snapshotId + "\"}").statusCode()).as("another app's reader").isEqualTo(403);
+        HttpResponse<byte[]> unknown = export("fraud", FRAUD_READER, "{\"snapshot\": \"" + "0".repeat(64) + "\"}");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(JsonCodec.mapper().readTree(unknown.body()).path("where").asText()).isEqualTo("body.snapshot");
+        HttpResponse<byte[]> badFormat = export("fraud", FRAUD_READER, "{\"snapshot\": \"" + snapshotId + "\", \"format\": \"csv\"}");
+        assertThat(badFormat.statusCode()).isEqualTo(400);
+        assertThat(JsonCodec.mapper().readTree(badFormat.body()).path("where").asText()).isEqualTo("body.format");
+        assertThat(export("fraud", FRAUD_READER, "{\"snapshot\": \"" + snapshotId + "\", \"out\": \"/tmp/x\"}").statusCode())
+                .as("an unknown field").isEqualTo(400);
+    }
+
+    private HttpResponse<byte[]> export(String app, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + platform.gatewayPort() + "/v1/admin/archive/" + app + "/export"))
+                .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @ParameterizedTest
+    @Order(5)
     @ValueSource(strings = {
             "SELEC count(*) FROM inputs",
             "SELECT nosuch FROM inputs",
@@ -220,7 +268,7 @@ class ArchiveSqlIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void answersAnUnknownSnapshotWith404AndExit1() throws Exception {
         JsonNode unknown = sql("fraud", FRAUD_READER, "{\"sql\": \"SELECT 1\", \"snapshot\": \"" + "0".repeat(64) + "\"}", 404);
         assertThat(unknown.path("where").asText()).isEqualTo("body.snapshot");
@@ -229,7 +277,7 @@ class ArchiveSqlIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void onlyTheAppsArchiveReaderMayQueryIt() throws Exception {
         String body = json("SELECT count(*) FROM inputs");
         assertThat(sql("fraud", null, body, 401).path("error").asText()).contains("gateway.archiveReaders.fraud");

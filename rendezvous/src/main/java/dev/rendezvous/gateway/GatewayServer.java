@@ -187,6 +187,7 @@ public final class GatewayServer implements AutoCloseable {
                 "admin-api token " + AdminRoutes.tokenId(config.adminToken().getBytes(java.nio.charset.StandardCharsets.UTF_8))).install(router);
         new TraceRoute(vertx, apps.keySet(), traces).install(router);
         new ArchiveSqlRoute(vertx, apps.keySet(), traces).install(router);
+        new ArchiveExportRoute(vertx, apps.keySet(), traces).install(router);
         new PolicyHistoryRoutes(vertx, apps.keySet(), control.policies(), traces).install(router);
         new DashboardRoutes(apps.keySet(), analytics).install(router);
         installErrorHandlers(router);

@@ -52,6 +52,25 @@ public interface TraceLookup {
         throw new UnsupportedOperationException("this archive lookup runs no SQL");
     }
 
+    /**
+     * Exports a snapshot of the app's archive (its id or name) as {@code format} ({@code ndjson} or
+     * {@code parquet}) into a fresh owner-only working directory, as {@code archive export} does.
+     *
+     * @throws IllegalArgumentException naming the problem (bad id or format; HTTP 400)
+     * @throws java.nio.file.NoSuchFileException when the app has no such snapshot (HTTP 404)
+     * @throws IOException              when the archive cannot be read (HTTP 503)
+     */
+    default ArchiveExport export(String app, String snapshot, String format) throws IOException {
+        throw new UnsupportedOperationException("this archive lookup exports nothing");
+    }
+
+    /**
+     * An export ready to send: its data {@code file}, the export manifest as JSON ({@code sha256},
+     * {@code rows}, the segments read …), and the working directory to delete once it is sent.
+     */
+    record ArchiveExport(java.nio.file.Path file, JsonNode manifest, java.nio.file.Path workDir) {
+    }
+
     /** Whether an archive stands behind this lookup. */
     default boolean configured() {
         return true;

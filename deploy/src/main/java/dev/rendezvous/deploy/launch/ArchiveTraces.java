@@ -2,6 +2,9 @@ package dev.rendezvous.deploy.launch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rendezvous.archiver.snapshot.ExportFormat;
+import dev.rendezvous.archiver.snapshot.ExportManifest;
+import dev.rendezvous.archiver.snapshot.SnapshotStore;
 import dev.rendezvous.archiver.sql.ArchiveSql;
 import dev.rendezvous.archiver.sql.SqlLimits;
 import dev.rendezvous.archiver.trace.ControlHistory;
@@ -10,9 +13,12 @@ import dev.rendezvous.archiver.trace.TraceReader;
 import dev.rendezvous.gateway.TraceLookup;
 import dev.rendezvous.kafka.RegistryView;
 import dev.rendezvous.protocol.Decision;
+import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.ModelRef;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -32,8 +38,10 @@ final class ArchiveTraces implements TraceLookup {
     private final TraceReader reader;
     private final ControlHistory history;
     private final RegistryView registry;
+    private final Path archiveDir;
 
     ArchiveTraces(Path archiveDir, RegistryView registry) {
+        this.archiveDir = archiveDir;
         this.reader = new TraceReader(archiveDir);
         this.sql = new ArchiveSql(archiveDir);
         this.history = new ControlHistory(archiveDir);
@@ -63,6 +71,32 @@ final class ArchiveTraces implements TraceLookup {
     @Override
     public JsonNode sql(String app, String snapshotId, String query, int maxRows) throws IOException {
         return sql.query(app, snapshotId, query, HTTP_LIMITS.withMaxRows(maxRows)).toJson();
+    }
+
+    @Override
+    public ArchiveExport export(String app, String snapshot, String format) throws IOException {
+        ExportFormat exportFormat = ExportFormat.parse(format);
+        SnapshotStore store = new SnapshotStore(archiveDir);
+        String id = store.resolve(app, snapshot);
+        // Owner-only, like everything the archive writes: the export holds every request's exact input.
+        Path work = Files.createTempDirectory("rdv-export-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        try {
+            ExportManifest manifest = store.export(app, id, work.resolve("out"), exportFormat);
+            return new ArchiveExport(work.resolve("out").resolve(exportFormat.fileName()), JsonCodec.mapper().valueToTree(manifest), work);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(work);
+            throw e;
+        }
+    }
+
+    /** Removes an export's working directory (best effort: a leftover is owner-only and in the temp dir). */
+    static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // nothing more to do
+        }
     }
 
     @Override
