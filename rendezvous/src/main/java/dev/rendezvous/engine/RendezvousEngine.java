@@ -117,6 +117,8 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
     /** Decisions read back from the results topics teach how long an answer takes to reach its reader. */
     private final ReplyHops replyHops = new ReplyHops();
     private final double replyMarginMaxShare;
+    /** The margin every evaluation of one poll uses: renewed once per poll, only when the learnt hop moved. */
+    private ReplyMargin replyMargin = ReplyMargin.NONE;
 
     RendezvousEngine(TopicNames topics, Collection<String> apps, Function<String, Arbiter> arbiters, DecisionPublisher publisher,
                      DeadLetters deadLetters, DecisionReadBack readBack, MeterRegistry registry, LongSupplier clock) {
@@ -181,6 +183,10 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
             }
         }
         touched.addAll(store.due(now));
+        long hopMs = replyMarginMaxShare == 0 ? 0 : replyHops.p99Ms(now);
+        if (hopMs != replyMargin.estimateMs()) {
+            replyMargin = new ReplyMargin(hopMs, replyMarginMaxShare);
+        }
         for (Mailbox mailbox : touched) {
             evaluate(consumer, mailbox, now);
         }
@@ -407,8 +413,7 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
         }
         Verdict verdict;
         try {
-            verdict = mailbox.arbiter().evaluate(mailbox.request(), mailbox.arrivals(), now,
-                    replyMarginMaxShare == 0 ? ReplyMargin.NONE : new ReplyMargin(replyHops.p99Ms(now), replyMarginMaxShare));
+            verdict = mailbox.arbiter().evaluate(mailbox.request(), mailbox.arrivals(), now, replyMargin);
         } catch (RuntimeException e) {
             onEvaluationFailure(mailbox, now, e);
             return;

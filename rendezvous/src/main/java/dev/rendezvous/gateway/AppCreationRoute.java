@@ -1,6 +1,5 @@
 package dev.rendezvous.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rendezvous.app.AppSettings;
 import dev.rendezvous.policy.PolicyWriter;
@@ -13,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,11 +38,14 @@ final class AppCreationRoute {
     private final TopicProvisioner provisioner;
     private final TopicLayout layout;
     private final String author;
+    private final JsonBodyReader bodies;
     /** Names being created right now: a second request for one gets its 409 before the first is done. */
     private final Set<String> creating = ConcurrentHashMap.newKeySet();
 
     /** @param author who the stored policy says wrote it (the admin token's id) */
-    AppCreationRoute(Vertx vertx, ControlPlane control, ServedApps served, TopicProvisioner provisioner, TopicLayout layout, String author) {
+    AppCreationRoute(Vertx vertx, ControlPlane control, ServedApps served, TopicProvisioner provisioner, TopicLayout layout, String author,
+                     JsonBodyReader bodies) {
+        this.bodies = bodies;
         this.vertx = vertx;
         this.control = control;
         this.served = served;
@@ -58,7 +59,7 @@ final class AppCreationRoute {
     }
 
     private void create(RoutingContext ctx) {
-        NewApp app = NewApp.parse(jsonBody(ctx));
+        NewApp app = NewApp.parse(bodies.readAdminObject(ctx, NewApp.FIELDS, "name, partitions, retentionMs and policy"));
         if (exists(app.name()) || !creating.add(app.name())) {
             throw conflict(app.name());
         }
@@ -115,16 +116,5 @@ final class AppCreationRoute {
         body.put("policyVersion", version);
         body.set("policy", PolicyWriter.toJson(app.policy()));
         return body;
-    }
-
-    private static JsonNode jsonBody(RoutingContext ctx) {
-        if (ctx.body() == null || ctx.body().length() == 0) {
-            throw new ApiError(400, "the body is empty; expected a JSON object with name, partitions, retentionMs and policy", "body");
-        }
-        try {
-            return JsonCodec.mapper().readTree(ctx.body().buffer().getBytes());
-        } catch (IOException e) {
-            throw new ApiError(400, "the body is not valid JSON", "body");
-        }
     }
 }

@@ -1,14 +1,13 @@
 package dev.rendezvous.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rendezvous.protocol.JsonCodec;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
-import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 
@@ -22,15 +21,17 @@ import java.util.concurrent.Semaphore;
  * copy is deleted once sent.
  */
 final class ArchiveExportRoute {
-    private static final Set<String> FIELDS = Set.of("snapshot", "format");
+    private static final List<String> FIELDS = List.of("snapshot", "format");
 
     private final Vertx vertx;
     private final Set<String> apps;
     private final TraceLookup archive;
     private final Semaphore running = new Semaphore(1);
+    private final JsonBodyReader bodies;
 
-    ArchiveExportRoute(Vertx vertx, Set<String> apps, TraceLookup archive) {
+    ArchiveExportRoute(Vertx vertx, Set<String> apps, TraceLookup archive, JsonBodyReader bodies) {
         this.vertx = vertx;
+        this.bodies = bodies;
         this.apps = java.util.Collections.unmodifiableSet(apps);
         this.archive = archive;
     }
@@ -67,7 +68,7 @@ final class ArchiveExportRoute {
                             .putHeader("X-Rdv-Export-Rows", Long.toString(manifest.path("rows").asLong()))
                             .sendFile(export.file().toString())
                             .onComplete(sent -> vertx.executeBlocking(() -> {
-                                deleteTree(export.workDir());
+                                export.discard().run();
                                 return null;
                             }, false));
                 });
@@ -86,38 +87,11 @@ final class ArchiveExportRoute {
         }
     }
 
-    private static void deleteTree(java.nio.file.Path dir) {
-        try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: what is left is owner-only, in the temp directory
-        }
-    }
-
     private record Request(String snapshot, String format) {
     }
 
-    private static Request parse(RoutingContext ctx) {
-        JsonBodyReader.requireJson(ctx);
-        String text = ctx.body().asString();
-        if (text == null || text.isBlank()) {
-            throw new ApiError(400, "the body is empty; expected {\"snapshot\": id or name, \"format\": \"ndjson\" or \"parquet\"}", "body");
-        }
-        JsonNode body;
-        try {
-            body = JsonCodec.mapper().readTree(text);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw JsonSyntaxErrors.describe(e, "the wire codec's limits");
-        }
-        if (body == null || !body.isObject()) {
-            throw new ApiError(400, "the body must be a JSON object with a \"snapshot\" field", "body");
-        }
-        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                throw new ApiError(400, "unknown field '" + name + "'; expected snapshot, format", "body." + name);
-            }
-        }
+    private Request parse(RoutingContext ctx) {
+        JsonNode body = bodies.readAdminObject(ctx, FIELDS, "a \"snapshot\" field (and optional \"format\")");
         JsonNode snapshot = body.get("snapshot");
         if (snapshot == null || !snapshot.isTextual() || snapshot.asText().isBlank()) {
             throw new ApiError(400, "\"snapshot\" must be a snapshot id (64 hex digits) or a snapshot name", "body.snapshot");

@@ -1,14 +1,13 @@
 package dev.rendezvous.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rendezvous.protocol.JsonCodec;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
-import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 
@@ -22,15 +21,17 @@ final class ArchiveSqlRoute {
     static final int DEFAULT_LIMIT = 1_000;
     static final int MAX_LIMIT = 10_000;
     static final int MAX_CONCURRENT = 2;
-    private static final Set<String> FIELDS = Set.of("sql", "snapshot", "limit");
+    private static final List<String> FIELDS = List.of("sql", "snapshot", "limit");
 
     private final Vertx vertx;
     private final Set<String> apps;
     private final TraceLookup archive;
     private final Semaphore running = new Semaphore(MAX_CONCURRENT);
+    private final JsonBodyReader bodies;
 
-    ArchiveSqlRoute(Vertx vertx, Set<String> apps, TraceLookup archive) {
+    ArchiveSqlRoute(Vertx vertx, Set<String> apps, TraceLookup archive, JsonBodyReader bodies) {
         this.vertx = vertx;
+        this.bodies = bodies;
         // A live view: an app created while the gateway runs (ServedApps) is known here at once.
         this.apps = java.util.Collections.unmodifiableSet(apps);
         this.archive = archive;
@@ -75,27 +76,8 @@ final class ArchiveSqlRoute {
     private record Request(String sql, String snapshot, int limit) {
     }
 
-    private static Request parse(RoutingContext ctx) {
-        JsonBodyReader.requireJson(ctx);
-        String text = ctx.body().asString();
-        if (text == null || text.isBlank()) {
-            throw new ApiError(400, "the body is empty; expected {\"sql\": \"SELECT …\", \"snapshot\": optional id, \"limit\": optional rows}", "body");
-        }
-        JsonNode body;
-        try {
-            body = JsonCodec.mapper().readTree(text);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw JsonSyntaxErrors.describe(e, "the wire codec's limits"); // in the gateway's words, not the parser's
-        }
-        if (body == null || !body.isObject()) {
-            throw new ApiError(400, "the body must be a JSON object with a \"sql\" field", "body");
-        }
-        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                throw new ApiError(400, "unknown field '" + name + "'; expected sql, snapshot, limit", "body." + name);
-            }
-        }
+    private Request parse(RoutingContext ctx) {
+        JsonNode body = bodies.readAdminObject(ctx, FIELDS, "a \"sql\" field (and optional \"snapshot\", \"limit\")");
         JsonNode sql = body.get("sql");
         if (sql == null || !sql.isTextual() || sql.asText().isBlank()) {
             throw new ApiError(400, "\"sql\" must be a non-empty string holding one SELECT query", "body.sql");

@@ -124,7 +124,9 @@ public final class GatewayServer implements AutoCloseable {
         KafkaAvailability kafka = new KafkaAvailability();
 
         // A decision that reaches the gateway after its request's deadline is a miss the caller sees (issue 14): counted per app.
-        PendingReplies pending = new PendingReplies(System::currentTimeMillis, app -> registry.counter("rdv.gateway.answers.after.deadline", "app", app).increment());
+        java.util.Map<String, io.micrometer.core.instrument.Counter> afterDeadline = new java.util.concurrent.ConcurrentHashMap<>();
+        PendingReplies pending = new PendingReplies(System::currentTimeMillis, app -> afterDeadline
+                .computeIfAbsent(app, a -> registry.counter("rdv.gateway.answers.after.deadline", "app", a)).increment());
         FunctionCounter.builder("rdv.gateway.replies.foreign", pending, PendingReplies::foreignDecisions)
                 .description("decisions on this gateway's reply topic that named a waiting request but not its nonce: refused").register(registry);
         ReplyListener replies = new ReplyListener(settings, replyTopic.name(), REPLY_PARTITIONS, pending).start();
@@ -184,10 +186,10 @@ public final class GatewayServer implements AutoCloseable {
         new AdminRoutes(vertx, control, apps.keySet(), config.adminToken()).install(router);
         new AppCreationRoute(vertx, control, served, new TopicProvisioner(admin, settings.replicationFactor(), 30_000),
                 new TopicLayout(settings.topics(), settings.replicationFactor()),
-                "admin-api token " + AdminRoutes.tokenId(config.adminToken().getBytes(java.nio.charset.StandardCharsets.UTF_8))).install(router);
+                "admin-api token " + AdminRoutes.tokenId(config.adminToken().getBytes(java.nio.charset.StandardCharsets.UTF_8)), bodies).install(router);
         new TraceRoute(vertx, apps.keySet(), traces).install(router);
-        new ArchiveSqlRoute(vertx, apps.keySet(), traces).install(router);
-        new ArchiveExportRoute(vertx, apps.keySet(), traces).install(router);
+        new ArchiveSqlRoute(vertx, apps.keySet(), traces, bodies).install(router);
+        new ArchiveExportRoute(vertx, apps.keySet(), traces, bodies).install(router);
         new PolicyHistoryRoutes(vertx, apps.keySet(), control.policies(), traces).install(router);
         new DashboardRoutes(apps.keySet(), analytics).install(router);
         installErrorHandlers(router);

@@ -103,6 +103,22 @@ final class JsonBodyReader {
         return (ObjectNode) node;
     }
 
+    /**
+     * An admin API body: a JSON content type, one object read as strictly as a scoring body
+     * ({@link #readObject}), and no member but {@code fields} (400 naming the first other one).
+     */
+    ObjectNode readAdminObject(RoutingContext ctx, java.util.Collection<String> fields, String expected) {
+        requireJson(ctx);
+        ObjectNode body = readObject(ctx.body() == null ? null : ctx.body().buffer(), expected);
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!fields.contains(name)) {
+                throw new ApiError(400, "unknown field '" + name + "'; expected " + String.join(", ", fields), "body." + name);
+            }
+        }
+        return body;
+    }
+
     private static void requireNothingAfter(JsonParser parser) throws IOException {
         JsonLocation after = parser.currentLocation();
         try {

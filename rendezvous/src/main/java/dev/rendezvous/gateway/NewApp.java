@@ -28,7 +28,7 @@ record NewApp(String name, int partitions, long retentionMs, Policy policy) {
     static final long DEFAULT_RETENTION_MS = 7L * 24 * 3600 * 1000;
     static final int MAX_PARTITIONS = 1000;
     static final long MIN_RETENTION_MS = 60_000;
-    private static final List<String> FIELDS = List.of("name", "partitions", "retentionMs", "policy");
+    static final List<String> FIELDS = List.of("name", "partitions", "retentionMs", "policy");
 
     /** Reads and validates the body; throws a 400 {@link ApiError} naming the first field that is wrong. */
     static NewApp parse(JsonNode body) {

@@ -66,9 +66,9 @@ public interface TraceLookup {
 
     /**
      * An export ready to send: its data {@code file}, the export manifest as JSON ({@code sha256},
-     * {@code rows}, the segments read …), and the working directory to delete once it is sent.
+     * {@code rows}, the segments read …), and what removes the working copy once it is sent (blocking).
      */
-    record ArchiveExport(java.nio.file.Path file, JsonNode manifest, java.nio.file.Path workDir) {
+    record ArchiveExport(java.nio.file.Path file, JsonNode manifest, Runnable discard) {
     }
 
     /** Whether an archive stands behind this lookup. */

@@ -83,7 +83,8 @@ final class ArchiveTraces implements TraceLookup {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         try {
             ExportManifest manifest = store.export(app, id, work.resolve("out"), exportFormat);
-            return new ArchiveExport(work.resolve("out").resolve(exportFormat.fileName()), JsonCodec.mapper().valueToTree(manifest), work);
+            return new ArchiveExport(work.resolve("out").resolve(exportFormat.fileName()), JsonCodec.mapper().valueToTree(manifest),
+                    () -> deleteTree(work));
         } catch (IOException | RuntimeException e) {
             deleteTree(work);
             throw e;
@@ -91,7 +92,7 @@ final class ArchiveTraces implements TraceLookup {
     }
 
     /** Removes an export's working directory (best effort: a leftover is owner-only and in the temp dir). */
-    static void deleteTree(Path dir) {
+    private static void deleteTree(Path dir) {
         try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException ignored) {
