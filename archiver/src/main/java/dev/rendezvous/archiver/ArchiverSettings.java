@@ -88,9 +88,15 @@ public record ArchiverSettings(Path archiveDir, Set<String> apps, Set<RecordKind
         return new ArchiverSettings(archiveDir, apps, kinds, maxSegmentBytes, maxSegmentAge, maxSyncDelay, maxUnsyncedBytes, snapshotSchedules);
     }
 
-    /** The same settings for other apps (an app created while the archiver runs). */
+    /**
+     * The same settings for other apps (an app created while the archiver runs), keeping only the
+     * schedules of those apps: another app's schedule would be refused here, and it stays with the
+     * archiver's own settings anyway.
+     */
     public ArchiverSettings withApps(Set<String> otherApps) {
-        return new ArchiverSettings(archiveDir, otherApps, kinds, maxSegmentBytes, maxSegmentAge, maxSyncDelay, maxUnsyncedBytes, snapshotSchedules);
+        Map<String, SnapshotSchedule> theirs = new java.util.HashMap<>(snapshotSchedules);
+        theirs.keySet().retainAll(otherApps);
+        return new ArchiverSettings(archiveDir, otherApps, kinds, maxSegmentBytes, maxSegmentAge, maxSyncDelay, maxUnsyncedBytes, theirs);
     }
 
     /** The same settings with other sync limits. */

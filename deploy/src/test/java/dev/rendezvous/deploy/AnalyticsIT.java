@@ -166,10 +166,9 @@ class AnalyticsIT {
         HttpResponse<String> api = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ui/api/analytics/fraud")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(api.statusCode()).as(api.body()).isEqualTo(200);
-        if (!HeadlessChromium.available()) {
-            System.out.println("AnalyticsIT: " + HeadlessChromium.BINARY + " is not installed; the dashboard page is not checked in a browser");
-            return;
-        }
+        // Reported as skipped, not passed, where no browser is installed (everything above has been checked by then).
+        org.junit.jupiter.api.Assumptions.assumeTrue(HeadlessChromium.available(),
+                HeadlessChromium.BINARY + " is not installed; the dashboard page is not checked in a browser");
         long newest = figures.values().stream().mapToLong(ModelAnalytics::windowStartMs).max().orElseThrow();
         List<ModelAnalytics> current = figures.values().stream().filter(f -> f.windowStartMs() == newest).toList();
         String url = "http://127.0.0.1:" + port + "/ui/?app=fraud";

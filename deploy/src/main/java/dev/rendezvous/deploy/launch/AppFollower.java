@@ -67,15 +67,35 @@ final class AppFollower implements AutoCloseable {
         return this;
     }
 
+    /** Tries to describe a new app's topics (a Kafka hiccup, topics not visible to this broker yet) before giving up. */
+    private static final int DESCRIBE_TRIES = 5;
+
     private void takeUp(String app) {
-        int partitions;
-        try (Admin admin = kafka.newAdmin("app-follower")) {
-            String requests = kafka.topics().requests(app);
-            TopicDescription described = admin.describeTopics(List.of(requests)).allTopicNames().get(30, TimeUnit.SECONDS).get(requests);
-            partitions = described.partitions().size();
-        } catch (Exception e) {
-            LOG.warn("app {} has a policy but its topics cannot be described ({}); not taken up here — create it with POST /v1/admin/apps",
-                    app, e.getMessage());
+        int partitions = -1;
+        String problem = null;
+        // The policy listener fires once per app: a failure here is retried now, or the app is never taken up.
+        for (int attempt = 1; attempt <= DESCRIBE_TRIES && partitions < 0; attempt++) {
+            try (Admin admin = kafka.newAdmin("app-follower")) {
+                String requests = kafka.topics().requests(app);
+                TopicDescription described = admin.describeTopics(List.of(requests)).allTopicNames().get(30, TimeUnit.SECONDS).get(requests);
+                partitions = described.partitions().size();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                problem = e.getMessage();
+                try {
+                    Thread.sleep(1000L << (attempt - 1));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        if (partitions < 0) {
+            LOG.warn("app {} has a policy but its topics could not be described in {} tries ({}); not taken up by this process "
+                    + "until it restarts (POST /v1/admin/apps creates the topics before the policy)", app, DESCRIBE_TRIES, problem);
+            known.remove(app);
             return;
         }
         // The listener runs after the policy is in force, so it is there; the gateway follows the policy's deadline anyway.

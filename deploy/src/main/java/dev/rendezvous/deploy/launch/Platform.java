@@ -168,7 +168,10 @@ public final class Platform implements AutoCloseable {
             // Before the rendezvous: it reads from the latest offsets, so it must be running before results are written.
             AnalyticsService analytics = own(AnalyticsService.start(kafka, apps, config.analytics(), metrics, Duration.ofSeconds(60)));
             health.require("analytics stopped processing", analytics::isRunning);
-            follower.add("analytics", app -> LOG.warn("analytics does not follow app '{}', created at runtime: restart it to take it up", app.name()));
+            // Not taken up (so not listed as such by the follower): it says why, once per app.
+            follower.add("analytics", app -> {
+                throw new UnsupportedOperationException("analytics does not follow apps created at runtime; restart this process to take it up");
+            });
         }
         if (config.runs(Service.RENDEZVOUS)) {
             String rendezvousGroup = kafka.topics().group("rendezvous");
