@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -45,7 +44,6 @@ public final class DeadLetters {
             return size() > MAX_REMEMBERED;
         }
     };
-    private final AtomicLong repeats = new AtomicLong();
 
     /**
      * @param service the kind of service that refuses records, e.g. {@code rendezvous}
@@ -56,21 +54,15 @@ public final class DeadLetters {
         this.by = service + "/" + group;
     }
 
-    /** What {@value RecordHeaders#DEAD_LETTER_BY} says on this sender's dead letters. */
-    public String by() {
-        return by;
-    }
-
     /**
      * Dead-letters {@code source} with {@code reason}, unless it already is on the dead-letter topic.
      *
-     * @return true if a dead letter was sent; false if this record had one already (counted in {@link #repeats()})
+     * @return true if a dead letter was sent; false if this record had one already (the caller counts those)
      */
     public boolean send(String deadLetterTopic, ConsumerRecord<?, byte[]> source, String reason) {
         String coordinates = coordinates(source.topic(), source.partition(), source.offset());
         synchronized (written) {
             if (written.put(coordinates, Boolean.TRUE) != null) {
-                repeats.incrementAndGet();
                 LOG.debug("{} is on {} already; not dead-lettered again ({})", coordinates, deadLetterTopic, reason);
                 return false;
             }
@@ -92,11 +84,6 @@ public final class DeadLetters {
         });
         LOG.warn("dead-lettered {}: {}", coordinates, reason);
         return true;
-    }
-
-    /** Records that were refused again but not dead-lettered again, since start. */
-    public long repeats() {
-        return repeats.get();
     }
 
     /**

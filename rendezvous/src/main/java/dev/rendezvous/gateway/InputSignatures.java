@@ -40,29 +40,31 @@ final class InputSignatures {
 
     /** @throws ApiError 400 when {@code features} do not fit a declared signature and the app rejects invalid input */
     void checkFeatures(String app, JsonNode features) {
-        for (ModelRegistration version : reachable(app, null)) {
-            JsonNode declared = version.signature() == null ? null : version.signature().get("features");
-            if (declared != null && declared.isArray()) {
-                featureProblem(version, declared, features).ifPresent(problem -> refuse(app, problem));
-            }
-        }
+        check(app, null, "features", (version, declared) -> featureProblem(version, declared, features));
     }
 
     /** @param pinned the version the path names, or null; @throws ApiError 400 as {@link #checkFeatures} */
     void checkTensors(String app, ModelRegistration pinned, List<Tensor> inputs) {
-        for (ModelRegistration version : reachable(app, pinned)) {
-            Optional<JsonNode> declared = AppModels.signature(version, "inputs");
-            if (declared.isPresent()) {
-                tensorProblem(version, declared.get(), inputs).ifPresent(problem -> refuse(app, problem));
-            }
+        check(app, pinned, "inputs", (version, declared) -> tensorProblem(version, declared, inputs));
+    }
+
+    /**
+     * Checks the request against the {@code member} signature of every version it could reach. Every
+     * request passes here, so the usual case — no version declares one — costs one scan and nothing else.
+     */
+    private void check(String app, ModelRegistration pinned, String member,
+                       java.util.function.BiFunction<ModelRegistration, JsonNode, Optional<ApiError>> problem) {
+        List<ModelRegistration> versions = pinned != null ? List.of(pinned) : models.versions(app);
+        if (versions.stream().noneMatch(version -> AppModels.signature(version, member).isPresent())) {
+            return;
+        }
+        for (ModelRegistration version : pinned != null ? versions : reachable(versions)) {
+            AppModels.signature(version, member).flatMap(declared -> problem.apply(version, declared)).ifPresent(found -> refuse(app, found));
         }
     }
 
-    private List<ModelRegistration> reachable(String app, ModelRegistration pinned) {
-        if (pinned != null) {
-            return List.of(pinned);
-        }
-        List<ModelRegistration> servable = models.versions(app).stream().filter(models::servable).toList();
+    private List<ModelRegistration> reachable(List<ModelRegistration> versions) {
+        List<ModelRegistration> servable = versions.stream().filter(models::servable).toList();
         List<ModelRegistration> alive = servable.stream().filter(models::alive).toList();
         return alive.isEmpty() ? servable : alive;
     }
@@ -79,14 +81,14 @@ final class InputSignatures {
 
     /** What is wrong with {@code features} for {@code version}, whose signature declares {@code declared} ({@code [{name, datatype}]}). */
     static Optional<ApiError> featureProblem(ModelRegistration version, JsonNode declared, JsonNode features) {
-        List<String> names = new ArrayList<>();
-        declared.forEach(feature -> names.add(feature.path("name").asText()));
         for (JsonNode feature : declared) {
             String name = feature.path("name").asText();
             String datatype = feature.path("datatype").asText("FP32");
             JsonNode value = features.get(name);
             String where = "body.features." + name;
             if (value == null) {
+                List<String> names = new ArrayList<>();
+                declared.forEach(each -> names.add(each.path("name").asText()));
                 return Optional.of(new ApiError(400, "feature '" + name + "' is missing; model " + version.ref() + " needs " + names, where));
             }
             String expected = expectation(value, datatype);

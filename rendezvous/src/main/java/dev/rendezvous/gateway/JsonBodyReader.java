@@ -3,7 +3,6 @@ package dev.rendezvous.gateway;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,8 +34,7 @@ final class JsonBodyReader {
                 .maxStringLength(1 << 20)
                 .maxNumberLength(100)
                 .build());
-        // The policy API refuses duplicate keys too: "last one wins" would score something the caller did not mean.
-        mapper.getFactory().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
+        // Duplicate keys are refused already: the wire codec's mapper, copied here, enables STRICT_DUPLICATE_DETECTION.
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.rendezvous.archiver.cli;
 
 import dev.rendezvous.archiver.segment.ManifestJson;
-import dev.rendezvous.archiver.snapshot.ExpiryReport;
 import dev.rendezvous.archiver.snapshot.SnapshotExpiry;
 import dev.rendezvous.archiver.snapshot.SnapshotStore;
 import dev.rendezvous.archiver.snapshot.SnapshotSummary;
@@ -109,9 +108,14 @@ final class SnapshotCommand implements Runnable {
         }
 
         void printJson(Object value) {
-            spec.commandLine().getOut().println(ManifestJson.pretty(value));
-            spec.commandLine().getOut().flush();
+            SnapshotCommand.printJson(spec, value);
         }
+    }
+
+    /** A result as the snapshot commands print it: pretty JSON on the command's standard output. */
+    static void printJson(CommandSpec spec, Object value) {
+        spec.commandLine().getOut().println(ManifestJson.pretty(value));
+        spec.commandLine().getOut().flush();
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
@@ -151,9 +155,7 @@ final class SnapshotCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            ExpiryReport report = new SnapshotExpiry(archive.dir).expire(app, snapshot, dryRun);
-            spec.commandLine().getOut().println(ManifestJson.pretty(report));
-            spec.commandLine().getOut().flush();
+            printJson(spec, new SnapshotExpiry(archive.dir).expire(app, snapshot, dryRun));
             return 0;
         }
     }

@@ -14,13 +14,23 @@ final class Hmac {
     }
 
     static String hex(byte[] key, byte[] data) {
+        return hex(newMac(key), data);
+    }
+
+    /** A MAC keyed once, for many {@link #hex(Mac, byte[])} calls on one thread. */
+    static Mac newMac(byte[] key) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(new SecretKeySpec(key, ALGORITHM));
-            return HexFormat.of().formatHex(mac.doFinal(data));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("every Java runtime has " + ALGORITHM, e);
         }
+    }
+
+    /** {@code doFinal} resets the MAC, so the same instance serves the next value. */
+    static String hex(Mac mac, byte[] data) {
+        return HexFormat.of().formatHex(mac.doFinal(data));
     }
 
     /** Names a key without revealing it: the first 8 bytes of its HMAC of a constant. */

@@ -20,10 +20,16 @@ import java.util.List;
 public final class Redactor {
     private final RedactionRules rules;
     private final String version;
+    /** Every field a rule names, in order: worked out once, not per record. */
+    private final java.util.Set<String> fields;
+    /** One keyed MAC per thread (a Mac is not thread-safe; the decoy's poll thread is the only user in practice). */
+    private final ThreadLocal<javax.crypto.Mac> mac;
 
     public Redactor(RedactionRules rules) {
         this.rules = rules;
         this.version = rules.version();
+        this.fields = java.util.Collections.unmodifiableSet(rules.fields());
+        this.mac = rules.hash().isEmpty() ? null : ThreadLocal.withInitial(() -> Hmac.newMac(rules.hashKey()));
     }
 
     /** The redacted copy's value (null when withheld) and what was done to it. */
@@ -44,7 +50,7 @@ public final class Redactor {
         List<String> hashed = new ArrayList<>();
         List<String> truncated = new ArrayList<>();
         if (request.get("features") instanceof ObjectNode features) {
-            for (String field : rules.fields()) {
+            for (String field : fields) {
                 JsonNode feature = features.get(field);
                 if (feature == null) {
                     continue;
@@ -53,7 +59,7 @@ public final class Redactor {
                     features.remove(field);
                     dropped.add(field);
                 } else if (rules.hash().contains(field)) {
-                    features.put(field, "hmac-sha256:" + Hmac.hex(rules.hashKey(), text(feature).getBytes(StandardCharsets.UTF_8)));
+                    features.put(field, "hmac-sha256:" + Hmac.hex(mac.get(), text(feature).getBytes(StandardCharsets.UTF_8)));
                     hashed.add(field);
                 } else {
                     String text = text(feature);
@@ -67,7 +73,7 @@ public final class Redactor {
             for (Iterator<JsonNode> it = inputs.elements(); it.hasNext(); ) {
                 JsonNode input = it.next();
                 String name = input.path("name").asText(null);
-                if (name != null && rules.fields().contains(name)) {
+                if (name != null && fields.contains(name)) {
                     it.remove();
                     dropped.add(name);
                 }

@@ -26,6 +26,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "app", mixinStandardHelpOptions = true, description = "Creates applications on a running platform.",
         subcommands = AppCommand.Create.class)
 public final class AppCommand implements Runnable {
+    /** Where `up` writes the admin token by default (gateway.adminTokenFile in rendezvous-defaults.yaml; ConfigLoaderTest keeps them equal). */
+    public static final String DEFAULT_ADMIN_TOKEN_FILE = "data/admin-token";
+
     @Spec
     CommandSpec spec;
 
@@ -61,9 +64,9 @@ public final class AppCommand implements Runnable {
         Token token = new Token();
 
         static final class Token {
-            @Option(names = "--admin-token-file", paramLabel = "FILE", defaultValue = "data/admin-token",
+            @Option(names = "--admin-token-file", paramLabel = "FILE", defaultValue = DEFAULT_ADMIN_TOKEN_FILE,
                     description = "file holding the admin token (default: ${DEFAULT-VALUE}, written by `up`)")
-            Path file = Path.of("data/admin-token");
+            Path file = Path.of(DEFAULT_ADMIN_TOKEN_FILE);
 
             @Option(names = "--admin-token", paramLabel = "TOKEN", description = "the admin token itself (gateway.adminToken)")
             String value;

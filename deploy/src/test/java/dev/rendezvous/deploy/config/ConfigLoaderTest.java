@@ -23,7 +23,8 @@ class ConfigLoaderTest {
         assertThat(config.kafka().embedded()).isTrue();
         assertThat(config.gateway().port()).isEqualTo(8080);
         assertThat(config.gateway().host()).as("loopback unless configured").isEqualTo("127.0.0.1");
-        assertThat(config.gateway().adminTokenFile()).isEqualTo(Path.of("data/admin-token"));
+        assertThat(config.gateway().adminTokenFile()).isEqualTo(Path.of("data/admin-token"))
+                .as("where `app create` looks for it by default").isEqualTo(Path.of(dev.rendezvous.deploy.cli.AppCommand.DEFAULT_ADMIN_TOKEN_FILE));
         assertThat(config.rendezvous().replyMarginMaxShare()).as("decide by deadline - reply hop, at most a fifth early").isEqualTo(0.2);
         assertThat(config.apps()).extracting(PlatformConfig.App::name).containsExactly("fraud");
         assertThat(config.services()).as("everything but the broker-only and standby roles, which need processes of their own")

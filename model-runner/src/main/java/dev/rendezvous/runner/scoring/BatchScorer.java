@@ -79,7 +79,7 @@ public final class BatchScorer {
         List<ModelScore> scores = new ArrayList<>(requests.size());
         List<Call> calls = new ArrayList<>();
         // batching: false makes maxBatch 1 (see Batching): chunks of one request, so no call ever takes two.
-        int maxBatch = manifest.batching().enabled() ? manifest.batching().maxBatch() : 1;
+        int maxBatch = manifest.batching().maxBatch();
         for (int from = 0; from < requests.size(); from += maxBatch) {
             scoreChunk(requests.subList(from, Math.min(requests.size(), from + maxBatch)), scores, calls);
         }
