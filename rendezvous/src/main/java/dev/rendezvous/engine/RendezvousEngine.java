@@ -452,7 +452,9 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
         if (decision.onTimer()) {
             TopicPartition scores = new TopicPartition(topics.scores(mailbox.app()), mailbox.partition());
             if (!scoresRead.completeThrough(consumer, scores, decision.instantMs(), now)) {
-                if (now < decision.instantMs() + LATE_READ_MAX_MS) {
+                // Counted from the first look, not the instant: an owner that stalled past the deadline is exactly
+                // the one that must read before it decides.
+                if (mailbox.unprovenForMs(now) < LATE_READ_MAX_MS) {
                     // "No better answer by then" is not known yet: an unread score may say otherwise. Deciding
                     // now is how an owner and a standby came to contradict each other.
                     store.wakeAt(mailbox, ScoresReadThrough.nextLookMs(decision.instantMs(), now));

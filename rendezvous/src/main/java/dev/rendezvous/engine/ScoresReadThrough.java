@@ -32,7 +32,9 @@ final class ScoresReadThrough {
      */
     static final long CLOCK_SKEW_MS = 2;
     /** A probe must not hold the poll thread: when the broker is slow, no proof (and the decision waits, bounded). */
-    private static final Duration PROBE_TIMEOUT = Duration.ofMillis(50);
+    private static final Duration PROBE_TIMEOUT = Duration.ofMillis(10);
+    /** After a probe the broker did not answer, that partition is not probed again for this long. */
+    static final long FAILED_PROBE_BACKOFF_MS = 100;
 
     /** The newest append time read per partition (records read in offset order). */
     private final Map<TopicPartition, Long> newestRead = new HashMap<>();
@@ -77,7 +79,9 @@ final class ScoresReadThrough {
                 return probedThrough.get(partition) >= instantMs;
             }
         } catch (RuntimeException unknown) {
-            // Timed out, not assigned any more, or the broker is away: no proof now; the caller waits, bounded.
+            // Timed out, not assigned any more, or the broker is away: no proof now; the caller waits, bounded,
+            // and the poll thread is not held by a probe per partition per millisecond meanwhile.
+            probedAt.put(partition, nowMs + FAILED_PROBE_BACKOFF_MS);
         }
         return false;
     }

@@ -133,9 +133,23 @@ class RendezvousEngineTest {
         pollAt(RECEIVED + 150);
         assertThat(decisions()).isEmpty();
 
-        pollAt(RECEIVED + 300);
+        pollAt(RECEIVED + 349);
+        assertThat(decisions()).as("held back 199 ms since the first look").isEmpty();
+        pollAt(RECEIVED + 350);
         assertThat(decisions()).singleElement().extracting(Decision::outcome).isEqualTo(Outcome.FALLBACK);
         assertThat(registry.get("rdv.rendezvous.decisions.unproven").tag("app", APP).counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void anOwnerThatStalledPastTheDeadlineReadsTheScoresBeforeItDecides() {
+        consumer.updateEndOffsets(Map.of(SCORES, 1L));
+
+        pollAt(RECEIVED + 375);
+        assertThat(decisions()).as("275 ms late, the log still holds an unread score").isEmpty();
+
+        consumer.addRecord(record(SCORES, 0, RECEIVED + 90, TimestampType.LOG_APPEND_TIME, JsonCodec.encode(scoreAt(RECEIVED + 90))));
+        pollAt(RECEIVED + 376);
+        assertThat(decisions()).singleElement().extracting(Decision::outcome).isEqualTo(Outcome.MODEL);
     }
 
     @Test

@@ -100,6 +100,11 @@ class ScoresReadThroughTest {
         consumer.brokerAway = true;
 
         assertThat(read.completeThrough(consumer, SCORES, T, T + 20)).isFalse();
+        consumer.brokerAway = false;
+        assertThat(read.completeThrough(consumer, SCORES, T, T + 20 + ScoresReadThrough.FAILED_PROBE_BACKOFF_MS))
+                .as("not probed again within the back-off").isFalse();
+        assertThat(consumer.probes).isEqualTo(1);
+        assertThat(read.completeThrough(consumer, SCORES, T, T + 21 + ScoresReadThrough.FAILED_PROBE_BACKOFF_MS)).isTrue();
     }
 
     @Test
