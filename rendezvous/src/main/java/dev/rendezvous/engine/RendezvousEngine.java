@@ -59,6 +59,12 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
      * request already, and its decision is adopted instead of a second, different one.
      */
     private static final long RESULTS_READ_MAX_MS = 400;
+    /**
+     * How long a decision at a stage end or the deadline is held back at most for want of proof that the
+     * scores were read through its instant (normally a millisecond or two; longer only when the broker does
+     * not answer), well inside a standby's takeover window.
+     */
+    private static final long UNPROVEN_MAX_MS = 100;
     /** The longest a stopping instance keeps deciding its in-flight requests. */
     private static final long DRAIN_MAX_MS = 5_000;
     /**
@@ -117,14 +123,15 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
     /** Decisions read back from the results topics teach how long an answer takes to reach its reader. */
     private final ReplyHops replyHops = new ReplyHops();
     /** Up to when the scores partitions have been read: a decision at a stage end or the deadline waits for it. */
-    private final ScoresReadThrough scoresRead = new ScoresReadThrough();
+    private final ScoresReadThrough scoresRead;
     private final double replyMarginMaxShare;
     /** The margin every evaluation of one poll uses: renewed once per poll, only when the learnt hop moved. */
     private ReplyMargin replyMargin = ReplyMargin.NONE;
 
     RendezvousEngine(TopicNames topics, Collection<String> apps, Function<String, Arbiter> arbiters, DecisionPublisher publisher,
-                     DeadLetters deadLetters, DecisionReadBack readBack, MeterRegistry registry, LongSupplier clock) {
-        this(topics, apps, arbiters, publisher, deadLetters, readBack, registry, clock, null, null, RendezvousSettings.DEFAULTS);
+                     DeadLetters deadLetters, DecisionReadBack readBack, ScoresReadThrough.EndOffsets endOffsets, MeterRegistry registry,
+                     LongSupplier clock) {
+        this(topics, apps, arbiters, publisher, deadLetters, readBack, endOffsets, registry, clock, null, null, RendezvousSettings.DEFAULTS);
     }
 
     /**
@@ -135,8 +142,9 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
      * @param timing         how far before the deadline decisions are taken at the latest (the reply margin)
      */
     RendezvousEngine(TopicNames topics, Collection<String> apps, Function<String, Arbiter> arbiters, DecisionPublisher publisher,
-                     DeadLetters deadLetters, DecisionReadBack readBack, MeterRegistry registry, LongSupplier clock,
-                     StandbySettings standby, StandbyMeters standbyMeters, RendezvousSettings timing) {
+                     DeadLetters deadLetters, DecisionReadBack readBack, ScoresReadThrough.EndOffsets endOffsets, MeterRegistry registry,
+                     LongSupplier clock, StandbySettings standby, StandbyMeters standbyMeters, RendezvousSettings timing) {
+        this.scoresRead = new ScoresReadThrough(endOffsets);
         this.replyMarginMaxShare = timing.replyMarginMaxShare();
         this.standby = standby;
         this.standbyMeters = standbyMeters;
@@ -454,7 +462,7 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
             if (!scoresRead.completeThrough(consumer, scores, decision.instantMs(), now)) {
                 // Counted from the first look, not the instant: an owner that stalled past the deadline is exactly
                 // the one that must read before it decides.
-                if (mailbox.unprovenForMs(now) < LATE_READ_MAX_MS) {
+                if (mailbox.unprovenForMs(now) < UNPROVEN_MAX_MS) {
                     // "No better answer by then" is not known yet: an unread score may say otherwise. Deciding
                     // now is how an owner and a standby came to contradict each other.
                     store.wakeAt(mailbox, ScoresReadThrough.nextLookMs(decision.instantMs(), now));
