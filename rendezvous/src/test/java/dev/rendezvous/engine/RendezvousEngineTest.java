@@ -162,6 +162,35 @@ class RendezvousEngineTest {
         assertThat(decisions()).singleElement().extracting(Decision::outcome).isEqualTo(Outcome.MODEL);
     }
 
+    @Test
+    void aStandbyAnswersAnIdlePartitionsRequestOfAHungOwnerWithinItsTakeoverDelay() {
+        StaleLagConsumer standbyConsumer = new StaleLagConsumer();
+        DeadLetters deadLetters = new DeadLetters(producer, "rendezvous-standby", "test");
+        DecisionPublisher publisher = new DecisionPublisher(producer, TOPICS, deadLetters, topic -> true, registry, clock::get);
+        PolicyArbiter arbiter = new PolicyArbiter(POLICY, () -> Set.of(new Member(ModelRef.parse("fraud-lr@1"), ModelRole.LIVE)));
+        RendezvousEngine standby = new RendezvousEngine(TOPICS, List.of(APP), app -> arbiter, publisher, deadLetters, null,
+                standbyConsumer::latest, new SimpleMeterRegistry(), clock::get, StandbySettings.DEFAULTS, new StandbyMeters(registry),
+                RendezvousSettings.DEFAULTS);
+        standbyConsumer.assign(List.of(REQUESTS, SCORES, RESULTS));
+        standbyConsumer.updateBeginningOffsets(Map.of(REQUESTS, 0L, SCORES, 0L, RESULTS, 0L));
+        standbyConsumer.updateEndOffsets(Map.of(REQUESTS, 1L, SCORES, 0L, RESULTS, 0L));
+        ScoringRequest request = new ScoringRequest("r-2", APP, JsonCodec.mapper().createObjectNode().put("amount", 2), null,
+                RECEIVED, RECEIVED + 100, null, null);
+        standbyConsumer.addRecord(record(REQUESTS, 0, RECEIVED, TimestampType.CREATE_TIME, JsonCodec.encode(request)));
+
+        long published = -1;
+        for (long now = RECEIVED + 1; now <= RECEIVED + 400 && published < 0; now++) {
+            clock.set(now);
+            standby.onRecords(standbyConsumer, standbyConsumer.poll(Duration.ZERO));
+            if (decisions().stream().anyMatch(decision -> decision.requestId().equals("r-2"))) {
+                published = now;
+            }
+        }
+
+        assertThat(published - RECEIVED).as("published ms after receipt (deadline 100, takeover delay %d)",
+                StandbySettings.DEFAULTS.takeoverDelayMs()).isBetween(100L, 100L + StandbySettings.DEFAULTS.takeoverDelayMs() + 5);
+    }
+
     private void pollAt(long nowMs) {
         clock.set(nowMs);
         engine.onRecords(consumer, consumer.poll(Duration.ZERO));
