@@ -15,7 +15,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +70,7 @@ final class ArchiveLoop implements PollLoop.Handler<byte[]>, ConsumerRebalanceLi
     }
 
     @Override
-    public void onRecords(KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records) {
+    public void onRecords(Consumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records) {
         handle(consumer, records);
     }
 
@@ -176,7 +175,7 @@ final class ArchiveLoop implements PollLoop.Handler<byte[]>, ConsumerRebalanceLi
     }
 
     @Override
-    public void onStop(KafkaConsumer<byte[], byte[]> consumer) {
+    public void onStop(Consumer<byte[], byte[]> consumer) {
         stop(consumer);
     }
 

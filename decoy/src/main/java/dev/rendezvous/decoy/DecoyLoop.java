@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -55,7 +55,7 @@ final class DecoyLoop implements PollLoop.Handler<byte[]> {
     }
 
     @Override
-    public void onRecords(KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records) {
+    public void onRecords(Consumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records) {
         retry.resumeIfDue(consumer);
         if (!records.isEmpty()) {
             if (!copyAndAwaitAcks(records)) {
@@ -68,7 +68,7 @@ final class DecoyLoop implements PollLoop.Handler<byte[]> {
     }
 
     @Override
-    public void onStop(KafkaConsumer<byte[], byte[]> consumer) {
+    public void onStop(Consumer<byte[], byte[]> consumer) {
         // The stop may have interrupted the last commit; every pending copy is already acknowledged.
         pending.commit(consumer);
     }

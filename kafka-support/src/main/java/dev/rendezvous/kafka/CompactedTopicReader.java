@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -44,7 +45,7 @@ public final class CompactedTopicReader implements AutoCloseable {
             checkCaughtUp(c, endAtStart.get());
         }, new PollLoop.Handler<>() {
             @Override
-            public void onRecords(KafkaConsumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> records) {
+            public void onRecords(Consumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> records) {
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     sink.accept(record);
                 }
@@ -55,7 +56,7 @@ public final class CompactedTopicReader implements AutoCloseable {
         });
     }
 
-    private void checkCaughtUp(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+    private void checkCaughtUp(Consumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
         for (Map.Entry<TopicPartition, Long> entry : end.entrySet()) {
             if (consumer.position(entry.getKey()) < entry.getValue()) {
                 return;

@@ -5,10 +5,9 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +26,7 @@ public final class PollLoop<K> implements AutoCloseable {
 
     /** What to do with each polled batch, and how long the next poll may block. */
     public interface Handler<K> {
-        void onRecords(KafkaConsumer<K, byte[]> consumer, ConsumerRecords<K, byte[]> records);
+        void onRecords(Consumer<K, byte[]> consumer, ConsumerRecords<K, byte[]> records);
 
         /** How long the next {@code poll} may wait; a time-driven handler returns its next deadline. */
         default Duration nextPollTimeout() {
@@ -35,21 +34,21 @@ public final class PollLoop<K> implements AutoCloseable {
         }
 
         /** Called on the loop thread once the loop ends, before the consumer closes. */
-        default void onStop(KafkaConsumer<K, byte[]> consumer) {
+        default void onStop(Consumer<K, byte[]> consumer) {
         }
     }
 
     private final String name;
-    private final KafkaConsumer<K, byte[]> consumer;
+    private final Consumer<K, byte[]> consumer;
     private final Handler<K> handler;
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final BatchRetry retry = new BatchRetry(Duration.ofSeconds(1));
     /** Subscription changes asked for from other threads; the consumer is not thread-safe, so the loop applies them. */
-    private final Queue<Consumer<KafkaConsumer<K, byte[]>>> resubscriptions = new ConcurrentLinkedQueue<>();
+    private final Queue<java.util.function.Consumer<Consumer<K, byte[]>>> resubscriptions = new ConcurrentLinkedQueue<>();
     private volatile boolean running = true;
 
-    public PollLoop(String name, KafkaConsumer<K, byte[]> consumer, Consumer<KafkaConsumer<K, byte[]>> subscribe, Handler<K> handler) {
+    public PollLoop(String name, Consumer<K, byte[]> consumer, java.util.function.Consumer<Consumer<K, byte[]>> subscribe, Handler<K> handler) {
         this.name = name;
         this.consumer = consumer;
         this.handler = handler;
@@ -66,11 +65,11 @@ public final class PollLoop<K> implements AutoCloseable {
         return running && thread.isAlive();
     }
 
-    private void run(Consumer<KafkaConsumer<K, byte[]>> subscribe) {
+    private void run(java.util.function.Consumer<Consumer<K, byte[]>> subscribe) {
         try {
             subscribe.accept(consumer);
             while (running) {
-                for (Consumer<KafkaConsumer<K, byte[]>> change; (change = resubscriptions.poll()) != null; ) {
+                for (java.util.function.Consumer<Consumer<K, byte[]>> change; (change = resubscriptions.poll()) != null; ) {
                     change.accept(consumer);
                 }
                 retry.resumeIfDue(consumer);
@@ -107,7 +106,7 @@ public final class PollLoop<K> implements AutoCloseable {
      * Runs {@code change} (typically a {@code subscribe} with more topics) on the loop thread before
      * its next poll, at most one poll timeout from now: how a service takes up an app created while it runs.
      */
-    public void resubscribe(Consumer<KafkaConsumer<K, byte[]>> change) {
+    public void resubscribe(java.util.function.Consumer<Consumer<K, byte[]>> change) {
         resubscriptions.add(change);
     }
 

@@ -19,8 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -50,7 +50,7 @@ final class RequestHandler implements PollLoop.Handler<byte[]>, ConsumerRebalanc
     private final String scoresTopic;
     private final RunnerMetrics metrics;
     private final PendingCommits pending = new PendingCommits();
-    private KafkaConsumer<byte[], byte[]> consumer;
+    private Consumer<byte[], byte[]> consumer;
     /** Partitions owned now; read by the heartbeat thread (the consumer itself may not be touched there). */
     private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
 
@@ -68,7 +68,7 @@ final class RequestHandler implements PollLoop.Handler<byte[]>, ConsumerRebalanc
     }
 
     /** Subscribes on the loop thread, with this handler as the rebalance listener. */
-    void subscribe(KafkaConsumer<byte[], byte[]> loopConsumer, String requestsTopic) {
+    void subscribe(Consumer<byte[], byte[]> loopConsumer, String requestsTopic) {
         this.consumer = loopConsumer;
         loopConsumer.subscribe(List.of(requestsTopic), this);
     }
@@ -79,7 +79,7 @@ final class RequestHandler implements PollLoop.Handler<byte[]>, ConsumerRebalanc
     }
 
     @Override
-    public void onRecords(KafkaConsumer<byte[], byte[]> loopConsumer, ConsumerRecords<byte[], byte[]> records) {
+    public void onRecords(Consumer<byte[], byte[]> loopConsumer, ConsumerRecords<byte[], byte[]> records) {
         commitCompleted();
         if (records.isEmpty()) {
             paused = false;
@@ -118,7 +118,7 @@ final class RequestHandler implements PollLoop.Handler<byte[]>, ConsumerRebalanc
     }
 
     @Override
-    public void onStop(KafkaConsumer<byte[], byte[]> loopConsumer) {
+    public void onStop(Consumer<byte[], byte[]> loopConsumer) {
         flushAndCommit();
     }
 

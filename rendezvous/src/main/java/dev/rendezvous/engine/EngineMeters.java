@@ -32,6 +32,7 @@ final class EngineMeters {
     private final Map<String, Counter> recovered = new HashMap<>();
     private final Map<String, Counter> adopted = new HashMap<>();
     private final Map<String, Counter> twice = new HashMap<>();
+    private final Map<String, Counter> unproven = new HashMap<>();
     private final Map<String, Timer> scoreReadLag = new HashMap<>();
 
     EngineMeters(MeterRegistry registry) {
@@ -65,6 +66,14 @@ final class EngineMeters {
     /** A request both this owner and a standby answered (the caller kept the first): the owner was slower than the takeover delay. */
     void decidedWithStandby(String app) {
         twice.computeIfAbsent(app, key -> registry.counter("rdv.rendezvous.decisions.also.by.standby", "app", key)).increment();
+    }
+
+    /**
+     * A decision at a stage end or the deadline taken without proof that every score up to then was read
+     * (the broker did not answer the probe in time): a standby may decide that request otherwise.
+     */
+    void decidedUnproven(String app) {
+        unproven.computeIfAbsent(app, key -> registry.counter("rdv.rendezvous.decisions.unproven", "app", key)).increment();
     }
 
     void deadLettered(String app) {

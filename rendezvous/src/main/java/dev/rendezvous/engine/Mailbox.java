@@ -26,6 +26,8 @@ final class Mailbox {
     private Decision decision;
     private int lateArrivals;
     private int failedEvaluations;
+    /** When this instance first held back a decision for want of proof that the scores were read (-1: never). */
+    private long unprovenSinceMs = -1;
     /** The request's record, kept until decided: dead-lettered unchanged if the request cannot be decided or answered. */
     private ConsumerRecord<byte[], byte[]> source;
 
@@ -124,6 +126,14 @@ final class Mailbox {
     }
 
     /** Counts a failed evaluation and returns how many there were. */
+    /** How long a decision has been held back for want of proof that the scores were read, counting from the first time. */
+    long unprovenForMs(long nowMs) {
+        if (unprovenSinceMs < 0) {
+            unprovenSinceMs = nowMs;
+        }
+        return nowMs - unprovenSinceMs;
+    }
+
     int evaluationFailed() {
         return ++failedEvaluations;
     }

@@ -74,7 +74,18 @@ public final class PolicyArbiter implements Arbiter {
         if (evaluation instanceof Evaluation.Pending pending) {
             return new Verdict.Wait(received + pending.nextWakeAtMs());
         }
-        return new Verdict.Decide(toDecision(request, (Evaluation.Decided) evaluation, answers, nowMs).withReplyMargin(marginMs));
+        Evaluation.Decided decided = (Evaluation.Decided) evaluation;
+        Decision decision = toDecision(request, decided, answers, nowMs).withReplyMargin(marginMs);
+        return new Verdict.Decide(decision, received + decided.decidedAtMs(), !atAnArrival(answers, decided.decidedAtMs()));
+    }
+
+    private static boolean atAnArrival(List<Answer> answers, long instantMs) {
+        for (Answer answer : answers) {
+            if (answer.arrivalMs() == instantMs) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Map<ModelRef, ModelRole> rolesOf(Set<Member> members) {

@@ -24,8 +24,8 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.slf4j.Logger;
@@ -59,6 +59,12 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
      * request already, and its decision is adopted instead of a second, different one.
      */
     private static final long RESULTS_READ_MAX_MS = 400;
+    /**
+     * How long a decision at a stage end or the deadline is held back at most for want of proof that the
+     * scores were read through its instant (normally a millisecond or two; longer only when the broker does
+     * not answer), well inside a standby's takeover window.
+     */
+    private static final long UNPROVEN_MAX_MS = 100;
     /** The longest a stopping instance keeps deciding its in-flight requests. */
     private static final long DRAIN_MAX_MS = 5_000;
     /**
@@ -116,13 +122,16 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
     private long lastCommitMs;
     /** Decisions read back from the results topics teach how long an answer takes to reach its reader. */
     private final ReplyHops replyHops = new ReplyHops();
+    /** Up to when the scores partitions have been read: a decision at a stage end or the deadline waits for it. */
+    private final ScoresReadThrough scoresRead;
     private final double replyMarginMaxShare;
     /** The margin every evaluation of one poll uses: renewed once per poll, only when the learnt hop moved. */
     private ReplyMargin replyMargin = ReplyMargin.NONE;
 
     RendezvousEngine(TopicNames topics, Collection<String> apps, Function<String, Arbiter> arbiters, DecisionPublisher publisher,
-                     DeadLetters deadLetters, DecisionReadBack readBack, MeterRegistry registry, LongSupplier clock) {
-        this(topics, apps, arbiters, publisher, deadLetters, readBack, registry, clock, null, null, RendezvousSettings.DEFAULTS);
+                     DeadLetters deadLetters, DecisionReadBack readBack, ScoresReadThrough.EndOffsets endOffsets, MeterRegistry registry,
+                     LongSupplier clock) {
+        this(topics, apps, arbiters, publisher, deadLetters, readBack, endOffsets, registry, clock, null, null, RendezvousSettings.DEFAULTS);
     }
 
     /**
@@ -133,8 +142,9 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
      * @param timing         how far before the deadline decisions are taken at the latest (the reply margin)
      */
     RendezvousEngine(TopicNames topics, Collection<String> apps, Function<String, Arbiter> arbiters, DecisionPublisher publisher,
-                     DeadLetters deadLetters, DecisionReadBack readBack, MeterRegistry registry, LongSupplier clock,
-                     StandbySettings standby, StandbyMeters standbyMeters, RendezvousSettings timing) {
+                     DeadLetters deadLetters, DecisionReadBack readBack, ScoresReadThrough.EndOffsets endOffsets, MeterRegistry registry,
+                     LongSupplier clock, StandbySettings standby, StandbyMeters standbyMeters, RendezvousSettings timing) {
+        this.scoresRead = new ScoresReadThrough(endOffsets);
         this.replyMarginMaxShare = timing.replyMarginMaxShare();
         this.standby = standby;
         this.standbyMeters = standbyMeters;
@@ -173,7 +183,7 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
     }
 
     @Override
-    public void onRecords(KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records) {
+    public void onRecords(Consumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records) {
         long now = clock.getAsLong();
         Set<Mailbox> touched = new LinkedHashSet<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -182,8 +192,15 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
                 touched.add(mailbox);
             }
         }
+        for (TopicPartition partition : records.partitions()) {
+            if (appOfScoresTopic.containsKey(partition.topic())) {
+                List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
+                ConsumerRecord<byte[], byte[]> last = batch.get(batch.size() - 1);
+                scoresRead.read(partition, last.timestamp(), last.timestampType());
+            }
+        }
         touched.addAll(store.due(now));
-        long hopMs = replyMarginMaxShare == 0 ? 0 : replyHops.p99Ms(now);
+        long hopMs = replyMarginMaxShare == 0 ? 0 : ReplyMargin.stepped(replyHops.p99Ms(now));
         if (hopMs != replyMargin.estimateMs()) {
             replyMargin = new ReplyMargin(hopMs, replyMarginMaxShare);
         }
@@ -407,7 +424,7 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
         return Math.min(nowMs, record.timestamp());
     }
 
-    private void evaluate(KafkaConsumer<byte[], byte[]> consumer, Mailbox mailbox, long now) {
+    private void evaluate(Consumer<byte[], byte[]> consumer, Mailbox mailbox, long now) {
         if (mailbox.decided() || mailbox.request() == null) {
             return;
         }
@@ -439,23 +456,38 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
             store.wakeAt(mailbox, now + 1);
             return;
         }
-        decide(mailbox, ((Verdict.Decide) verdict).decision());
+        Verdict.Decide decision = (Verdict.Decide) verdict;
+        if (decision.onTimer()) {
+            TopicPartition scores = new TopicPartition(topics.scores(mailbox.app()), mailbox.partition());
+            if (!scoresRead.completeThrough(consumer, scores, decision.instantMs(), now)) {
+                // Counted from the first look, not the instant: an owner that stalled past the deadline is exactly
+                // the one that must read before it decides.
+                if (mailbox.unprovenForMs(now) < UNPROVEN_MAX_MS) {
+                    // "No better answer by then" is not known yet: an unread score may say otherwise. Deciding
+                    // now is how an owner and a standby came to contradict each other.
+                    store.wakeAt(mailbox, ScoresReadThrough.nextLookMs(decision.instantMs(), now));
+                    return;
+                }
+                meters.decidedUnproven(mailbox.app());
+            }
+        }
+        decide(mailbox, decision.decision());
     }
 
     /** Whether this instance knows of score records on the request's partition that it has not read yet. */
-    private boolean unreadScores(KafkaConsumer<byte[], byte[]> consumer, Mailbox mailbox) {
+    private boolean unreadScores(Consumer<byte[], byte[]> consumer, Mailbox mailbox) {
         java.util.OptionalLong lag = lag(consumer, new TopicPartition(topics.scores(mailbox.app()), mailbox.partition()));
         return lag.isPresent() && lag.getAsLong() > 0;
     }
 
     /** Whether this instance knows of decisions on the request's results partition that it has not read yet. */
-    private boolean unreadDecisions(KafkaConsumer<byte[], byte[]> consumer, Mailbox mailbox) {
+    private boolean unreadDecisions(Consumer<byte[], byte[]> consumer, Mailbox mailbox) {
         java.util.OptionalLong lag = lag(consumer, new TopicPartition(topics.results(mailbox.app()), mailbox.partition()));
         return lag.isPresent() && lag.getAsLong() > 0;
     }
 
     /** The consumer's lag on {@code partition}; empty when unknown or the partition is not (or no longer) assigned here. */
-    private static java.util.OptionalLong lag(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition) {
+    private static java.util.OptionalLong lag(Consumer<byte[], byte[]> consumer, TopicPartition partition) {
         try {
             return consumer.currentLag(partition);
         } catch (IllegalStateException notAssigned) {
@@ -594,7 +626,7 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
      * decision already in Kafka but not read yet is not answered twice; one past the takeover window
      * is left to the partition's next owner.
      */
-    private void releaseDue(KafkaConsumer<byte[], byte[]> consumer, long now) {
+    private void releaseDue(Consumer<byte[], byte[]> consumer, long now) {
         StandbyHolds.Held held;
         while ((held = holds.head()) != null && held.releaseAtMs() <= now) {
             Mailbox mailbox = held.mailbox();
@@ -634,7 +666,7 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
      * (positions left to be reset lazily on the first fetch could land the other way round, and the
      * standby answered requests their owner had already decided).
      */
-    private void fixStartPositions(KafkaConsumer<byte[], byte[]> consumer, Collection<TopicPartition> partitions) {
+    private void fixStartPositions(Consumer<byte[], byte[]> consumer, Collection<TopicPartition> partitions) {
         partitions.stream().filter(p -> appOfResultsTopic.containsKey(p.topic())).forEach(consumer::position);
         partitions.stream().filter(p -> !appOfResultsTopic.containsKey(p.topic())).forEach(consumer::position);
     }
@@ -665,7 +697,7 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
      * Without this, a stopping instance's pending requests wait for the next owner to re-read them.
      */
     @Override
-    public void onStop(KafkaConsumer<byte[], byte[]> consumer) {
+    public void onStop(Consumer<byte[], byte[]> consumer) {
         if (standby != null) {
             // Nothing to hand over: the owners decide what this standby held.
             consumer.commitSync(offsets.committable());
@@ -682,10 +714,11 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
         consumer.commitSync(offsets.committable());
     }
 
-    ConsumerRebalanceListener rebalanceListener(KafkaConsumer<byte[], byte[]> consumer) {
+    ConsumerRebalanceListener rebalanceListener(Consumer<byte[], byte[]> consumer) {
         return new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                scoresRead.forget(partitions);
                 publisher.flush();
                 try {
                     consumer.commitSync(offsets.committable());
@@ -704,6 +737,7 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                scoresRead.forget(partitions);
                 LOG.info(standby == null ? "rendezvous owns {}" : "rendezvous standby watches {}", partitions);
                 if (standby != null) {
                     fixStartPositions(consumer, partitions);

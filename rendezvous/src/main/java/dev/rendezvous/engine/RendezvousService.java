@@ -102,8 +102,8 @@ public final class RendezvousService implements AutoCloseable {
         KafkaConsumer<byte[], byte[]> readBackConsumer = new KafkaConsumer<>(settings.consumerConfig(null, clientId + "-read-back", "earliest"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         DecisionReadBack readBack = new DecisionReadBack(readBackConsumer, settings.topics(), System::currentTimeMillis);
-        RendezvousEngine engine = new RendezvousEngine(settings.topics(), apps, arbiters, publisher, deadLetters, readBack, registry, clock,
-                null, null, timing);
+        RendezvousEngine engine = new RendezvousEngine(settings.topics(), apps, arbiters, publisher, deadLetters, readBack,
+                ScoresReadThrough.EndOffsets.of(admin), registry, clock, null, null, timing);
         // The results topics are read for a standby's decisions of requests this instance has not decided yet (adopted,
         // not decided again); the owner's own come back too and are passed over by their header.
         List<String> topics = engine.subscribedTopics();
@@ -153,7 +153,7 @@ public final class RendezvousService implements AutoCloseable {
         publisher.knownToExist(apps.stream().map(app -> settings.topics().results(app)).toList());
         warmMetadata(producer, apps, settings);
         RendezvousEngine engine = new RendezvousEngine(settings.topics(), apps, arbiters, publisher, deadLetters, null,
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), clock, standby, new StandbyMeters(registry), timing);
+                ScoresReadThrough.EndOffsets.of(admin), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), clock, standby, new StandbyMeters(registry), timing);
         List<String> topics = engine.subscribedTopics();
         PollLoop<byte[]> loop = new PollLoop<>("rendezvous-standby-" + groupId, consumer,
                 c -> c.subscribe(topics, engine.rebalanceListener(c)), engine).start();

@@ -23,6 +23,18 @@ public record ReplyMargin(long estimateMs, double maxShare) {
         }
     }
 
+    /**
+     * Margins move in steps of this: an owner and its standby learn the hop from the same decisions but not
+     * at the same moments, and two margins 1 ms apart are two decision instants, so a score landing between
+     * them would be served by one and not the other.
+     */
+    public static final long STEP_MS = 5;
+
+    /** A learnt hop rounded up to the next {@link #STEP_MS}. */
+    public static long stepped(long hopMs) {
+        return (hopMs + STEP_MS - 1) / STEP_MS * STEP_MS;
+    }
+
     /** The margin for a request whose effective deadline is {@code deadlineMs} after receipt. */
     public long forDeadline(long deadlineMs) {
         return Math.max(0, Math.min(estimateMs, (long) Math.floor(deadlineMs * maxShare)));

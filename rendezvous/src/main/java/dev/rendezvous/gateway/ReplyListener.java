@@ -7,6 +7,7 @@ import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.MalformedRecordException;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -33,7 +34,7 @@ final class ReplyListener implements AutoCloseable {
             positioned.countDown();
         }, new PollLoop.Handler<>() {
             @Override
-            public void onRecords(KafkaConsumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> records) {
+            public void onRecords(Consumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> records) {
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     try {
                         pending.complete(JsonCodec.decode(record.value(), Decision.class));

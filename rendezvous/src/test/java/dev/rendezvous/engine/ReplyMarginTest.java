@@ -108,4 +108,10 @@ class ReplyMarginTest {
         }
         assertThat(hops.p99Ms(40_000)).as("old hops leave the window").isEqualTo(2);
     }
+
+    @ParameterizedTest
+    @CsvSource({"0,0", "1,5", "5,5", "6,10", "19,20"})
+    void marginsMoveInStepsSoThatOwnerAndStandbyDecideAtTheSameInstant(long hopMs, long stepped) {
+        assertThat(ReplyMargin.stepped(hopMs)).isEqualTo(stepped);
+    }
 }
