@@ -1,5 +1,6 @@
 package dev.rendezvous.engine;
 
+import dev.rendezvous.policy.DecisionReason;
 import dev.rendezvous.protocol.Decision;
 import dev.rendezvous.protocol.Outcome;
 import dev.rendezvous.registry.LiveMembers;
@@ -29,6 +30,6 @@ public final class Arbiters {
 
     /** Every request must get an answer; without a policy the only honest one is an immediate timeout. */
     static final Arbiter NO_POLICY = (request, arrivals, nowMs) -> new Verdict.Decide(new Decision(request.id(), request.app(),
-            Outcome.TIMEOUT, null, null, null, "no-policy", 0, null, List.of(), List.of(),
+            Outcome.TIMEOUT, null, null, null, DecisionReason.NO_POLICY.wireName(), 0, null, List.of(), List.of(),
             request.receivedAtMs(), request.deadlineAtMs(), nowMs));
 }

@@ -9,8 +9,12 @@ public sealed interface DecisionReason {
     DecisionReason DEADLINE_BEST = new DeadlineBest();
     DecisionReason FALLBACK = new Fallback();
     DecisionReason TIMEOUT = new Timeout();
+    DecisionReason NO_POLICY = new NoPolicy();
 
-    /** The reason as written in decision records: {@code preferred}, {@code stage-N}, {@code deadline-best}, {@code fallback} or {@code timeout}. */
+    /**
+     * The reason as written in decision records: {@code preferred}, {@code stage-N}, {@code deadline-best},
+     * {@code fallback}, {@code timeout} or {@code no-policy}.
+     */
     String wireName();
 
     /** Parses a {@link #wireName()}, e.g. when reading decision records back. */
@@ -24,12 +28,14 @@ public sealed interface DecisionReason {
                 return FALLBACK;
             case "timeout":
                 return TIMEOUT;
+            case "no-policy":
+                return NO_POLICY;
             default:
                 if (text.matches("stage-[1-9][0-9]{0,8}")) {
                     return new Staged(Integer.parseInt(text.substring("stage-".length())));
                 }
                 throw new IllegalArgumentException("decision reason '" + text
-                        + "' is unknown; expected preferred, stage-N, deadline-best, fallback or timeout");
+                        + "' is unknown; expected preferred, stage-N, deadline-best, fallback, timeout or no-policy");
         }
     }
 
@@ -76,6 +82,14 @@ public sealed interface DecisionReason {
         @Override
         public String wireName() {
             return "timeout";
+        }
+    }
+
+    /** The app has no policy (yet): every request is answered with a timeout at once, the only honest answer. */
+    record NoPolicy() implements DecisionReason {
+        @Override
+        public String wireName() {
+            return "no-policy";
         }
     }
 }

@@ -36,7 +36,7 @@ class PolicyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"preferred", "stage-1", "stage-12", "deadline-best", "fallback", "timeout"})
+    @ValueSource(strings = {"preferred", "stage-1", "stage-12", "deadline-best", "fallback", "timeout", "no-policy"})
     void readsBackEveryDecisionReasonItWrites(String wireName) {
         assertThat(DecisionReason.parse(wireName).wireName()).isEqualTo(wireName);
     }
