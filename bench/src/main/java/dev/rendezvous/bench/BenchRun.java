@@ -73,7 +73,7 @@ public final class BenchRun {
             boolean inJvm = options.platform() == PlatformMode.IN_JVM;
             EmbeddedKafkaBroker broker = inJvm ? own(EmbeddedKafkaBroker.start(work.resolve("kafka"), 0)) : null;
             Path modelsDir = work.resolve("models");
-            DemoModels.ensure(modelsDir);
+            copyTrainedDemoModels(modelsDir);
             Path servedManifest = modelsDir.resolve("fraud-fm-1.yaml");
             ModelManifest served = ModelManifest.load(servedManifest);
             Payloads payloads = Payloads.demo(1_000);
@@ -180,6 +180,24 @@ public final class BenchRun {
             cores.put(target, sorted);
         });
         return cores;
+    }
+
+    /** The demo models, trained once per JVM (~10 s on 2 cores): the smoke tests run several benches in one JVM. */
+    private static Path trainedDemoModels;
+
+    private static synchronized void copyTrainedDemoModels(Path modelsDir) throws IOException {
+        if (trainedDemoModels == null) {
+            Path dir = Files.createTempDirectory("rdv-bench-models");
+            DemoModels.ensure(dir);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir), "bench-models-cleanup"));
+            trainedDemoModels = dir;
+        }
+        Files.createDirectories(modelsDir);
+        try (Stream<Path> files = Files.list(trainedDemoModels)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, modelsDir.resolve(file.getFileName().toString()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
     }
 
     private <T extends AutoCloseable> T own(T resource) {

@@ -22,14 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProcessModeAndAblationSmokeIT {
 
-    private static BenchOptions tiny(Path dir, Path doc, List<String> targets) {
-        return new BenchOptions(40, Duration.ofSeconds(1), 1, Duration.ofSeconds(1), 500, Duration.ofSeconds(5),
+    /** One second per target at 40 req/s; a warm-up only where asked (each ablation step would pay it twice). */
+    private static BenchOptions tiny(Path dir, Path doc, List<String> targets, Duration warmUp) {
+        return new BenchOptions(40, Duration.ofSeconds(1), 1, warmUp, 500, Duration.ofSeconds(5),
                 List.of(), Duration.ofSeconds(1), 1, 100, Duration.ZERO, 0, dir.resolve("out"), doc, targets);
     }
 
     @Test
     void processModeDrivesTheLaunchedPlatformAndItsBrokerAndLeavesNoJvmBehind(@TempDir Path dir) throws Exception {
-        BenchOptions options = tiny(dir, null, List.of("kafka-3-hops", "rendezvous")).withPlatform(PlatformMode.PROCESS, false, null);
+        BenchOptions options = tiny(dir, null, List.of("kafka-3-hops", "rendezvous"), Duration.ofSeconds(1)).withPlatform(PlatformMode.PROCESS, false, null);
 
         assertThat(BenchMain.execute(options, "smoke --platform process")).isZero();
 
@@ -48,7 +49,7 @@ class ProcessModeAndAblationSmokeIT {
     void ablationMeasuresEveryStepBesideTheKafkaFloorAndFillsItsOwnDocumentSection(@TempDir Path dir) throws Exception {
         Path doc = dir.resolve("performance.md");
         Files.writeString(doc, "# Performance\n\nHand-written analysis that must survive.\n");
-        BenchOptions options = tiny(dir, doc, List.of()).withPlatform(PlatformMode.IN_JVM, true, null);
+        BenchOptions options = tiny(dir, doc, List.of(), Duration.ZERO).withPlatform(PlatformMode.IN_JVM, true, null);
 
         assertThat(BenchMain.execute(options, "smoke --ablation")).isZero();
 
