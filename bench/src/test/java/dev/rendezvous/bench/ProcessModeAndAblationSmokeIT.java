@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Keeps the process mode and the ablation working, at a few seconds of load each: the platform
  * started with the README's launcher jar in a JVM of its own (built by this reactor's deploy module
  * before this module's integration tests), and the four ablation steps on the in-JVM platform. It
- * checks rows, that every request sent got an answer, and that no platform JVM is left behind —
+ * checks rows, that every request sent got an HTTP answer, and that no platform JVM is left behind —
  * never how fast anything was.
  */
 class ProcessModeAndAblationSmokeIT {
@@ -66,13 +66,18 @@ class ProcessModeAndAblationSmokeIT {
         assertThat(dir.resolve("out").resolve("latest.json")).doesNotExist();
     }
 
-    /** Some requests sent, and each one answered: no error, no 504, none unanswered or dropped. */
+    /**
+     * Some requests answered with a score, and every request sent got an answer from the platform: a
+     * 200, or its own 503 (shed) or 504 (timeout), which a cold JVM on a busy CI machine may give
+     * without warm-up. Not allowed: a connection error or other status, a request still unanswered
+     * after the drain, or one the client never sent.
+     */
     private static Consumer<JsonNode> everyRequestAnswered() {
         return node -> {
             JsonNode outcomes = node.path("outcomes");
-            assertThat(outcomes.path("answered").asLong()).as(node.path("target").asText() + " answered").isPositive();
-            assertThat(outcomes.path("failed").asLong() + outcomes.path("timed_out").asLong() + outcomes.path("dropped_by_client").asLong()
-                    + node.path("unanswered").asLong()).as(node.path("target").asText() + " not answered").isZero();
+            assertThat(outcomes.path("answered").asLong()).as(node.path("target").asText() + " answered 200").isPositive();
+            assertThat(outcomes.path("failed").asLong() + outcomes.path("dropped_by_client").asLong() + node.path("unanswered").asLong())
+                    .as(node.path("target").asText() + " failed, dropped or unanswered").isZero();
         };
     }
 }
