@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /** The benchmark's command line: {@code bench full} for the documented run, {@code bench run} with flags for anything else. */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.Full.class, BenchMain.Run.class, BenchMain.ArchiveSql.class},
-        description = "Rendezvous path vs direct path vs Kafka floor, side by side in one process on one embedded broker.")
+        description = "Rendezvous path vs direct path vs Kafka floor, side by side on one embedded broker: the platform in the bench's "
+                + "JVM, or with --platform process in its own, started as the README says.")
 public final class BenchMain implements Runnable {
     static final String JAR_COMMAND = "java -jar bench/target/rendezvous-bench.jar";
 
