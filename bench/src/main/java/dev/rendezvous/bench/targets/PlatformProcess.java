@@ -70,7 +70,7 @@ public final class PlatformProcess implements PlatformInstance {
      * gateway answers {@code /health/ready} with 200; on failure or timeout, stops it and throws with the
      * end of its log. {@code trainedModels}, when given, is copied to {@code workDir/data/models} first:
      * the demo models there are current, so the child does not train them again (as on a second
-     * {@code up}). {@code settings} become {@code --set key=value}, after the bench's {@code -Drdv.bench.platform.*}.
+     * {@code up}). {@code settings} become {@code --set key=value}; a {@code -Drdv.bench.platform.<key>} of the bench's overrides the same key.
      */
     public static PlatformProcess start(Path jar, Path workDir, Path trainedModels, Map<String, String> settings, Duration readyTimeout)
             throws IOException, InterruptedException {
@@ -82,8 +82,9 @@ public final class PlatformProcess implements PlatformInstance {
         int brokerPort = freePort();
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-jar", jar.toAbsolutePath().toString(), "up",
                 "--port", Integer.toString(gatewayPort), "--set", "kafka.embeddedPort=" + brokerPort, "--set", "management.port=0"));
-        Map<String, String> all = new java.util.LinkedHashMap<>(PlatformUnderTest.propertyOverrides());
-        all.putAll(settings);
+        // As in the in-JVM mode, the run's -Drdv.bench.platform.* A/B wins over the caller's settings.
+        Map<String, String> all = new java.util.LinkedHashMap<>(settings);
+        all.putAll(PlatformUnderTest.propertyOverrides());
         all.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
         Path log = workDir.resolve("platform.log");
         LOG.info("starting the platform process: {} (in {}, log {})", String.join(" ", command), workDir, log);
