@@ -49,7 +49,7 @@ public final class ResultTable {
         boolean split = steps.stream().anyMatch(s -> s.rendezvous().platformCpuNanos() >= 0);
         StringBuilder out = new StringBuilder("| step | adds | rendezvous p50 ms | p99 ms | CPU ms / request | Δ CPU ms vs previous step |"
                 + (split ? " of which the platform process |" : "")
-                + " answered / sent | 503 shed | unanswered or failed | kafka 3 hops p50 ms | p99 ms | CPU ms / request | start-up ms |\n"
+                + " answered / sent | 503 shed | 504, errors, dropped or unanswered | kafka 3 hops p50 ms | p99 ms | CPU ms / request | start-up ms |\n"
                 + "|---|---|---:|---:|---:|---:|" + (split ? "---:|" : "") + "---:|---:|---:|---:|---:|---:|---:|\n");
         double previousCpu = Double.NaN;
         for (AblationResult step : steps) {
