@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /** The benchmark's command line: {@code bench full} for the documented run, {@code bench run} with flags for anything else. */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.Full.class, BenchMain.Run.class, BenchMain.ArchiveSql.class},
-        description = "Rendezvous path vs direct path vs Kafka floor, side by side in one process on one embedded broker.")
+        description = "Rendezvous path vs direct path vs Kafka floor, side by side on one embedded broker: the platform in the bench's "
+                + "JVM, or with --platform process in its own, started as the README says.")
 public final class BenchMain implements Runnable {
     static final String JAR_COMMAND = "java -jar bench/target/rendezvous-bench.jar";
 
@@ -41,7 +42,9 @@ public final class BenchMain implements Runnable {
         Files.createDirectories(options.outDir());
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(report.startedAt());
         String markdown = PerformanceDoc.section(report);
-        for (String name : List.of("bench-" + stamp, "latest")) {
+        // An ablation keeps its own files: rerunning it leaves the comparison's latest.json alone.
+        List<String> names = report.isAblation() ? List.of("ablation-" + stamp, "ablation-latest") : List.of("bench-" + stamp, "latest");
+        for (String name : names) {
             ReportJson.write(report, options.outDir().resolve(name + ".json"));
             Files.writeString(options.outDir().resolve(name + ".md"), markdown);
         }
@@ -50,7 +53,7 @@ public final class BenchMain implements Runnable {
         }
         System.out.println();
         System.out.println(markdown);
-        System.out.println("results: " + options.outDir().toAbsolutePath().resolve("latest.json")
+        System.out.println("results: " + options.outDir().toAbsolutePath().resolve(names.get(1) + ".json")
                 + (options.docFile() != null ? ", " + options.docFile() + " updated" : ""));
         return 0;
     }
@@ -90,10 +93,32 @@ public final class BenchMain implements Runnable {
         @Option(names = "--doc", description = "The performance document to update (default: docs/performance.md when it is there).")
         Path doc;
 
+        @CommandLine.Mixin
+        PlatformFlags platform = new PlatformFlags();
+
         @Override
         public Integer call() throws Exception {
             Path docFile = doc != null ? doc : Files.isDirectory(Path.of("docs")) ? Path.of("docs", "performance.md") : null;
-            return execute(Presets.full(out != null ? out : defaultOutDir(), docFile), JAR_COMMAND + " full");
+            BenchOptions options = platform.apply(Presets.full(out != null ? out : defaultOutDir(), docFile), false);
+            return execute(options, JAR_COMMAND + " full" + platform.describe());
+        }
+    }
+
+    /** Where the platform runs, shared by {@code full} and {@code run}. */
+    static final class PlatformFlags {
+        @Option(names = "--platform", defaultValue = "in-jvm", paramLabel = "in-jvm|process",
+                description = "in-jvm (default): the platform inside the bench's JVM on its broker; process: started as the README says "
+                        + "(java -jar deploy/target/rendezvous.jar up) in its own JVM, broker inside it, driven over HTTP.")
+        String mode = "in-jvm";
+        @Option(names = "--platform-jar", description = "The launcher jar of --platform process (default: deploy/target/rendezvous.jar).")
+        Path jar;
+
+        BenchOptions apply(BenchOptions base, boolean ablation) {
+            return base.withPlatform(BenchOptions.PlatformMode.parse(mode), ablation, jar);
+        }
+
+        String describe() {
+            return "in-jvm".equals(mode) ? "" : " --platform " + mode;
         }
     }
 
@@ -130,6 +155,11 @@ public final class BenchMain implements Runnable {
         Path out;
         @Option(names = "--doc", description = "A performance document to update between its bench markers.")
         Path doc;
+        @Option(names = "--ablation", description = "Instead of the comparison: the ablation (1 model; +2 models; +decoy and archiver; "
+                + "+batching canary = rendezvous up), the platform restarted per step, each step beside three Kafka hops at --rate.")
+        boolean ablation;
+        @CommandLine.Mixin
+        PlatformFlags platform = new PlatformFlags();
 
         @Override
         public Integer call() throws Exception {
@@ -150,6 +180,7 @@ public final class BenchMain implements Runnable {
                     batchingMs != null ? Duration.ofMillis(batchingMs) : base.batchingDuration(),
                     archiveRecords != null ? archiveRecords : base.archiveRecords(),
                     outDir, doc, targets != null ? targets : List.of());
+            options = platform.apply(options, ablation);
             return execute(options, JAR_COMMAND + " " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         }
 

@@ -1,5 +1,8 @@
 package dev.rendezvous.bench;
 
+import dev.rendezvous.bench.BenchOptions.PlatformMode;
+import dev.rendezvous.bench.ablation.AblationResult;
+import dev.rendezvous.bench.ablation.AblationSteps;
 import dev.rendezvous.bench.load.CapacitySearch;
 import dev.rendezvous.bench.load.InterleavedRun;
 import dev.rendezvous.bench.load.LoadGenerator;
@@ -16,7 +19,8 @@ import dev.rendezvous.bench.targets.DirectPathServer;
 import dev.rendezvous.bench.targets.HttpTarget;
 import dev.rendezvous.bench.targets.KafkaFloor;
 import dev.rendezvous.bench.targets.Payloads;
-import dev.rendezvous.bench.targets.PlatformUnderTest;
+import dev.rendezvous.bench.targets.PlatformInstance;
+import dev.rendezvous.bench.targets.PlatformProcess;
 import dev.rendezvous.demo.DemoModels;
 import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.kafka.embedded.EmbeddedKafkaBroker;
@@ -41,9 +45,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One benchmark run in one process: starts the embedded broker, the platform, the direct-path server
- * and the Kafka floor on it, runs the interleaved comparison (with the hop profile), the capacity
- * search and the extras, stops everything and returns the report.
+ * One benchmark run: starts the embedded broker, the platform, the direct-path server and the Kafka
+ * floor on it — all in this JVM, or the platform with its broker in a process of its own — runs the
+ * interleaved comparison (with the hop profile), the capacity search and the extras, or the ablation
+ * instead, stops everything and returns the report.
  */
 public final class BenchRun {
     private static final Logger LOG = LoggerFactory.getLogger(BenchRun.class);
@@ -65,19 +70,38 @@ public final class BenchRun {
         MachineInfo machine = MachineInfo.current();
         Path work = Files.createTempDirectory("rdv-bench");
         try {
-            EmbeddedKafkaBroker broker = own(EmbeddedKafkaBroker.start(work.resolve("kafka"), 0));
-            DemoModels.ensure(work.resolve("models"));
-            Path servedManifest = work.resolve("models").resolve("fraud-fm-1.yaml");
+            boolean inJvm = options.platform() == PlatformMode.IN_JVM;
+            EmbeddedKafkaBroker broker = inJvm ? own(EmbeddedKafkaBroker.start(work.resolve("kafka"), 0)) : null;
+            Path modelsDir = work.resolve("models");
+            copyTrainedDemoModels(modelsDir);
+            Path servedManifest = modelsDir.resolve("fraud-fm-1.yaml");
             ModelManifest served = ModelManifest.load(servedManifest);
             Payloads payloads = Payloads.demo(1_000);
-            KafkaFloor floor = own(KafkaFloor.start(KafkaSettings.local(broker.bootstrapServers(), ""), payloads, "bench-floor."));
-            DirectPathServer direct = own(DirectPathServer.start(served, 0, (long) options.deadlineMs()));
-
-            long rssBefore = ProcessMemory.rssBytes();
-            LOG.info("starting the platform");
-            PlatformUnderTest platform = own(PlatformUnderTest.start(broker.bootstrapServers(), work));
-            long rssAfter = ProcessMemory.rssBytes();
+            PlatformLauncher launcher = new PlatformLauncher(options, work, modelsDir, broker);
+            if (options.ablation()) {
+                List<AblationResult> steps = new AblationRun(options, launcher, payloads).run(AblationSteps.demo(modelsDir));
+                return new BenchReport(startedAt, machine, MachineInfo.currentLoadAverage(), command, options.describe(), options.platform().flag(),
+                        options.rate(), List.of(), Map.of(), List.of(), null, -1, -1, -1, Map.of(), null, null, payloads.averageRecordBytes(),
+                        (System.nanoTime() - begin) / 1e9, steps);
+            }
+            KafkaFloor floor = null;
+            DirectPathServer direct = null;
+            if (inJvm) {
+                // As before the process mode existed: the RSS figures below are the platform's alone.
+                floor = own(KafkaFloor.start(KafkaSettings.local(broker.bootstrapServers(), ""), payloads, "bench-floor."));
+                direct = own(DirectPathServer.start(served, 0, (long) options.deadlineMs()));
+            }
+            long rssBefore = inJvm ? ProcessMemory.rssBytes() : -1;
+            LOG.info("starting the platform ({})", options.platform().flag());
+            PlatformInstance platform = own(launcher.start("platform", Map.of()));
+            long rssAfter = platform instanceof PlatformProcess child ? child.rssBytes() : ProcessMemory.rssBytes();
             LOG.info("platform started in {} ms", platform.startMillis());
+            String bootstrap = platform.kafka().bootstrapServers();
+            if (!inJvm) {
+                // The floor's clients talk to the platform's own broker, the one its services use.
+                floor = own(KafkaFloor.start(KafkaSettings.local(bootstrap, ""), payloads, "bench-floor."));
+                direct = own(DirectPathServer.start(served, 0, (long) options.deadlineMs()));
+            }
 
             // The client's own event loops: sharing the servers' would let the generator and the server
             // steal each other's loop time and blur which side a stall came from.
@@ -90,7 +114,8 @@ public final class BenchRun {
             List<LoadTarget> all = Stream.of(floor.oneHop(), floor.threeHops(), directTarget, rendezvousTarget)
                     .filter(t -> options.measures(t.name())).toList();
 
-            InterleavedRun interleaved = new InterleavedRun(new LoadGenerator(options.maxOutstanding(), options.drainTimeout()));
+            InterleavedRun interleaved = new InterleavedRun(new LoadGenerator(options.maxOutstanding(), options.drainTimeout(),
+                    platform.processCpuNanos()));
             Comparison comparison = compare(interleaved, all, rendezvousTarget, platform);
             CapacitySearch.Result capacity = null;
             if (!options.capacityRates().isEmpty()) {
@@ -102,15 +127,16 @@ public final class BenchRun {
                     : BatchingGain.measure(served, List.of(1, 64), options.batchingDuration());
             Path archiveDir = work.resolve("archive-bench");
             ArchiveThroughput.Result archive = options.archiveRecords() <= 0 ? null
-                    : ArchiveThroughput.measure(broker.bootstrapServers(), archiveDir, payloads, options.archiveRecords());
+                    : ArchiveThroughput.measure(bootstrap, archiveDir, payloads, options.archiveRecords());
             ReplayThroughput.Result replay = null;
             if (archive != null) {
                 LOG.info("replaying the {} archived records through {}", archive.records(), served.ref());
                 replay = ReplayThroughput.measure(archive, archiveDir, servedManifest, work.resolve("replay-bench"));
             }
-            return new BenchReport(startedAt, machine, MachineInfo.currentLoadAverage(), command, options.describe(), options.rate(),
-                    new ArrayList<>(comparison.results().values()), comparison.threadCpu(), comparison.profile(), capacity, platform.startMillis(), rssBefore, rssAfter,
-                    batching, archive, replay, payloads.averageRecordBytes(), (System.nanoTime() - begin) / 1e9);
+            return new BenchReport(startedAt, machine, MachineInfo.currentLoadAverage(), command, options.describe(), options.platform().flag(),
+                    options.rate(), new ArrayList<>(comparison.results().values()), comparison.threadCpu(), comparison.profile(), capacity,
+                    platform.startMillis(), rssBefore, rssAfter, batching, archive, replay, payloads.averageRecordBytes(),
+                    (System.nanoTime() - begin) / 1e9, List.of());
         } finally {
             closeAll();
             deleteQuietly(work);
@@ -122,7 +148,7 @@ public final class BenchRun {
     }
 
     /** Warm-up, then the interleaved comparison at the comparison rate, reading the platform's records for the profile meanwhile. */
-    private Comparison compare(InterleavedRun interleaved, List<LoadTarget> all, HttpTarget rendezvousTarget, PlatformUnderTest platform)
+    private Comparison compare(InterleavedRun interleaved, List<LoadTarget> all, HttpTarget rendezvousTarget, PlatformInstance platform)
             throws InterruptedException {
         LOG.info("warm-up: {} ms per target at {} req/s", options.warmUp().toMillis(), options.rate());
         interleaved.warmUp(all, options.rate(), options.warmUp());
@@ -154,6 +180,24 @@ public final class BenchRun {
             cores.put(target, sorted);
         });
         return cores;
+    }
+
+    /** The demo models, trained once per JVM (~10 s on 2 cores): the smoke tests run several benches in one JVM. */
+    private static Path trainedDemoModels;
+
+    private static synchronized void copyTrainedDemoModels(Path modelsDir) throws IOException {
+        if (trainedDemoModels == null) {
+            Path dir = Files.createTempDirectory("rdv-bench-models");
+            DemoModels.ensure(dir);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir), "bench-models-cleanup"));
+            trainedDemoModels = dir;
+        }
+        Files.createDirectories(modelsDir);
+        try (Stream<Path> files = Files.list(trainedDemoModels)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, modelsDir.resolve(file.getFileName().toString()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
     }
 
     private <T extends AutoCloseable> T own(T resource) {

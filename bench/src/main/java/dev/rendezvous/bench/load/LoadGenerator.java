@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -23,13 +24,24 @@ public final class LoadGenerator {
 
     private final int maxOutstanding;
     private final Duration drainTimeout;
+    private final LongSupplier platformCpuNanos;
 
     public LoadGenerator(int maxOutstanding, Duration drainTimeout) {
+        this(maxOutstanding, drainTimeout, null);
+    }
+
+    /**
+     * @param platformCpuNanos the CPU nanoseconds so far of the platform's own process, read before and
+     *                         after each segment and added to the bench process's; null when the platform
+     *                         runs inside the bench's process
+     */
+    public LoadGenerator(int maxOutstanding, Duration drainTimeout, LongSupplier platformCpuNanos) {
         if (maxOutstanding < 1) {
             throw new IllegalArgumentException("maxOutstanding must be at least 1, was " + maxOutstanding);
         }
         this.maxOutstanding = maxOutstanding;
         this.drainTimeout = drainTimeout;
+        this.platformCpuNanos = platformCpuNanos;
     }
 
     /**
@@ -42,6 +54,7 @@ public final class LoadGenerator {
         AtomicLongArray counts = new AtomicLongArray(Outcome.values().length);
         AtomicInteger outstanding = new AtomicInteger();
         AtomicBoolean counting = new AtomicBoolean(true);
+        long platformCpuBefore = platformCpuNanos == null ? 0 : platformCpuNanos.getAsLong();
         long cpuBefore = ProcessCpu.cpuNanos();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
         ArrivalSchedule schedule = ArrivalSchedule.atRate(ratePerSecond, start);
@@ -82,12 +95,13 @@ public final class LoadGenerator {
         counting.set(false);
         long end = System.nanoTime();
         long cpuAfter = ProcessCpu.cpuNanos();
+        long platformCpu = platformCpuNanos == null ? -1 : platformCpuNanos.getAsLong() - platformCpuBefore;
         Map<Outcome, Long> byOutcome = new EnumMap<>(Outcome.class);
         for (Outcome outcome : Outcome.values()) {
             byOutcome.put(outcome, counts.get(outcome.ordinal()));
         }
         return new LoadResult(target.name(), ratePerSecond, scheduledNanos, latencies.copy(), byOutcome,
-                Math.max(0, outstanding.get()), cpuAfter - cpuBefore, end - start);
+                Math.max(0, outstanding.get()), cpuAfter - cpuBefore + Math.max(0, platformCpu), end - start, platformCpu);
     }
 
     /** Parks until {@code deadlineNanos}; lateness does not matter for correctness, since latency counts from the intended time. */

@@ -10,17 +10,26 @@ import org.HdrHistogram.Histogram;
  *
  * @param offeredRate  requests per second the schedule asked for
  * @param measuredNanos wall time of the scheduled windows, summed over segments
- * @param cpuNanos     process CPU time used during those windows (and their drains)
+ * @param cpuNanos     CPU time used during those windows (and their drains) by the bench's process and, when the
+ *                     platform runs in a process of its own, that process too
  * @param unanswered   requests still without an answer when the drain timeout ended
+ * @param platformCpuNanos the platform process's share of {@code cpuNanos} when it runs in a process of its own
+ *                     (broker included); -1 when it runs inside the bench's process and cannot be told apart
  */
 public record LoadResult(String target, double offeredRate, long measuredNanos, Histogram latencyMicros,
-                         Map<Outcome, Long> outcomes, long unanswered, long cpuNanos, long cpuWallNanos) {
+                         Map<Outcome, Long> outcomes, long unanswered, long cpuNanos, long cpuWallNanos, long platformCpuNanos) {
 
     public LoadResult {
         outcomes = new EnumMap<>(outcomes.isEmpty() ? new EnumMap<>(Outcome.class) : outcomes);
         for (Outcome outcome : Outcome.values()) {
             outcomes.putIfAbsent(outcome, 0L);
         }
+    }
+
+    /** Without a platform process of its own (the in-JVM mode, the Kafka floor before it ran beside one). */
+    public LoadResult(String target, double offeredRate, long measuredNanos, Histogram latencyMicros,
+                      Map<Outcome, Long> outcomes, long unanswered, long cpuNanos, long cpuWallNanos) {
+        this(target, offeredRate, measuredNanos, latencyMicros, outcomes, unanswered, cpuNanos, cpuWallNanos, -1);
     }
 
     public long count(Outcome outcome) {
@@ -51,6 +60,12 @@ public record LoadResult(String target, double offeredRate, long measuredNanos, 
         return answered == 0 ? Double.NaN : cpuNanos / 1e6 / answered;
     }
 
+    /** The platform process's CPU milliseconds per answered request (as {@link #cpuMillisPerRequest()}); NaN when not measured. */
+    public double platformCpuMillisPerRequest() {
+        long answered = count(Outcome.ANSWERED) + count(Outcome.TIMED_OUT);
+        return answered == 0 || platformCpuNanos < 0 ? Double.NaN : platformCpuNanos / 1e6 / answered;
+    }
+
     public double percentileMillis(double percentile) {
         return latencyMicros.getTotalCount() == 0 ? Double.NaN : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
     }
@@ -69,6 +84,7 @@ public record LoadResult(String target, double offeredRate, long measuredNanos, 
         Map<Outcome, Long> counts = new EnumMap<>(outcomes);
         other.outcomes.forEach((outcome, n) -> counts.merge(outcome, n, Long::sum));
         return new LoadResult(target, offeredRate, measuredNanos + other.measuredNanos, sum, counts,
-                unanswered + other.unanswered, cpuNanos + other.cpuNanos, cpuWallNanos + other.cpuWallNanos);
+                unanswered + other.unanswered, cpuNanos + other.cpuNanos, cpuWallNanos + other.cpuWallNanos,
+                platformCpuNanos < 0 || other.platformCpuNanos < 0 ? -1 : platformCpuNanos + other.platformCpuNanos);
     }
 }

@@ -2,6 +2,7 @@ package dev.rendezvous.bench.report;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rendezvous.bench.ablation.AblationResult;
 import dev.rendezvous.bench.load.CapacitySearch;
 import dev.rendezvous.bench.load.LoadResult;
 import dev.rendezvous.bench.load.Outcome;
@@ -28,7 +29,22 @@ public final class ReportJson {
         root.put("command", report.command());
         root.put("settings", report.settings());
         root.put("runSeconds", report.runSeconds());
+        root.put("platformMode", report.platformMode());
         root.put("comparisonRate", report.comparisonRate());
+        if (report.isAblation()) {
+            ArrayNode ablation = root.putArray("ablation");
+            for (AblationResult step : report.ablation()) {
+                ObjectNode s = ablation.addObject();
+                s.put("step", step.step().name());
+                s.put("adds", step.step().adds());
+                s.set("services", JsonCodec.mapper().valueToTree(step.step().services()));
+                s.set("manifests", JsonCodec.mapper().valueToTree(step.step().manifests()));
+                s.put("startupMillis", step.startMillis());
+                s.set("rendezvous", result(step.rendezvous()));
+                s.set("kafka3Hops", result(step.floor()));
+            }
+            return root;
+        }
         ArrayNode comparison = root.putArray("comparison");
         report.comparison().forEach(r -> comparison.add(result(r)));
         root.set("threadCpuCores", JsonCodec.mapper().valueToTree(report.threadCpuCores()));
@@ -78,6 +94,10 @@ public final class ReportJson {
             node.putNull("cpuMsPerRequest");
         } else {
             node.put("cpuMsPerRequest", cpuMs);
+        }
+        double platformCpuMs = r.platformCpuMillisPerRequest();
+        if (!Double.isNaN(platformCpuMs)) {
+            node.put("platformProcessCpuMsPerRequest", platformCpuMs);
         }
         return node;
     }

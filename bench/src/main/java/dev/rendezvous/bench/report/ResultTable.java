@@ -1,5 +1,6 @@
 package dev.rendezvous.bench.report;
 
+import dev.rendezvous.bench.ablation.AblationResult;
 import dev.rendezvous.bench.load.CapacitySearch;
 import dev.rendezvous.bench.load.LoadResult;
 import dev.rendezvous.bench.load.Outcome;
@@ -18,11 +19,61 @@ public final class ResultTable {
     private ResultTable() {
     }
 
-    /** The comparison table alone, as printed at the end of a run. */
+    private static final String PLATFORM_CPU_HEADER = " platform process CPU ms / request |";
+
+    /**
+     * The comparison table alone, as printed at the end of a run; with the platform in a process of its
+     * own, one more column: that process's share of the CPU per request.
+     */
     public static String comparison(List<LoadResult> results) {
-        StringBuilder out = new StringBuilder(HEADER);
-        results.forEach(r -> out.append(row(r.target(), r)));
+        boolean split = results.stream().anyMatch(r -> r.platformCpuNanos() >= 0);
+        StringBuilder out = new StringBuilder(split ? withPlatformCpuColumn(HEADER) : HEADER);
+        results.forEach(r -> out.append(split ? withPlatformCpu(row(r.target(), r), r) : row(r.target(), r)));
         return out.toString();
+    }
+
+    private static String withPlatformCpuColumn(String header) {
+        String[] lines = header.split("\n");
+        return lines[0] + PLATFORM_CPU_HEADER + "\n" + lines[1] + "---:|\n";
+    }
+
+    private static String withPlatformCpu(String row, LoadResult r) {
+        return row.substring(0, row.length() - 1) + " " + num(r.platformCpuMillisPerRequest()) + " |\n";
+    }
+
+    /**
+     * The ablation side by side: per step, the rendezvous path, what it cost more than the step before,
+     * and three bare Kafka hops measured interleaved with it on the same broker.
+     */
+    public static String ablation(List<AblationResult> steps) {
+        boolean split = steps.stream().anyMatch(s -> s.rendezvous().platformCpuNanos() >= 0);
+        StringBuilder out = new StringBuilder("| step | adds | rendezvous p50 ms | p99 ms | CPU ms / request | Δ CPU ms vs previous step |"
+                + (split ? " of which the platform process |" : "")
+                + " answered / sent | 503 shed | 504, errors, dropped or unanswered | kafka 3 hops p50 ms | p99 ms | CPU ms / request | start-up ms |\n"
+                + "|---|---|---:|---:|---:|---:|" + (split ? "---:|" : "") + "---:|---:|---:|---:|---:|---:|---:|\n");
+        double previousCpu = Double.NaN;
+        for (AblationResult step : steps) {
+            LoadResult r = step.rendezvous();
+            LoadResult f = step.floor();
+            long sent = r.outcomes().values().stream().mapToLong(Long::longValue).sum() + r.unanswered();
+            out.append("| ").append(step.step().name()).append(" | ").append(step.step().adds()).append(" | ")
+                    .append(num(r.percentileMillis(50))).append(" | ").append(num(r.percentileMillis(99))).append(" | ")
+                    .append(num(r.cpuMillisPerRequest())).append(" | ").append(Double.isNaN(previousCpu) ? "–" : signed(r.cpuMillisPerRequest() - previousCpu))
+                    .append(" | ");
+            if (split) {
+                out.append(num(r.platformCpuMillisPerRequest())).append(" | ");
+            }
+            out.append(r.count(Outcome.ANSWERED)).append(" / ").append(sent).append(" | ").append(r.count(Outcome.SHED)).append(" | ")
+                    .append(r.count(Outcome.FAILED) + r.count(Outcome.TIMED_OUT) + r.count(Outcome.DROPPED_BY_CLIENT) + r.unanswered()).append(" | ")
+                    .append(num(f.percentileMillis(50))).append(" | ").append(num(f.percentileMillis(99))).append(" | ")
+                    .append(num(f.cpuMillisPerRequest())).append(" | ").append(step.startMillis()).append(" |\n");
+            previousCpu = r.cpuMillisPerRequest();
+        }
+        return out.toString();
+    }
+
+    private static String signed(double value) {
+        return Double.isNaN(value) ? "–" : (value >= 0 ? "+" : "−") + num(Math.abs(value));
     }
 
     public static String capacity(CapacitySearch.Result capacity) {
@@ -65,11 +116,17 @@ public final class ResultTable {
 
     public static String extras(BenchReport report) {
         StringBuilder out = new StringBuilder("| measurement | value |\n|---|---|\n");
-        out.append("| platform start-up (`Platform.start`, broker already up, demo models already trained) | ")
-                .append(report.startupMillis()).append(" ms |\n");
-        out.append("| process RSS before / after the platform started (one JVM: broker, Kafka floor, direct server, platform) | ")
-                .append(mib(report.rssBeforeBytes())).append(" / ").append(mib(report.rssAfterBytes())).append(" (+")
-                .append(mib(report.rssAfterBytes() - report.rssBeforeBytes())).append(") |\n");
+        if ("process".equals(report.platformMode())) {
+            out.append("| platform start-up (`java -jar deploy/target/rendezvous.jar up` until `/health/ready` answers 200: JVM, broker, "
+                    + "services; demo models already trained) | ").append(report.startupMillis()).append(" ms |\n");
+            out.append("| platform process RSS once ready (its own JVM: broker and platform) | ").append(mib(report.rssAfterBytes())).append(" |\n");
+        } else {
+            out.append("| platform start-up (`Platform.start`, broker already up, demo models already trained) | ")
+                    .append(report.startupMillis()).append(" ms |\n");
+            out.append("| process RSS before / after the platform started (one JVM: broker, Kafka floor, direct server, platform) | ")
+                    .append(mib(report.rssBeforeBytes())).append(" / ").append(mib(report.rssAfterBytes())).append(" (+")
+                    .append(mib(report.rssAfterBytes() - report.rssBeforeBytes())).append(") |\n");
+        }
         out.append("| request record size on Kafka (Kafka floor records are the same size) | ").append(report.recordBytes()).append(" B |\n");
         Map<Integer, Double> batching = report.batching();
         if (!batching.isEmpty()) {
