@@ -235,6 +235,10 @@ class RendezvousScenariosIT {
             assertThat(answer.path("latencyMs").asLong()).isLessThanOrEqualTo(2_500);
         }
         System.out.printf("failover: %d of %d requests answered after their 500 ms deadline; the first ten:%s%n", late, pending.size(), lateDetail);
+        // A clean stop drains what it holds and leaves the group, so lateness comes only from the requests sent to its
+        // partitions during the hand-over: a bound, not a benchmark (a tenth of them on the loaded 2-core box).
+        assertThat(late).as("requests answered after their deadline across the stop; the first ten:%s", lateDetail)
+                .isLessThanOrEqualTo(pending.size() / 10);
     }
 
     private void awaitGroupMembers(String group, int members) {

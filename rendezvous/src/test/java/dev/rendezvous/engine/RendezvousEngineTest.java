@@ -86,17 +86,30 @@ class RendezvousEngineTest {
 
     @BeforeEach
     void start() {
-        DeadLetters deadLetters = new DeadLetters(producer, "rendezvous", "test");
+        engine = engine(consumer, "rendezvous", null);
+        sendRequest(consumer, "r-1");
+        pollAt(RECEIVED + 1);
+    }
+
+    /** An owner ({@code standby} null) or a standby deciding what {@code reading} reads, publishing to the test's producer. */
+    private RendezvousEngine engine(StaleLagConsumer reading, String service, StandbySettings standby) {
+        DeadLetters deadLetters = new DeadLetters(producer, service, "test");
         DecisionPublisher publisher = new DecisionPublisher(producer, TOPICS, deadLetters, topic -> true, registry, clock::get);
         PolicyArbiter arbiter = new PolicyArbiter(POLICY, () -> Set.of(new Member(ModelRef.parse("fraud-lr@1"), ModelRole.LIVE)));
-        engine = new RendezvousEngine(TOPICS, List.of(APP), app -> arbiter, publisher, deadLetters, null, consumer::latest, registry, clock::get);
-        consumer.assign(List.of(REQUESTS, SCORES, RESULTS));
-        consumer.updateBeginningOffsets(Map.of(REQUESTS, 0L, SCORES, 0L, RESULTS, 0L));
-        consumer.updateEndOffsets(Map.of(REQUESTS, 0L, SCORES, 0L, RESULTS, 0L));
-        ScoringRequest request = new ScoringRequest("r-1", APP, JsonCodec.mapper().createObjectNode().put("amount", 1), null,
+        return standby == null
+                ? new RendezvousEngine(TOPICS, List.of(APP), app -> arbiter, publisher, deadLetters, null, reading::latest, registry, clock::get)
+                : new RendezvousEngine(TOPICS, List.of(APP), app -> arbiter, publisher, deadLetters, null, reading::latest,
+                        new SimpleMeterRegistry(), clock::get, standby, new StandbyMeters(registry), RendezvousSettings.DEFAULTS);
+    }
+
+    /** Assigns the app's partitions and puts a request received at {@link #RECEIVED}, deadline 100 ms, in the log. */
+    private static void sendRequest(StaleLagConsumer reading, String id) {
+        reading.assign(List.of(REQUESTS, SCORES, RESULTS));
+        reading.updateBeginningOffsets(Map.of(REQUESTS, 0L, SCORES, 0L, RESULTS, 0L));
+        reading.updateEndOffsets(Map.of(REQUESTS, 1L, SCORES, 0L, RESULTS, 0L));
+        ScoringRequest request = new ScoringRequest(id, APP, JsonCodec.mapper().createObjectNode().put("amount", 1), null,
                 RECEIVED, RECEIVED + 100, null, null);
-        consumer.addRecord(record(REQUESTS, 0, RECEIVED, TimestampType.CREATE_TIME, JsonCodec.encode(request)));
-        pollAt(RECEIVED + 1);
+        reading.addRecord(record(REQUESTS, 0, RECEIVED, TimestampType.CREATE_TIME, JsonCodec.encode(request)));
     }
 
     @Test
@@ -165,18 +178,8 @@ class RendezvousEngineTest {
     @Test
     void aStandbyAnswersAnIdlePartitionsRequestOfAHungOwnerWithinItsTakeoverDelay() {
         StaleLagConsumer standbyConsumer = new StaleLagConsumer();
-        DeadLetters deadLetters = new DeadLetters(producer, "rendezvous-standby", "test");
-        DecisionPublisher publisher = new DecisionPublisher(producer, TOPICS, deadLetters, topic -> true, registry, clock::get);
-        PolicyArbiter arbiter = new PolicyArbiter(POLICY, () -> Set.of(new Member(ModelRef.parse("fraud-lr@1"), ModelRole.LIVE)));
-        RendezvousEngine standby = new RendezvousEngine(TOPICS, List.of(APP), app -> arbiter, publisher, deadLetters, null,
-                standbyConsumer::latest, new SimpleMeterRegistry(), clock::get, StandbySettings.DEFAULTS, new StandbyMeters(registry),
-                RendezvousSettings.DEFAULTS);
-        standbyConsumer.assign(List.of(REQUESTS, SCORES, RESULTS));
-        standbyConsumer.updateBeginningOffsets(Map.of(REQUESTS, 0L, SCORES, 0L, RESULTS, 0L));
-        standbyConsumer.updateEndOffsets(Map.of(REQUESTS, 1L, SCORES, 0L, RESULTS, 0L));
-        ScoringRequest request = new ScoringRequest("r-2", APP, JsonCodec.mapper().createObjectNode().put("amount", 2), null,
-                RECEIVED, RECEIVED + 100, null, null);
-        standbyConsumer.addRecord(record(REQUESTS, 0, RECEIVED, TimestampType.CREATE_TIME, JsonCodec.encode(request)));
+        RendezvousEngine standby = engine(standbyConsumer, "rendezvous-standby", StandbySettings.DEFAULTS);
+        sendRequest(standbyConsumer, "r-2");
 
         long published = -1;
         for (long now = RECEIVED + 1; now <= RECEIVED + 400 && published < 0; now++) {
