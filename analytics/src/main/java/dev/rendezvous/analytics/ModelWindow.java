@@ -19,6 +19,8 @@ final class ModelWindow {
     long agreedCanary;
     /** Per other live model: {compared, agreed}. */
     final Map<String, long[]> live = new TreeMap<>();
+    /** Per predicted label: how many of this model's outputs had it. */
+    final Map<String, Long> labels = new TreeMap<>();
     final MergingDigest scores;
     final MergingDigest latencies;
     boolean driftAlerted;
@@ -47,7 +49,7 @@ final class ModelWindow {
         Map<String, long[]> pairs = new TreeMap<>();
         live.forEach((ref, counts) -> pairs.put(ref, counts.clone()));
         return new State(role, requests, decided, served, late, errors, comparedServed, agreedServed, comparedCanary, agreedCanary, pairs,
-                Digests.toBytes(scores), Digests.toBytes(latencies), driftAlerted, disagreementAlerted);
+                Digests.toBytes(scores), Digests.toBytes(latencies), new TreeMap<>(labels), driftAlerted, disagreementAlerted);
     }
 
     static ModelWindow of(State s) {
@@ -64,6 +66,9 @@ final class ModelWindow {
         if (s.live() != null) {
             s.live().forEach((ref, counts) -> w.live.put(ref, counts.clone()));
         }
+        if (s.labels() != null) {
+            w.labels.putAll(s.labels());
+        }
         w.driftAlerted = s.driftAlerted();
         w.disagreementAlerted = s.disagreementAlerted();
         return w;
@@ -71,7 +76,8 @@ final class ModelWindow {
 
     /** A model window as the state store keeps it (digests in t-digest's byte form). */
     record State(ModelRole role, long requests, long decided, long served, long late, long errors, long comparedServed, long agreedServed,
-                 long comparedCanary, long agreedCanary, Map<String, long[]> live, byte[] scores, byte[] latencies, boolean driftAlerted,
+                 long comparedCanary, long agreedCanary, Map<String, long[]> live, byte[] scores, byte[] latencies, Map<String, Long> labels,
+                 boolean driftAlerted,
                  boolean disagreementAlerted) {
     }
 }

@@ -76,6 +76,9 @@ final class WindowFigures {
             if (answer.score() != null) {
                 model.scores.add(answer.score());
             }
+            if (answer.label() != null) {
+                model.labels.merge(answer.label(), 1L, Long::sum);
+            }
             if (answer.latencyMs() != null) {
                 model.latencies.add(answer.latencyMs());
             }
@@ -173,12 +176,19 @@ final class WindowFigures {
         return alerts;
     }
 
-    /** PSI of {@code model}'s scores against {@code expected}'s; null without an expected distribution. */
-    private static Double drift(ModelWindow expected, ModelWindow model) {
+    /**
+     * The drift of {@code model} against {@code expected}: the larger of the PSI of its scores and the
+     * PSI of its predicted labels (either left out when a side has none); null without an expected
+     * distribution or when neither can be computed. The score alone is blind to a model that labels
+     * the same numbers differently (a label-swapped manifest has the canary's very score distribution).
+     */
+    static Double drift(ModelWindow expected, ModelWindow model) {
         if (expected == null) {
             return null;
         }
-        double psi = Digests.psi(expected.scores, model.scores);
+        double scores = Digests.psi(expected.scores, model.scores);
+        double labels = Digests.psi(expected.labels, model.labels);
+        double psi = Double.isNaN(scores) ? labels : Double.isNaN(labels) ? scores : Math.max(scores, labels);
         return Double.isNaN(psi) ? null : psi;
     }
 
