@@ -44,6 +44,32 @@ final class ModelWindow {
         return whole == 0 ? null : part / (double) whole;
     }
 
+    /** Adds {@code other}'s counts and distributions to this one (a sliding window gathers its panes this way). */
+    void merge(ModelWindow other) {
+        role = other.role;
+        requests += other.requests;
+        decided += other.decided;
+        served += other.served;
+        late += other.late;
+        errors += other.errors;
+        comparedServed += other.comparedServed;
+        agreedServed += other.agreedServed;
+        comparedCanary += other.comparedCanary;
+        agreedCanary += other.agreedCanary;
+        other.live.forEach((ref, counts) -> {
+            long[] mine = live.computeIfAbsent(ref, r -> new long[2]);
+            mine[0] += counts[0];
+            mine[1] += counts[1];
+        });
+        other.labels.forEach((label, count) -> labels.merge(label, count, Long::sum));
+        if (other.scores.size() > 0) {
+            scores.add(other.scores);
+        }
+        if (other.latencies.size() > 0) {
+            latencies.add(other.latencies);
+        }
+    }
+
     /** The store's form of this window. */
     State state() {
         Map<String, long[]> pairs = new TreeMap<>();

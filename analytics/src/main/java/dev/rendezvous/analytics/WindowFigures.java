@@ -11,8 +11,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Every model's figures of one app over one tumbling window {@code [startMs, startMs + sizeMs)}:
- * requests are added as they settle; {@link #figures} and {@link #alerts} read them. Pure logic, no Kafka.
+ * Every model's figures of one app over one window {@code [startMs, startMs + sizeMs)} (a tumbling
+ * window, a sliding window's pane, or a sliding window merged from its panes): requests are added as
+ * they settle; {@link #figures} and {@link #alerts} read them. Pure logic, no Kafka.
  */
 final class WindowFigures {
     final String app;
@@ -190,6 +191,18 @@ final class WindowFigures {
         double labels = Digests.psi(expected.labels, model.labels);
         double psi = Double.isNaN(scores) ? labels : Double.isNaN(labels) ? scores : Math.max(scores, labels);
         return Double.isNaN(psi) ? null : psi;
+    }
+
+    /** The window {@code [startMs, startMs + sizeMs)} made of {@code panes} (in time order): their counts and distributions added up. */
+    static WindowFigures merge(String app, long sizeMs, long startMs, Iterable<WindowFigures> panes) {
+        WindowFigures window = new WindowFigures(app, sizeMs, startMs);
+        for (WindowFigures pane : panes) {
+            if (pane.canary != null) {
+                window.canary = pane.canary;
+            }
+            pane.models.forEach((ref, m) -> window.models.computeIfAbsent(ref, r -> new ModelWindow(m.role)).merge(m));
+        }
+        return window;
     }
 
     /** The store's form of this window. */

@@ -54,7 +54,7 @@ class AnalyticsTopologyTest {
 
     @BeforeEach
     void start() {
-        AnalyticsSettings settings = new AnalyticsSettings(List.of(WINDOW_MS), 2_000, 1_000, 20, 0.25, 0.1, 0.0,
+        AnalyticsSettings settings = new AnalyticsSettings(List.of(WINDOW_MS), List.of(), 2_000, 1_000, 20, 0.25, 0.1, 0.0,
                 Map.of(), stateDir, false);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "analytics-test");
