@@ -32,6 +32,12 @@ final class RequestJoiner implements Processor<String, byte[], String, RequestSu
     private final AnalyticsMeters meters;
     /** By {@code app/originKey}, in the order first seen, so settling stops at the first request not yet due. */
     private final LinkedHashMap<String, PendingRequest> pending = new LinkedHashMap<>();
+    /**
+     * Keys settled in the last {@link #REMEMBER_SETTLED} settle times, with when: a record of such a request
+     * is dropped (and counted as too late) instead of starting a second, partial request of the same id.
+     */
+    private final LinkedHashMap<String, Long> settled = new LinkedHashMap<>();
+    static final int REMEMBER_SETTLED = 5;
     private ProcessorContext<String, RequestSummary> context;
 
     RequestJoiner(Map<String, AnalyticsTopology.Source> sources, AnalyticsSettings settings, AnalyticsMeters meters) {
@@ -57,10 +63,16 @@ final class RequestJoiner implements Processor<String, byte[], String, RequestSu
         try {
             if (source.scores()) {
                 RecordDecoder.ScoreSeen score = RecordDecoder.score(record.value());
-                current(source.app() + "/" + score.originKey()).add(score);
+                PendingRequest request = current(source.app(), score.originKey());
+                if (request != null) {
+                    request.add(score);
+                }
             } else {
                 RecordDecoder.DecisionSeen decision = RecordDecoder.decision(record.value());
-                current(source.app() + "/" + decision.originKey()).decided(decision);
+                PendingRequest request = current(source.app(), decision.originKey());
+                if (request != null) {
+                    request.decided(decision);
+                }
             }
         } catch (IllegalArgumentException e) {
             // The rendezvous dead-letters malformed scores; here they are only not counted.
@@ -70,9 +82,15 @@ final class RequestJoiner implements Processor<String, byte[], String, RequestSu
         }
     }
 
-    private PendingRequest current(String key) {
+    /** The pending request of {@code originKey}, new if need be; null when it has already settled. */
+    private PendingRequest current(String app, String originKey) {
+        String key = app + "/" + originKey;
         PendingRequest existing = pending.get(key);
         if (existing == null) {
+            if (settled.containsKey(key)) {
+                meters.tooLate(app);
+                return null;
+            }
             existing = new PendingRequest(context.currentSystemTimeMs());
             pending.put(key, existing);
         }
@@ -80,6 +98,7 @@ final class RequestJoiner implements Processor<String, byte[], String, RequestSu
     }
 
     private void settle(long nowMs) {
+        forgetSettledBefore(nowMs);
         for (Iterator<Map.Entry<String, PendingRequest>> it = pending.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, PendingRequest> entry = it.next();
             if (entry.getValue().firstSeenMs + settings.settleMs() > nowMs) {
@@ -90,6 +109,14 @@ final class RequestJoiner implements Processor<String, byte[], String, RequestSu
             String app = key.substring(0, slash);
             RequestSummary summary = entry.getValue().summarize(app, key.substring(slash + 1));
             context.forward(new Record<>(app, summary, summary.timeMs()));
+            it.remove();
+            settled.put(key, nowMs);
+        }
+    }
+
+    private void forgetSettledBefore(long nowMs) {
+        long cutoffMs = nowMs - REMEMBER_SETTLED * Math.max(settings.settleMs(), 1_000);
+        for (Iterator<Long> it = settled.values().iterator(); it.hasNext() && it.next() < cutoffMs; ) {
             it.remove();
         }
     }
