@@ -168,18 +168,22 @@ class AnalyticsIT {
             AnalyticsAlert biasedAlert = biasedAlerts.get(0);
             ModelAnalytics biasedWindow = figures.get(ModelAnalytics.key(BIASED, WINDOW_MS, biasedAlert.windowStartMs()));
             assertThat(biasedWindow.drift()).isGreaterThan(0.25);
+            System.out.printf("AnalyticsIT: %s agreement with the canary %s, drift %.2f, alerts %s; predicted disagreement %.3f%n", BIASED,
+                    biasedWindow.agreementWithCanary(), biasedWindow.drift(), biasedAlerts.stream().map(x -> x.kind() + " " + x.value()).toList(),
+                    1 - biasedOverall[1] / biasedOverall[0]);
 
             String scrape = platform.metrics().scrape();
             assertThat(scrape).containsPattern("rdv_analytics_agreement_canary\\{[^}]*model=\"" + COPY.replace(".", "\\.") + "\"[^}]*\\} 1\\.0");
             assertThat(scrape).containsPattern("rdv_analytics_alerts_total\\{[^}]*kind=\"disagreement\"[^}]*model=\"" + SWAPPED + "\"");
             assertThat(scrape).containsPattern("rdv_analytics_alerts_total\\{[^}]*kind=\"drift\"[^}]*model=\"" + BIASED + "\"");
-            checkDashboardPage(platform.gatewayPort(), figures, dir);
 
-            // The Grafana dashboard reads only metrics this platform really exports.
+            // The Grafana dashboard reads only metrics this platform really exports (before the page check, which ends in a
+            // skip where no browser is installed).
             Set<String> exported = GrafanaDashboard.exported(scrape);
             for (String query : GrafanaDashboard.queries(GrafanaDashboard.FILE)) {
                 assertThat(exported).as("metrics of the dashboard query " + query).containsAll(GrafanaDashboard.metricsOf(query));
             }
+            checkDashboardPage(platform.gatewayPort(), figures, dir);
         }
     }
 
