@@ -13,7 +13,8 @@ import java.util.function.Function;
 
 /**
  * The analytics' Prometheus metrics: each model's newest figures per window size as gauges
- * ({@code rdv.analytics.*}, tags {@code app}, {@code model} ({@code name@version}), {@code window} (ms)),
+ * ({@code rdv.analytics.*}, tags {@code app}, {@code model} ({@code name@version}), {@code window} (ms;
+ * {@code size/advance} for a sliding window)),
  * and counters of alerts and of settled, skipped and too-late requests. A figure that had nothing to
  * compare reads NaN.
  */
@@ -40,8 +41,9 @@ public final class AnalyticsMeters {
         this.registry = registry;
     }
 
-    void show(ModelAnalytics figures) {
-        Tags tags = Tags.of("app", figures.app(), "model", figures.model() + "@" + figures.version(), "window", Long.toString(figures.windowSizeMs()));
+    /** Shows {@code figures} under tag {@code window}: the size in ms for a tumbling window, {@code size/advance} for a sliding one. */
+    void show(ModelAnalytics figures, String window) {
+        Tags tags = Tags.of("app", figures.app(), "model", figures.model() + "@" + figures.version(), "window", window);
         Map<String, AtomicReference<Double>> values = shown.computeIfAbsent(tags, t -> {
             Map<String, AtomicReference<Double>> created = new ConcurrentHashMap<>();
             GAUGES.keySet().forEach(name -> {

@@ -9,6 +9,8 @@ import java.util.Map;
  * refusal naming its key, the way {@code gateway.shedding} is.
  *
  * @param windowsMs             sizes of the tumbling windows, each 1 s to 7 days (default 1 min and 1 h)
+ * @param slidingWindows        sliding windows, each a size and how far it advances (default 1 min by 10 s and 1 h by
+ *                              1 min); their figures go to {@code <app>.analytics.sliding}. Empty: none
  * @param settleMs              how long after a request's first record its scores and decision are gathered
  *                              before it counts; scores arriving later are not counted (the decision lists them as late)
  * @param emitIntervalMs        how often the open windows' figures are written and their alerts checked (wall clock)
@@ -22,12 +24,16 @@ import java.util.Map;
  * @param dashboard             whether a gateway serves the {@code /ui/} dashboard from the analytics topics even when
  *                              its process does not run the service (a gateway beside it always does)
  */
-public record AnalyticsSettings(List<Long> windowsMs, long settleMs, long emitIntervalMs, long minSamples, double driftThreshold,
+public record AnalyticsSettings(List<Long> windowsMs, List<SlidingWindow> slidingWindows, long settleMs, long emitIntervalMs, long minSamples, double driftThreshold,
                                 double disagreementThreshold, double scoreTolerance, Map<String, AppThresholds> thresholds, Path stateDir,
                                 boolean dashboard) {
     private static final long MAX_WINDOW_MS = 7L * 24 * 3600 * 1000;
 
-    public static final AnalyticsSettings DEFAULT = new AnalyticsSettings(List.of(60_000L, 3_600_000L), 2_000, 1_000, 100, 0.25, 0.1, 0.0,
+    /** At most this many panes (size / advance) per sliding window: each of its figures merges them all. */
+    static final long MAX_PANES = 360;
+    public static final List<SlidingWindow> DEFAULT_SLIDING = List.of(new SlidingWindow(60_000, 10_000), new SlidingWindow(3_600_000, 60_000));
+
+    public static final AnalyticsSettings DEFAULT = new AnalyticsSettings(List.of(60_000L, 3_600_000L), DEFAULT_SLIDING, 2_000, 1_000, 100, 0.25, 0.1, 0.0,
             Map.of(), Path.of("data/analytics"), false);
 
     public AnalyticsSettings {
@@ -44,6 +50,25 @@ public record AnalyticsSettings(List<Long> windowsMs, long settleMs, long emitIn
             throw new IllegalArgumentException("analytics.windowsMs lists a window size twice: " + windowsMs);
         }
         windowsMs = List.copyOf(windowsMs);
+        slidingWindows = slidingWindows == null ? DEFAULT_SLIDING : List.copyOf(slidingWindows);
+        for (int i = 0; i < slidingWindows.size(); i++) {
+            SlidingWindow w = slidingWindows.get(i);
+            String key = "analytics.slidingWindows[" + i + "]";
+            if (w == null) {
+                throw new IllegalArgumentException(key + " is empty; expected {sizeMs: ..., advanceMs: ...}");
+            }
+            if (w.sizeMs() < 1_000 || w.sizeMs() > MAX_WINDOW_MS) {
+                throw new IllegalArgumentException(key + ".sizeMs must be 1000 to " + MAX_WINDOW_MS + " ms, was " + w.sizeMs());
+            }
+            if (w.advanceMs() < 1_000 || w.advanceMs() >= w.sizeMs() || w.sizeMs() % w.advanceMs() != 0
+                    || w.sizeMs() / w.advanceMs() > MAX_PANES) {
+                throw new IllegalArgumentException(key + ".advanceMs must be at least 1000 ms, below sizeMs, divide it and be at least 1/"
+                        + MAX_PANES + " of it, was " + w.advanceMs() + " for sizeMs " + w.sizeMs());
+            }
+        }
+        if (slidingWindows.stream().map(SlidingWindow::sizeMs).distinct().count() != slidingWindows.size()) {
+            throw new IllegalArgumentException("analytics.slidingWindows lists a size twice: " + slidingWindows);
+        }
         if (settleMs < 0 || settleMs > 600_000) {
             throw new IllegalArgumentException("analytics.settleMs must be 0-600000, was " + settleMs);
         }
@@ -96,8 +121,18 @@ public record AnalyticsSettings(List<Long> windowsMs, long settleMs, long emitIn
 
     /** This configuration with other window sizes (tests use short ones). */
     public AnalyticsSettings withWindowsMs(List<Long> sizes) {
-        return new AnalyticsSettings(sizes, settleMs, emitIntervalMs, minSamples, driftThreshold, disagreementThreshold, scoreTolerance, thresholds,
+        return new AnalyticsSettings(sizes, slidingWindows, settleMs, emitIntervalMs, minSamples, driftThreshold, disagreementThreshold, scoreTolerance, thresholds,
                 stateDir, dashboard);
+    }
+
+    /** This configuration with other sliding windows (tests use short ones). */
+    public AnalyticsSettings withSlidingWindows(List<SlidingWindow> windows) {
+        return new AnalyticsSettings(windowsMs, windows, settleMs, emitIntervalMs, minSamples, driftThreshold, disagreementThreshold, scoreTolerance,
+                thresholds, stateDir, dashboard);
+    }
+
+    /** A sliding window: the last {@code sizeMs}, written every {@code advanceMs} (a multiple of it, aligned to it). */
+    public record SlidingWindow(long sizeMs, long advanceMs) {
     }
 
     /** One app's alert thresholds; a null member keeps the default. */

@@ -16,8 +16,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The analytics topology: {@code <app>.scores} + {@code <app>.results} → {@link RequestJoiner} (per
- * request id) → repartition by app → {@link WindowAggregator} → {@code <app>.analytics} and
- * {@code <app>.alerts}. Both stores are in memory with a changelog: no RocksDB to open at start.
+ * request id, in memory) → repartition by app → {@link WindowAggregator} → {@code <app>.analytics} and
+ * {@code <app>.alerts}. The one store, the open windows, is in memory with a changelog: no RocksDB.
  */
 public final class AnalyticsTopology {
     private AnalyticsTopology() {
@@ -35,14 +35,12 @@ public final class AnalyticsTopology {
             sources.put(topics.results(app), new Source(app, false));
         }
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RequestJoiner.STORE), Serdes.String(),
-                new JsonSerde<>(PendingRequest.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WindowAggregator.STORE), Serdes.String(),
                 new JsonSerde<>(WindowFigures.State.class)));
         ProcessorSupplier<String, byte[], String, RequestSummary> joiner = () -> new RequestJoiner(sources, settings, meters);
         ProcessorSupplier<String, RequestSummary, String, Routed> aggregator = () -> new WindowAggregator(topics, settings, meters);
         builder.stream(new ArrayList<>(sources.keySet()), Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .process(joiner, RequestJoiner.STORE)
+                .process(joiner)
                 // One partition: an app's windows are counted in one place. Summaries are small, and the
                 // figures of a window are one record per model per emit interval.
                 .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(RequestSummary.class)).withName("by-app").withNumberOfPartitions(1))

@@ -3,6 +3,9 @@ package dev.rendezvous.analytics;
 import com.tdunning.math.stats.MergingDigest;
 import dev.rendezvous.protocol.ModelAnalytics.Quantiles;
 import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * t-digest helpers: a new digest, its bytes for the state store, quantiles for the analytics record,
@@ -66,6 +69,28 @@ final class Digests {
             previousExpected = e;
             previousActual = a;
             previousEdge = edge;
+        }
+        return psi;
+    }
+
+    /**
+     * PSI of the label counts {@code actual} against {@code expected}, one bin per label either side
+     * has: Σ (a − e) · ln(a / e) over the labels' shares (each floored at {@link #PSI_FLOOR}, so a
+     * label only one side predicts counts as rare there). NaN when either side has no label.
+     */
+    static double psi(Map<String, Long> expected, Map<String, Long> actual) {
+        long expectedTotal = expected.values().stream().mapToLong(Long::longValue).sum();
+        long actualTotal = actual.values().stream().mapToLong(Long::longValue).sum();
+        if (expectedTotal == 0 || actualTotal == 0) {
+            return Double.NaN;
+        }
+        Set<String> labels = new TreeSet<>(expected.keySet());
+        labels.addAll(actual.keySet());
+        double psi = 0;
+        for (String label : labels) {
+            double e = Math.max(PSI_FLOOR, expected.getOrDefault(label, 0L) / (double) expectedTotal);
+            double a = Math.max(PSI_FLOOR, actual.getOrDefault(label, 0L) / (double) actualTotal);
+            psi += (a - e) * Math.log(a / e);
         }
         return psi;
     }

@@ -19,6 +19,8 @@ final class ModelWindow {
     long agreedCanary;
     /** Per other live model: {compared, agreed}. */
     final Map<String, long[]> live = new TreeMap<>();
+    /** Per predicted label: how many of this model's outputs had it. */
+    final Map<String, Long> labels = new TreeMap<>();
     final MergingDigest scores;
     final MergingDigest latencies;
     boolean driftAlerted;
@@ -42,12 +44,38 @@ final class ModelWindow {
         return whole == 0 ? null : part / (double) whole;
     }
 
+    /** Adds {@code other}'s counts and distributions to this one (a sliding window gathers its panes this way). */
+    void merge(ModelWindow other) {
+        role = other.role;
+        requests += other.requests;
+        decided += other.decided;
+        served += other.served;
+        late += other.late;
+        errors += other.errors;
+        comparedServed += other.comparedServed;
+        agreedServed += other.agreedServed;
+        comparedCanary += other.comparedCanary;
+        agreedCanary += other.agreedCanary;
+        other.live.forEach((ref, counts) -> {
+            long[] mine = live.computeIfAbsent(ref, r -> new long[2]);
+            mine[0] += counts[0];
+            mine[1] += counts[1];
+        });
+        other.labels.forEach((label, count) -> labels.merge(label, count, Long::sum));
+        if (other.scores.size() > 0) {
+            scores.add(other.scores);
+        }
+        if (other.latencies.size() > 0) {
+            latencies.add(other.latencies);
+        }
+    }
+
     /** The store's form of this window. */
     State state() {
         Map<String, long[]> pairs = new TreeMap<>();
         live.forEach((ref, counts) -> pairs.put(ref, counts.clone()));
         return new State(role, requests, decided, served, late, errors, comparedServed, agreedServed, comparedCanary, agreedCanary, pairs,
-                Digests.toBytes(scores), Digests.toBytes(latencies), driftAlerted, disagreementAlerted);
+                Digests.toBytes(scores), Digests.toBytes(latencies), new TreeMap<>(labels), driftAlerted, disagreementAlerted);
     }
 
     static ModelWindow of(State s) {
@@ -64,6 +92,9 @@ final class ModelWindow {
         if (s.live() != null) {
             s.live().forEach((ref, counts) -> w.live.put(ref, counts.clone()));
         }
+        if (s.labels() != null) {
+            w.labels.putAll(s.labels());
+        }
         w.driftAlerted = s.driftAlerted();
         w.disagreementAlerted = s.disagreementAlerted();
         return w;
@@ -71,7 +102,8 @@ final class ModelWindow {
 
     /** A model window as the state store keeps it (digests in t-digest's byte form). */
     record State(ModelRole role, long requests, long decided, long served, long late, long errors, long comparedServed, long agreedServed,
-                 long comparedCanary, long agreedCanary, Map<String, long[]> live, byte[] scores, byte[] latencies, boolean driftAlerted,
+                 long comparedCanary, long agreedCanary, Map<String, long[]> live, byte[] scores, byte[] latencies, Map<String, Long> labels,
+                 boolean driftAlerted,
                  boolean disagreementAlerted) {
     }
 }

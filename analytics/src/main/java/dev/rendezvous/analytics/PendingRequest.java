@@ -1,57 +1,52 @@
 package dev.rendezvous.analytics;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.rendezvous.protocol.Decision;
-import dev.rendezvous.protocol.ModelScore;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * A request's records gathered so far, in the joiner's store until it settles.
- *
- * @param firstSeenMs wall-clock time the joiner saw its first record: it settles {@code settleMs} later
+ * A request's answers gathered so far, in the joiner's memory until it settles: one compact
+ * {@link RecordDecoder.ScoreSeen} per model and the decision's few fields, never the records themselves.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-record PendingRequest(long firstSeenMs, List<ModelScore> scores, Decision decision) {
-    PendingRequest {
-        scores = scores == null ? List.of() : List.copyOf(scores);
+final class PendingRequest {
+    /** Wall-clock time the joiner saw the request's first record: it settles {@code settleMs} later. */
+    final long firstSeenMs;
+    /** Per {@code name@version}: a redelivered score (at-least-once) replaces the earlier copy rather than counting twice. */
+    private final Map<String, RecordDecoder.ScoreSeen> scores = new LinkedHashMap<>(8);
+    private RecordDecoder.DecisionSeen decision;
+
+    PendingRequest(long firstSeenMs) {
+        this.firstSeenMs = firstSeenMs;
     }
 
-    PendingRequest withScore(ModelScore score) {
-        // A redelivered score (at-least-once) replaces the earlier copy rather than counting twice.
-        List<ModelScore> next = new ArrayList<>(scores);
-        next.removeIf(s -> s.model().equals(score.model()) && s.version().equals(score.version()));
-        next.add(score);
-        return new PendingRequest(firstSeenMs, next, decision);
+    void add(RecordDecoder.ScoreSeen score) {
+        scores.put(score.ref(), score);
     }
 
-    PendingRequest withDecision(Decision decided) {
-        return new PendingRequest(firstSeenMs, scores, decided);
+    void decided(RecordDecoder.DecisionSeen decided) {
+        decision = decided;
     }
 
     /** What the windows count of this request. */
     RequestSummary summarize(String app, String requestId) {
-        Long receivedAtMs = decision == null ? null : decision.receivedAtMs();
-        long timeMs = receivedAtMs != null ? receivedAtMs : scores.stream().mapToLong(ModelScore::scoredAtMs).min().orElse(firstSeenMs);
-        List<RequestSummary.Answer> answers = new ArrayList<>();
-        for (ModelScore score : scores) {
-            String ref = score.model() + "@" + score.version();
+        long timeMs = decision != null ? decision.receivedAtMs()
+                : scores.values().stream().mapToLong(RecordDecoder.ScoreSeen::scoredAtMs).min().orElse(firstSeenMs);
+        List<RequestSummary.Answer> answers = new ArrayList<>(scores.size());
+        for (RecordDecoder.ScoreSeen score : scores.values()) {
             Long latency = null;
             if (decision != null) {
-                latency = decision.candidates().stream()
-                        .filter(c -> c.model().equals(score.model()) && c.version().equals(score.version()))
-                        .map(c -> c.arrivalMs()).findFirst()
-                        .orElse(Math.max(0, score.scoredAtMs() - decision.receivedAtMs()));
+                Long arrival = decision.arrivals().get(score.ref());
+                latency = arrival != null ? arrival : Math.max(0, score.scoredAtMs() - decision.receivedAtMs());
             }
-            if (score.failed()) {
-                answers.add(new RequestSummary.Answer(ref, score.role(), null, null, score.error().code(), latency));
+            if (score.error() != null) {
+                answers.add(new RequestSummary.Answer(score.ref(), score.role(), null, null, score.error(), latency));
             } else {
-                double value = ScoreReading.score(score.output());
-                answers.add(new RequestSummary.Answer(ref, score.role(), ScoreReading.label(score.output()),
-                        Double.isNaN(value) ? null : value, null, latency));
+                answers.add(new RequestSummary.Answer(score.ref(), score.role(), score.label(),
+                        Double.isNaN(score.score()) ? null : score.score(), null, latency));
             }
         }
-        String served = decision != null && decision.model() != null ? decision.model() + "@" + decision.version() : null;
+        String served = decision == null ? null : decision.served();
         return new RequestSummary(app, requestId, timeMs, decision != null, served, decision == null ? List.of() : decision.late(), answers);
     }
 }

@@ -20,8 +20,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Counts settled requests into each configured tumbling window of their app and, every
- * {@code emitIntervalMs}, writes the changed windows' figures and any new alerts. The open windows
+ * Counts settled requests into each configured tumbling window of their app and into the panes of
+ * its sliding windows ({@link SlidingPanes}) and, every {@code emitIntervalMs}, writes the changed
+ * windows' figures and any new alerts, and each sliding window that a closing pane completed. The open windows
  * are kept in memory and written to the store (and its changelog) once per interval, not once per
  * request: a window holds two t-digests per model, and a restart re-counts at most one interval.
  * A window closes when stream time (the newest request's time) passes its end plus the settle
@@ -39,6 +40,7 @@ final class WindowAggregator implements Processor<String, RequestSummary, String
     /** The last closed window per app and size, for each model's drift against its previous window; in the store under {@link #CLOSED}. */
     private final Map<String, WindowFigures> lastClosed = new HashMap<>();
     private final Set<String> changed = new HashSet<>();
+    private final SlidingPanes sliding;
     private ProcessorContext<String, Routed> context;
     private KeyValueStore<String, WindowFigures.State> store;
     private long streamTimeMs = Long.MIN_VALUE;
@@ -47,6 +49,7 @@ final class WindowAggregator implements Processor<String, RequestSummary, String
         this.topics = topics;
         this.settings = settings;
         this.meters = meters;
+        this.sliding = new SlidingPanes(settings);
     }
 
     @Override
@@ -85,6 +88,7 @@ final class WindowAggregator implements Processor<String, RequestSummary, String
             open.computeIfAbsent(key, k -> new WindowFigures(request.app(), sizeMs, startMs)).add(request, settings.scoreTolerance());
             changed.add(key);
         }
+        sliding.add(request, streamTimeMs);
     }
 
     /** Writes changed windows' figures and new alerts, and closes the windows stream time has passed. */
@@ -112,6 +116,14 @@ final class WindowAggregator implements Processor<String, RequestSummary, String
             lastClosed.put(series, window);
             store.put(CLOSED + series, window.state());
         }
+        for (WindowFigures window : sliding.closed(streamTimeMs)) {
+            long advanceMs = settings.slidingWindows().stream().filter(w -> w.sizeMs() == window.sizeMs).findFirst().orElseThrow().advanceMs();
+            String windowTag = window.sizeMs + "/" + advanceMs;
+            for (ModelAnalytics figures : window.figures(nowMs, true, null)) {
+                meters.show(figures, windowTag);
+                context.forward(new Record<>(figures.key(), new Routed(topics.analyticsSliding(window.app), JsonCodec.encode(figures)), nowMs));
+            }
+        }
     }
 
     /** The window of the same app and size just before {@code window}: still open, or the last closed one. */
@@ -131,7 +143,7 @@ final class WindowAggregator implements Processor<String, RequestSummary, String
             context.forward(new Record<>(alert.key(), new Routed(topics.alerts(window.app), JsonCodec.encode(alert)), nowMs));
         }
         for (ModelAnalytics figures : window.figures(nowMs, closed, previous(window))) {
-            meters.show(figures);
+            meters.show(figures, Long.toString(figures.windowSizeMs()));
             context.forward(new Record<>(figures.key(), new Routed(topics.analytics(window.app), JsonCodec.encode(figures)), nowMs));
         }
     }

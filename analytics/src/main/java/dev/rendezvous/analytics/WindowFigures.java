@@ -11,8 +11,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Every model's figures of one app over one tumbling window {@code [startMs, startMs + sizeMs)}:
- * requests are added as they settle; {@link #figures} and {@link #alerts} read them. Pure logic, no Kafka.
+ * Every model's figures of one app over one window {@code [startMs, startMs + sizeMs)} (a tumbling
+ * window, a sliding window's pane, or a sliding window merged from its panes): requests are added as
+ * they settle; {@link #figures} and {@link #alerts} read them. Pure logic, no Kafka.
  */
 final class WindowFigures {
     final String app;
@@ -75,6 +76,9 @@ final class WindowFigures {
             }
             if (answer.score() != null) {
                 model.scores.add(answer.score());
+            }
+            if (answer.label() != null) {
+                model.labels.merge(answer.label(), 1L, Long::sum);
             }
             if (answer.latencyMs() != null) {
                 model.latencies.add(answer.latencyMs());
@@ -173,13 +177,32 @@ final class WindowFigures {
         return alerts;
     }
 
-    /** PSI of {@code model}'s scores against {@code expected}'s; null without an expected distribution. */
-    private static Double drift(ModelWindow expected, ModelWindow model) {
+    /**
+     * The drift of {@code model} against {@code expected}: the larger of the PSI of its scores and the
+     * PSI of its predicted labels (either left out when a side has none); null without an expected
+     * distribution or when neither can be computed. The score alone is blind to a model that labels
+     * the same numbers differently (a label-swapped manifest has the canary's very score distribution).
+     */
+    static Double drift(ModelWindow expected, ModelWindow model) {
         if (expected == null) {
             return null;
         }
-        double psi = Digests.psi(expected.scores, model.scores);
+        double scores = Digests.psi(expected.scores, model.scores);
+        double labels = Digests.psi(expected.labels, model.labels);
+        double psi = Double.isNaN(scores) ? labels : Double.isNaN(labels) ? scores : Math.max(scores, labels);
         return Double.isNaN(psi) ? null : psi;
+    }
+
+    /** The window {@code [startMs, startMs + sizeMs)} made of {@code panes} (in time order): their counts and distributions added up. */
+    static WindowFigures merge(String app, long sizeMs, long startMs, Iterable<WindowFigures> panes) {
+        WindowFigures window = new WindowFigures(app, sizeMs, startMs);
+        for (WindowFigures pane : panes) {
+            if (pane.canary != null) {
+                window.canary = pane.canary;
+            }
+            pane.models.forEach((ref, m) -> window.models.computeIfAbsent(ref, r -> new ModelWindow(m.role)).merge(m));
+        }
+        return window;
     }
 
     /** The store's form of this window. */

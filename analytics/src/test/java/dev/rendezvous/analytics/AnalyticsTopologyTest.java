@@ -54,7 +54,7 @@ class AnalyticsTopologyTest {
 
     @BeforeEach
     void start() {
-        AnalyticsSettings settings = new AnalyticsSettings(List.of(WINDOW_MS), 2_000, 1_000, 20, 0.25, 0.1, 0.0,
+        AnalyticsSettings settings = new AnalyticsSettings(List.of(WINDOW_MS), List.of(), 2_000, 1_000, 20, 0.25, 0.1, 0.0,
                 Map.of(), stateDir, false);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "analytics-test");
@@ -176,6 +176,21 @@ class AnalyticsTopologyTest {
         assertThat(after.get(ModelAnalytics.key("fraud-lr@1", WINDOW_MS, T0)).driftFromPrevious()).as("no window before the first").isNull();
         // fraud-fm@1 scored 0.2 in the closed window and 0.9 in this one: far from its own previous distribution.
         assertThat(after.get(ModelAnalytics.key("fraud-fm@1", WINDOW_MS, T0 + WINDOW_MS)).driftFromPrevious()).isGreaterThan(1.0);
+    }
+
+    @Test
+    void aScoreAfterItsRequestSettledIsDroppedNotCountedAsARequestOfItsOwn() {
+        score("r1", "fraud-fm", "1", ModelRole.LIVE, 0.2, 0);
+        decide("r1", "fraud-fm", "1", 0);
+        driver.advanceWallClockTime(Duration.ofSeconds(3));
+        score("r1", "fraud-lr", "1", ModelRole.LIVE, 0.2, 1);
+        score("r2", "fraud-lr", "1", ModelRole.LIVE, 0.2, 2);
+        driver.advanceWallClockTime(Duration.ofSeconds(3));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        Map<String, ModelAnalytics> figures = latest();
+        assertThat(figures.get(ModelAnalytics.key("fraud-lr@1", WINDOW_MS, T0)).requests()).as("r2 only").isEqualTo(1);
+        assertThat(registry.get("rdv.analytics.settled").counter().count()).isEqualTo(2.0);
+        assertThat(registry.get("rdv.analytics.too.late").counter().count()).isEqualTo(1.0);
     }
 
     /** The newest figures per key written since the last call (reading consumes the output). */

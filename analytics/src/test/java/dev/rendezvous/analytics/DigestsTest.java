@@ -1,8 +1,10 @@
 package dev.rendezvous.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.tdunning.math.stats.MergingDigest;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -49,5 +51,22 @@ class DigestsTest {
         MergingDigest one = Digests.create();
         one.add(1);
         assertThat(Digests.psi(Digests.create(), one)).isNaN();
+    }
+
+    @Test
+    void labelPsiIsZeroForTheSameLabelSharesAndLargeForSwappedOnes() {
+        Map<String, Long> canary = Map.of("fraud", 100L, "legit", 900L);
+        assertThat(Digests.psi(canary, Map.of("fraud", 10L, "legit", 90L))).isCloseTo(0.0, within(1e-12));
+        // (0.9 - 0.1) ln 9 + (0.1 - 0.9) ln (1/9) = 1.6 ln 9
+        assertThat(Digests.psi(canary, Map.of("fraud", 900L, "legit", 100L))).isCloseTo(1.6 * Math.log(9), within(1e-9));
+    }
+
+    @Test
+    void aLabelOnlyOneSidePredictsCountsAsRareThere() {
+        double psi = Digests.psi(Map.of("fraud", 50L, "legit", 50L), Map.of("legit", 50L, "review", 50L));
+        double floor = Digests.PSI_FLOOR;
+        double expected = (floor - 0.5) * Math.log(floor / 0.5) + 0 + (0.5 - floor) * Math.log(0.5 / floor);
+        assertThat(psi).isCloseTo(expected, within(1e-9));
+        assertThat(Digests.psi(Map.of(), Map.of("legit", 1L))).isNaN();
     }
 }

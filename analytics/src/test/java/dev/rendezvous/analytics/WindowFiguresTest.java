@@ -1,10 +1,16 @@
 package dev.rendezvous.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.rendezvous.analytics.RequestSummary.Answer;
+import dev.rendezvous.protocol.ModelAnalytics;
 import dev.rendezvous.protocol.ModelRole;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,5 +40,23 @@ class WindowFiguresTest {
     @MethodSource("pairs")
     void agreesOnLabelsElseOnScoresWithinTheTolerance(String what, Answer a, Answer b, double tolerance, Boolean expected) {
         assertThat(WindowFigures.agree(a, b, tolerance)).isEqualTo(expected);
+    }
+
+    @Test
+    void aModelThatLabelsTheCanarysScoresTheOtherWayRoundDriftsThoughItsScoresAreTheSame() {
+        WindowFigures window = new WindowFigures("fraud", 60_000, 0);
+        for (int i = 0; i < 100; i++) {
+            double fraud = i < 10 ? 0.9 : 0.1;
+            Answer canary = new Answer("c@1", ModelRole.CANARY, fraud > 0.5 ? "fraud" : "legit", fraud, null, 1L);
+            Answer swapped = new Answer("s@1", ModelRole.SHADOW, fraud > 0.5 ? "legit" : "fraud", fraud, null, 1L);
+            Answer copy = new Answer("k@1", ModelRole.SHADOW, canary.label(), fraud, null, 1L);
+            window.add(new RequestSummary("fraud", "r" + i, i, false, null, List.of(), List.of(canary, swapped, copy)), 0.0);
+        }
+        Map<String, ModelAnalytics> byRef = window.figures(1, false, null).stream()
+                .collect(Collectors.toMap(f -> f.model() + "@" + f.version(), f -> f));
+        // Same scores: the score PSI alone would be ~0. The label shares are 10/90 against 90/10.
+        assertThat(byRef.get("s@1").drift()).isCloseTo(1.6 * Math.log(9), within(1e-6));
+        assertThat(byRef.get("k@1").drift()).isLessThan(0.01);
+        assertThat(byRef.get("c@1").drift()).isNull();
     }
 }

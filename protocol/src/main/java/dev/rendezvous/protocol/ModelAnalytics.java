@@ -5,9 +5,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What the analytics service computed for one model version of one app over one tumbling window, on
- * the compacted {@code <app>.analytics} topic keyed by {@link #key()}. Re-emitted while the window is
- * open (the newest record is the current figure) and a last time, {@code closed}, when it is over.
+ * What the analytics service computed for one model version of one app over one window, keyed by
+ * {@link #key()}: a tumbling window on the compacted {@code <app>.analytics} topic, re-emitted while
+ * it is open (the newest record is the current figure) and a last time, {@code closed}, when it is
+ * over; or a sliding window on {@code <app>.analytics.sliding}, written once, closed.
  * Shares are fractions 0-1; a figure that had nothing to compare is null.
  *
  * @param role                the model's role in its scores of this window (the last one seen)
@@ -22,10 +23,11 @@ import java.util.Objects;
  * @param agreementWithCanary share of requests the canary answered too on which both agree; null for the canary itself
  * @param agreementWithLive   per other live model ({@code name@version}): share of compared requests on which both agree
  * @param canary              the canary compared with ({@code name@version}); null when the window had none
- * @param drift               population stability index of this model's score distribution against the canary's
- *                            (over the canary's deciles); null for the canary itself or without one
- * @param driftFromPrevious   PSI of this model's score distribution against its own in the previous window of this size
- *                            (over that window's deciles); null when the service holds no such window
+ * @param drift               the larger of two population stability indexes against the canary: of this model's score
+ *                            distribution (over the canary's deciles) and of its predicted labels; null for the canary
+ *                            itself or without one
+ * @param driftFromPrevious   the same against this model's own previous window of this size; null when the service
+ *                            holds no such window, and for sliding windows
  * @param score               quantiles of the model's score (its first output number) in this window
  * @param latencyMs           quantiles of the model's answer time: request receipt to its arrival at the rendezvous
  * @param closed              true in the window's last record (stream time passed its end plus the settle time)

@@ -49,6 +49,7 @@ public final class TopicLayout {
         String retention = Long.toString(retentionMs);
         return List.of(
                 new TopicSpec(names.analytics(app), 1, Map.of("cleanup.policy", "compact,delete", "retention.ms", retention)),
+                new TopicSpec(names.analyticsSliding(app), 1, Map.of("cleanup.policy", "compact,delete", "retention.ms", retention)),
                 new TopicSpec(names.alerts(app), 1, Map.of("retention.ms", retention)));
     }
 

@@ -94,6 +94,14 @@ public record TopicNames(String prefix) {
         return appTopic(app, "analytics");
     }
 
+    /**
+     * Compacted: the same figures over sliding windows, one record per window as each advance
+     * completes it; apart from the tumbling ones so that a reader of either never mixes the two.
+     */
+    public String analyticsSliding(String app) {
+        return appTopic(app, "analytics.sliding");
+    }
+
     /** The analytics service's alerts ({@link AnalyticsAlert}): drift or disagreement over a threshold. */
     public String alerts(String app) {
         return appTopic(app, "alerts");

@@ -284,6 +284,9 @@ final class ManifestChecks {
                 problems.add(id + ": archive.dir " + config.archive().dir() + " is not on a persistent volume");
             }
         }
+        if (config.runs(Service.ANALYTICS) && mountFor(container, config.analytics().stateDir().toString() + "/x") == null) {
+            problems.add(id + ": analytics.stateDir " + config.analytics().stateDir() + " is not on a volume; the root file system is read-only");
+        }
         if (config.runs(Service.MODELS)) {
             if (config.models().demo()) {
                 problems.add(id + ": models.demo is true: every runner pod would run every demo model");

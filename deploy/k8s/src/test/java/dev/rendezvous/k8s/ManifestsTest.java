@@ -62,7 +62,8 @@ class ManifestsTest {
         assertThat(base).filteredOn(r -> r instanceof StatefulSet s && s.getMetadata().getName().equals("archiver"))
                 .singleElement().satisfies(r -> assertThat(((StatefulSet) r).getSpec().getVolumeClaimTemplates()).hasSize(1));
         assertThat(base).filteredOn(r -> r instanceof Deployment || r instanceof StatefulSet).extracting(r -> r.getMetadata().getName())
-                .containsExactlyInAnyOrder("gateway", "rendezvous", "standby", "decoy", "archiver", "runner-fraud-fm-1", "runner-fraud-lr-1");
+                .containsExactlyInAnyOrder("gateway", "rendezvous", "standby", "decoy", "archiver", "analytics", "runner-fraud-fm-1",
+                        "runner-fraud-lr-1");
     }
 
     /** Rendered overlays are checked the same way where kubectl is installed (the build does not need it). */
@@ -112,6 +113,10 @@ class ManifestsTest {
                 Arguments.of("a service that does not exist", (Consumer<List<HasMetadata>>) r ->
                         deployment(r, "decoy").getSpec().getTemplate().getSpec().getContainers().get(0).getArgs().set(4, "services=[decoys]"),
                         "Deployment/decoy: its configuration is refused"),
+                Arguments.of("analytics' state directory on the read-only root file system", (Consumer<List<HasMetadata>>) r ->
+                        deployment(r, "analytics").getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts()
+                                .removeIf(m -> m.getName().equals("state")),
+                        "Deployment/analytics: analytics.stateDir /var/lib/rendezvous/analytics is not on a volume"),
                 Arguments.of("another image", (Consumer<List<HasMetadata>>) r ->
                         deployment(r, "decoy").getSpec().getTemplate().getSpec().getContainers().get(0).setImage("nginx:1.27"),
                         "image 'nginx:1.27'"),

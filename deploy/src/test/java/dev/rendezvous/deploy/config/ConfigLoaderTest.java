@@ -71,6 +71,11 @@ class ConfigLoaderTest {
         assertThat(on.runs(PlatformConfig.Service.ANALYTICS)).isTrue();
         assertThat(on.analytics().disagreementThreshold("fraud")).isEqualTo(0.02);
         assertThat(on.analytics().driftThreshold("fraud")).isEqualTo(0.25);
+        assertThat(defaults.analytics().slidingWindows()).isEqualTo(dev.rendezvous.analytics.AnalyticsSettings.DEFAULT_SLIDING);
+
+        PlatformConfig sliding = ConfigLoader.load(null, Map.of("analytics.slidingWindows", "[{sizeMs: 120000, advanceMs: 30000}]"));
+        assertThat(sliding.analytics().slidingWindows()).containsExactly(new dev.rendezvous.analytics.AnalyticsSettings.SlidingWindow(120_000, 30_000));
+        assertThat(ConfigLoader.load(null, Map.of("analytics.slidingWindows", "[]")).analytics().slidingWindows()).isEmpty();
     }
 
     @Test
@@ -115,6 +120,7 @@ class ConfigLoaderTest {
                 Arguments.of("gateway.bodyTimeoutMs", "50", "gateway.bodyTimeoutMs: 50; expected 100 to 600000"),
                 Arguments.of("gateway.bodyTimeoutMs", "3600000", "gateway.bodyTimeoutMs: 3600000; expected 100 to 600000"),
                 Arguments.of("analytics.windowsMs", "[60000, 10]", "analytics.windowsMs[1] must be 1000 to 604800000 ms, was 10"),
+                Arguments.of("analytics.slidingWindows", "[{sizeMs: 60000, advanceMs: 7000}]", "analytics.slidingWindows[0].advanceMs must be"),
                 Arguments.of("analytics.disagreementThreshold", "1.5", "analytics.disagreementThreshold must be above 0 and at most 1, was 1.5"),
                 Arguments.of("analytics.thresholds.fraud.drift", "0", "analytics.thresholds.fraud.drift must be above 0"),
                 Arguments.of("analytics.thresholds.loans.drift", "0.1", "analytics.thresholds.loans: 'loans' is not a configured app"),
