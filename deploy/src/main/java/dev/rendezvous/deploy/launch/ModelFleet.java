@@ -5,6 +5,7 @@ import dev.rendezvous.kafka.RegistryView;
 import dev.rendezvous.protocol.ModelRef;
 import dev.rendezvous.protocol.ModelRegistration;
 import dev.rendezvous.protocol.ModelRole;
+import dev.rendezvous.runner.ModelHost;
 import dev.rendezvous.runner.ModelRunner;
 import dev.rendezvous.runner.RunnerOptions;
 import dev.rendezvous.runner.manifest.ModelManifest;
@@ -19,8 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The model runners of this process, by app and version; each registers itself in
- * {@code rdv.models} and beats in {@code rdv.heartbeats} while its consumer runs.
+ * The model runners of this process, by app and version, in one {@link ModelHost} per app: the app's
+ * versions share one consumer of its requests topic (group {@code <prefix>model-host.<app>}) and every
+ * host here shares one producer. Each version registers itself in {@code rdv.models} and beats in
+ * {@code rdv.heartbeats} while its host owns a partition; versions are deployed into, and leave, a
+ * running host alone.
  */
 final class ModelFleet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelFleet.class);
@@ -29,6 +33,7 @@ final class ModelFleet implements AutoCloseable {
     private final RegistryView registry;
     private final MeterRegistry metrics;
     private final Map<String, ModelRunner> deployed = new LinkedHashMap<>();
+    private final Map<String, ModelHost> hosts = new LinkedHashMap<>();
     /** One producer for every runner here: one sender thread, and fewer produce requests per request scored. */
     private KafkaProducer<String, byte[]> scoresProducer;
 
@@ -41,17 +46,28 @@ final class ModelFleet implements AutoCloseable {
     /**
      * Starts a registered runner for the manifest: it registers itself (a version already in the
      * registry keeps its role there, so a promotion survives a restart), beats while it consumes,
-     * and stops by itself when retired.
+     * and leaves its host by itself when retired. A version that stopped here (retired, or stopped by
+     * hand) may be deployed again; the app's other versions go on meanwhile.
      */
     synchronized ModelRunner deploy(ModelManifest manifest, RunnerOptions options) {
         String key = ModelRegistration.key(manifest.app(), manifest.ref());
-        if (deployed.containsKey(key)) {
+        ModelRunner existing = deployed.get(key);
+        if (existing != null && existing.isRunning()) {
             throw new IllegalStateException(manifest.ref() + " of app " + manifest.app() + " is already running here");
+        }
+        if (existing != null) {
+            existing.close();
+            deployed.remove(key);
         }
         if (scoresProducer == null) {
             scoresProducer = kafka.newProducer(kafka.topicPrefix() + "model-fleet-" + ProcessHandle.current().pid());
         }
-        ModelRunner runner = ModelRunner.start(kafka, manifest, options, metrics, registry, scoresProducer);
+        ModelHost host = hosts.get(manifest.app());
+        if (host == null) {
+            host = ModelHost.start(kafka, manifest.app(), ModelHost.hostGroup(kafka, manifest.app()), scoresProducer);
+            hosts.put(manifest.app(), host);
+        }
+        ModelRunner runner = host.deploy(manifest, options, metrics, registry);
         deployed.put(key, runner);
         LOG.info("model {} of app {} deployed as {} (runner group {})", manifest.ref(), manifest.app(), runner.role(), runner.consumerGroup());
         return runner;
@@ -99,13 +115,16 @@ final class ModelFleet implements AutoCloseable {
 
     synchronized List<String> consumerGroups() {
         List<String> groups = new ArrayList<>();
-        deployed.values().forEach(runner -> groups.add(runner.consumerGroup()));
+        hosts.values().forEach(host -> groups.add(host.consumerGroup()));
         return groups;
     }
 
     @Override
     public synchronized void close() {
-        deployed.values().forEach(ModelRunner::close);
+        // Hosts, not runners one by one: a host that stops commits only what every version answered,
+        // where a version leaving alone would release what it still owed.
+        hosts.values().forEach(ModelHost::close);
+        hosts.clear();
         deployed.clear();
         if (scoresProducer != null) {
             scoresProducer.close(Duration.ofSeconds(5));
