@@ -192,8 +192,10 @@ class RequestFanOutTest {
     }
 
     @Test
-    void aPausingVersionGathersTheRequestsOfSeveralPollsIntoOneCall() {
+    void aPausingVersionGathersTheRequestsOfSeveralPollsIntoOneCallBesideAPromptOne() {
+        GatedModel prompt = new GatedModel(true);
         GatedModel pausing = new GatedModel(true);
+        hosted("1", prompt, Batching.defaults(), 1_000);
         hosted("2", pausing, new Batching(64, 1_000), 1_000);
 
         fanOut.handle(consumer, poll("r0"));
@@ -202,9 +204,10 @@ class RequestFanOutTest {
             fanOut.handle(consumer, poll("r" + i));
         }
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 5);
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 10);
         assertThat(pausing.calls).as("the four polls during the pause after the first call").hasSizeLessThan(5);
         assertThat(pausing.calls.get(0)).isEqualTo(1);
+        assertThat(prompt.calls.stream().mapToInt(Integer::intValue).sum()).isEqualTo(5);
     }
 
     private VersionLane hosted(String version, BatchModel model, Batching batching, int callTimeoutMs) {
