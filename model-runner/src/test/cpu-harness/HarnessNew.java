@@ -48,7 +48,7 @@ public class HarnessNew {
             if (variant.equals("old")) {
                 throw new IllegalArgumentException("new jars: variant new only");
             } else {
-                ModelHost h = ModelHost.start(kafka, "fraud", ModelHost.hostGroup(kafka, "fraud"), scores);
+                ModelHost h = ModelHost.start(kafka, "fraud", ModelHost.hostGroup(kafka, "fraud", manifests.stream().map(ModelManifest::ref).toList()), scores);
                 for (ModelManifest m : manifests) runners.add(h.deploy(m, RunnerOptions.defaults(), new SimpleMeterRegistry(), registry));
                 host = h;
             }

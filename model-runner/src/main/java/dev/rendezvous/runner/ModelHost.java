@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * disturbing the others; each still registers and heartbeats on its own.
  *
  * <p>All hosts of one group must host the same versions: they split the partitions between them, so a
- * version hosted by only some of them would miss the requests of the others' partitions. A version
+ * version hosted by only some of them would miss the requests of the others' partitions; hence the
+ * group is named after the set of versions a host starts with ({@link #hostGroup}). A version
  * deployed on its own ({@link ModelRunner#startRegistered}, {@code model deploy}) gets a host of its
  * own in its own group, {@code <prefix>model.<name>.<version>}.
  */
@@ -63,9 +65,22 @@ public final class ModelHost implements AutoCloseable {
         this.loop = loop;
     }
 
-    /** The group of the hosts that run an app's co-located versions: {@code <prefix>model-host.<app>}. */
-    public static String hostGroup(KafkaSettings kafka, String app) {
-        return kafka.topics().group("model-host." + app);
+    /**
+     * The group of the hosts that run this set of an app's versions: processes that host the same set
+     * share it (and split the partitions), processes with different sets never do, so each version
+     * sees every request. One version is the version's own group, {@code <prefix>model.<name>.<version>},
+     * as when it runs alone; several are {@code <prefix>model-host.<app>.<name>@<version>+...}, sorted.
+     */
+    public static String hostGroup(KafkaSettings kafka, String app, Collection<ModelRef> versions) {
+        if (versions.isEmpty()) {
+            throw new IllegalArgumentException("a model host of app " + app + " needs at least one version to name its group");
+        }
+        List<String> refs = versions.stream().map(ModelRef::toString).sorted().distinct().toList();
+        if (refs.size() == 1) {
+            ModelRef only = versions.iterator().next();
+            return kafka.topicPrefix() + "model." + only.name() + "." + only.version();
+        }
+        return kafka.topics().group("model-host." + app + "." + String.join("+", refs));
     }
 
     /**

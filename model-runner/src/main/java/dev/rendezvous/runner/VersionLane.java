@@ -119,7 +119,15 @@ final class VersionLane {
                 batch.add(first);
                 queue.drainTo(batch);
                 inFlight = batch;
-                score(batch);
+                try {
+                    score(batch);
+                } catch (RuntimeException e) {
+                    // Scoring turns request and model problems into error scores; this is a bug. The batch is
+                    // given up (released, so that it does not hold the host's commits for good), the lane goes on.
+                    LOG.error("{} of app {}: cannot score a batch of {} polls; its requests get no score from this version",
+                            manifest.ref(), manifest.app(), batch.size(), e);
+                    batch.forEach(work -> work.share().release());
+                }
                 inFlight = List.of();
                 int pauseMs = manifest.batching().maxWaitMs();
                 if (pauseMs > 0) {

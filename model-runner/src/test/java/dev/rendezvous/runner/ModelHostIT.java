@@ -61,7 +61,7 @@ class ModelHostIT {
         ModelManifest fm = DemoManifests.fm();
         try (KafkaProducer<String, byte[]> requests = kafka.newProducer("test-requests");
              RegistryView registry = RegistryView.start(kafka, "test-registry");
-             ModelHost host = ModelHost.start(kafka, APP, ModelHost.hostGroup(kafka, APP), null)) {
+             ModelHost host = ModelHost.start(kafka, APP, ModelHost.hostGroup(kafka, APP, List.of(lr.ref(), fm.ref())), null)) {
             ModelRunner lrRunner = host.deploy(lr, RunnerOptions.defaults(), new SimpleMeterRegistry(), registry);
             await().atMost(Duration.ofSeconds(30)).until(() -> lrRunner.isReady() && registry.isAlive(APP, lr.ref(), System.currentTimeMillis()));
             send(requests, topics, "a", 10);
@@ -92,7 +92,7 @@ class ModelHostIT {
             try (Admin admin = kafka.newAdmin("test-groups")) {
                 List<String> modelGroups = admin.listConsumerGroups().all().get(10, TimeUnit.SECONDS).stream()
                         .map(ConsumerGroupListing::groupId).filter(g -> g.startsWith(kafka.topicPrefix() + "model")).toList();
-                assertThat(modelGroups).containsExactly(kafka.topicPrefix() + "model-host." + APP);
+                assertThat(modelGroups).containsExactly(kafka.topicPrefix() + "model-host." + APP + ".fraud-fm@1+fraud-lr@1");
             }
         }
     }

@@ -16,13 +16,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The model runners of this process, by app and version, in one {@link ModelHost} per app: the app's
- * versions share one consumer of its requests topic (group {@code <prefix>model-host.<app>}) and every
- * host here shares one producer. Each version registers itself in {@code rdv.models} and beats in
+ * versions share one consumer of its requests topic (in the group of that set of versions, see
+ * {@link ModelHost#hostGroup}) and every host here shares one producer. Each version registers itself in {@code rdv.models} and beats in
  * {@code rdv.heartbeats} while its host owns a partition; versions are deployed into, and leave, a
  * running host alone.
  */
@@ -44,10 +45,30 @@ final class ModelFleet implements AutoCloseable {
     }
 
     /**
-     * Starts a registered runner for the manifest: it registers itself (a version already in the
-     * registry keeps its role there, so a promotion survives a restart), beats while it consumes,
-     * and leaves its host by itself when retired. A version that stopped here (retired, or stopped by
-     * hand) may be deployed again; the app's other versions go on meanwhile.
+     * Starts the configured versions: per app, one host in the group of that set of versions
+     * ({@link ModelHost#hostGroup}), so that processes started with the same manifests share their
+     * partitions and a process with other versions (a Kubernetes runner pod of one version) never
+     * takes any from them.
+     */
+    synchronized void deployAll(List<ModelManifest> manifests, Function<ModelManifest, RunnerOptions> options) {
+        Map<String, List<ModelManifest>> byApp = new LinkedHashMap<>();
+        manifests.forEach(manifest -> byApp.computeIfAbsent(manifest.app(), app -> new ArrayList<>()).add(manifest));
+        byApp.forEach((app, versions) -> {
+            if (!hosts.containsKey(app)) {
+                hosts.put(app, ModelHost.start(kafka, app, ModelHost.hostGroup(kafka, app, versions.stream().map(ModelManifest::ref).toList()),
+                        producer()));
+            }
+            versions.forEach(manifest -> deploy(manifest, options.apply(manifest)));
+        });
+    }
+
+    /**
+     * Starts a registered runner for the manifest in its app's host here (a host of its own, in the
+     * version's own group, when the app has none): it registers itself (a version already in the
+     * registry keeps its role there, so a promotion survives a restart), beats while its host owns a
+     * partition, and leaves the host by itself when retired. A version that stopped here (retired,
+     * or stopped by hand) may be deployed again; the app's other versions go on meanwhile. Other
+     * processes in the same host group do not get it: deploy it there too.
      */
     synchronized ModelRunner deploy(ModelManifest manifest, RunnerOptions options) {
         String key = ModelRegistration.key(manifest.app(), manifest.ref());
@@ -59,18 +80,22 @@ final class ModelFleet implements AutoCloseable {
             existing.close();
             deployed.remove(key);
         }
-        if (scoresProducer == null) {
-            scoresProducer = kafka.newProducer(kafka.topicPrefix() + "model-fleet-" + ProcessHandle.current().pid());
-        }
         ModelHost host = hosts.get(manifest.app());
         if (host == null) {
-            host = ModelHost.start(kafka, manifest.app(), ModelHost.hostGroup(kafka, manifest.app()), scoresProducer);
+            host = ModelHost.start(kafka, manifest.app(), ModelHost.hostGroup(kafka, manifest.app(), List.of(manifest.ref())), producer());
             hosts.put(manifest.app(), host);
         }
         ModelRunner runner = host.deploy(manifest, options, metrics, registry);
         deployed.put(key, runner);
-        LOG.info("model {} of app {} deployed as {} (runner group {})", manifest.ref(), manifest.app(), runner.role(), runner.consumerGroup());
+        LOG.info("model {} of app {} deployed as {} (host group {})", manifest.ref(), manifest.app(), runner.role(), runner.consumerGroup());
         return runner;
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        if (scoresProducer == null) {
+            scoresProducer = kafka.newProducer(kafka.topicPrefix() + "model-fleet-" + ProcessHandle.current().pid());
+        }
+        return scoresProducer;
     }
 
     /** Stops one runner (it says "stopping" in its last heartbeat, so nobody waits for it). */
