@@ -236,7 +236,7 @@ final class RequestFanOut implements PollLoop.Handler<byte[]>, ConsumerRebalance
         // Commit what every version has answered before another member takes these partitions over,
         // so it does not score them again; give the versions a moment to answer what they hold.
         long until = System.nanoTime() + DRAIN_ON_REVOKE.toNanos();
-        while (!ledger.allDone() && System.nanoTime() < until && lanes.stream().anyMatch(VersionLane::isRunning)) {
+        while (!partitions.isEmpty() && !ledger.allDone() && System.nanoTime() < until && lanes.stream().anyMatch(VersionLane::isRunning)) {
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
