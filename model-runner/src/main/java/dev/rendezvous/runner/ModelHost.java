@@ -51,11 +51,15 @@ public final class ModelHost implements AutoCloseable {
     private final boolean ownsProducer;
     private final RequestFanOut fanOut;
     private final PollLoop<byte[]> loop;
+    /** Closed by the poll loop once it has started; by {@link #close()} if it never did. */
+    private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<ModelRunner> runners = new ArrayList<>();
     private boolean closed;
+    /** Polling starts with the first versions: a poll with nobody to score it would be committed unscored. */
+    private boolean polling;
 
     private ModelHost(KafkaSettings kafka, String app, String group, KafkaProducer<String, byte[]> producer, boolean ownsProducer,
-                      RequestFanOut fanOut, PollLoop<byte[]> loop) {
+                      RequestFanOut fanOut, PollLoop<byte[]> loop, KafkaConsumer<byte[], byte[]> consumer) {
         this.kafka = kafka;
         this.app = app;
         this.group = group;
@@ -63,6 +67,7 @@ public final class ModelHost implements AutoCloseable {
         this.ownsProducer = ownsProducer;
         this.fanOut = fanOut;
         this.loop = loop;
+        this.consumer = consumer;
     }
 
     /**
@@ -84,8 +89,9 @@ public final class ModelHost implements AutoCloseable {
     }
 
     /**
-     * Starts consuming {@code <app>.requests} in {@code group} from the latest offset (a new group sees
-     * live traffic only), with no version yet: polls before the first {@link #deploy} are committed unscored.
+     * Prepares a consumer of {@code <app>.requests} in {@code group} and the producer. It polls from
+     * the first {@link #deploy}, from the group's committed offset, else the latest (a new group
+     * sees live traffic only), so that nothing is polled, and committed, before a version can score it.
      *
      * @param sharedProducer the producer for the scores, which the caller keeps owning and closes after
      *                       the host; null for one of the host's own
@@ -103,9 +109,7 @@ public final class ModelHost implements AutoCloseable {
             RequestFanOut fanOut = new RequestFanOut(app, clientId, producer, RequestFanOut.COMMIT_INTERVAL);
             String requests = topics.requests(app);
             PollLoop<byte[]> loop = new PollLoop<>(clientId, consumer, c -> fanOut.subscribe(c, requests), fanOut);
-            ModelHost host = new ModelHost(kafka, app, group, producer, sharedProducer == null, fanOut, loop);
-            loop.start();
-            return host;
+            return new ModelHost(kafka, app, group, producer, sharedProducer == null, fanOut, loop, consumer);
         } catch (RuntimeException e) {
             if (consumer != null) {
                 consumer.close();
@@ -132,6 +136,61 @@ public final class ModelHost implements AutoCloseable {
     }
 
     ModelRunner deploy(ModelManifest manifest, RunnerOptions options, MeterRegistry meters, RegistryView registry, boolean ownsHost) {
+        return deploy(List.of(manifest), m -> options, meters, registry, ownsHost).get(0);
+    }
+
+    /**
+     * Deploys several versions at once: every model is loaded before any of them is attached, and
+     * they are attached together, so that versions starting with the host (a restart) all score the
+     * same first poll — the backlog since the group's last commit — instead of the first one loaded
+     * alone. Same errors as {@link #deploy(ModelManifest, RunnerOptions, MeterRegistry, RegistryView)};
+     * on one, none of them is deployed.
+     */
+    public List<ModelRunner> deploy(List<ModelManifest> manifests, java.util.function.Function<ModelManifest, RunnerOptions> options,
+                                    MeterRegistry meters, RegistryView registry) {
+        return deploy(manifests, options, meters, registry, false);
+    }
+
+    private List<ModelRunner> deploy(List<ModelManifest> manifests, java.util.function.Function<ModelManifest, RunnerOptions> options,
+                                     MeterRegistry meters, RegistryView registry, boolean ownsHost) {
+        for (ModelManifest manifest : manifests) {
+            check(manifest, registry);
+        }
+        List<ModelRunner> loaded = new ArrayList<>();
+        try {
+            for (ModelManifest manifest : manifests) {
+                loaded.add(load(manifest, options.apply(manifest), meters, ownsHost));
+            }
+        } catch (RuntimeException e) {
+            loaded.forEach(ModelRunner::close);
+            throw e;
+        }
+        synchronized (this) {
+            if (closed) {
+                loaded.forEach(ModelRunner::close);
+                throw new IllegalStateException("the model host of app " + app + " is closed");
+            }
+            runners.addAll(loaded);
+            loaded.forEach(runner -> fanOut.attach(runner.lane()));
+            if (!polling) {
+                polling = true;
+                loop.start();
+            }
+        }
+        if (registry != null) {
+            for (ModelRunner runner : loaded) {
+                try {
+                    runner.join(kafka, registry);
+                } catch (RuntimeException e) {
+                    loaded.forEach(ModelRunner::close);
+                    throw e;
+                }
+            }
+        }
+        return loaded;
+    }
+
+    private void check(ModelManifest manifest, RegistryView registry) {
         if (!manifest.app().equals(app)) {
             throw new IllegalArgumentException(manifest.ref() + " is a model of app '" + manifest.app() + "'; this host serves app '" + app + "'");
         }
@@ -147,6 +206,10 @@ public final class ModelHost implements AutoCloseable {
             // Before the version is attached: one refused for its artifact must not score a single request first.
             RegistryMembership.requireSameArtifact(registry, manifest);
         }
+    }
+
+    /** Loads the model and starts its lane, not yet attached: it gets no request until the caller attaches it. */
+    private ModelRunner load(ModelManifest manifest, RunnerOptions options, MeterRegistry meters, boolean ownsHost) {
         long loadStart = System.nanoTime();
         BatchModel loaded = ModelRuntimes.load(manifest);
         BatchModel slowed = options.delayMs() > 0 || options.hangingCalls() > 0 ? new DelayedModel(loaded, options) : loaded;
@@ -163,24 +226,11 @@ public final class ModelHost implements AutoCloseable {
             model.close();
             throw e;
         }
-        ModelRunner runner = new ModelRunner(this, lane, role, ownsHost);
-        synchronized (this) {
-            runners.add(runner);
-        }
-        fanOut.attach(lane);
         LOG.info("{} ({}, app {}, runtime {}) started in host {}: model loaded in {} ms, batches of up to {}, pause {}, call timeout {} ms{}",
                 manifest.ref(), manifest.role().wireName(), app, manifest.runtime().wireName(), group, loadMillis,
                 manifest.batching().maxBatch(), manifest.batching().maxWaitMs() > 0 ? manifest.batching().maxWaitMs() + " ms after each batch" : "none",
                 manifest.callTimeoutMs(), options.equals(RunnerOptions.defaults()) ? "" : ", test options " + options);
-        if (registry != null) {
-            try {
-                runner.join(kafka, registry);
-            } catch (RuntimeException e) {
-                runner.close();
-                throw e;
-            }
-        }
-        return runner;
+        return new ModelRunner(this, lane, role, ownsHost);
     }
 
     /** Detaches one version: no request goes to it from the next poll on, and what it still owes is released. */
@@ -201,7 +251,13 @@ public final class ModelHost implements AutoCloseable {
         return group;
     }
 
+    /** Whether it consumes (or, before its first version, is ready to). */
     public boolean isRunning() {
+        synchronized (this) {
+            if (!polling) {
+                return !closed;
+            }
+        }
         return loop.isRunning();
     }
 
@@ -232,7 +288,11 @@ public final class ModelHost implements AutoCloseable {
             runners.clear();
         }
         // The fan-out stops the versions on the loop thread (no poll hands them work any more), then flushes and commits.
-        loop.close();
+        if (polling) {
+            loop.close();
+        } else {
+            consumer.close(Duration.ofSeconds(5));
+        }
         if (ownsProducer) {
             producer.close(Duration.ofSeconds(5));
         }

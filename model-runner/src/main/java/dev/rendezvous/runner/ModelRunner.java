@@ -141,6 +141,10 @@ public final class ModelRunner implements AutoCloseable {
         return lane.manifest();
     }
 
+    VersionLane lane() {
+        return lane;
+    }
+
     /** The consumer group of its host: the topic prefix followed by {@code model.<name>.<version>} for a version run alone. */
     public String consumerGroup() {
         return host.consumerGroup();

@@ -58,7 +58,13 @@ final class ModelFleet implements AutoCloseable {
                 hosts.put(app, ModelHost.start(kafka, app, ModelHost.hostGroup(kafka, app, versions.stream().map(ModelManifest::ref).toList()),
                         producer()));
             }
-            versions.forEach(manifest -> deploy(manifest, options.apply(manifest)));
+            ModelHost host = hosts.get(app);
+            List<ModelManifest> fresh = versions.stream().filter(m -> !deployed.containsKey(ModelRegistration.key(app, m.ref()))).toList();
+            // Together: all of them score the host's first poll (after a restart, the backlog since its last commit).
+            for (ModelRunner runner : host.deploy(fresh, options, metrics, registry)) {
+                deployed.put(ModelRegistration.key(app, runner.manifest().ref()), runner);
+                LOG.info("model {} of app {} deployed as {} (host group {})", runner.manifest().ref(), app, runner.role(), runner.consumerGroup());
+            }
         });
     }
 
