@@ -5,6 +5,7 @@ import dev.rendezvous.kafka.RegistryView;
 import dev.rendezvous.protocol.ModelRef;
 import dev.rendezvous.protocol.ModelRegistration;
 import dev.rendezvous.protocol.ModelRole;
+import dev.rendezvous.runner.ModelHost;
 import dev.rendezvous.runner.ModelRunner;
 import dev.rendezvous.runner.RunnerOptions;
 import dev.rendezvous.runner.manifest.ModelManifest;
@@ -15,12 +16,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The model runners of this process, by app and version; each registers itself in
- * {@code rdv.models} and beats in {@code rdv.heartbeats} while its consumer runs.
+ * The model runners of this process, by app and version, in one {@link ModelHost} per app: the app's
+ * versions share one consumer of its requests topic (in the group of that set of versions, see
+ * {@link ModelHost#hostGroup}) and every host here shares one producer. Each version registers itself in {@code rdv.models} and beats in
+ * {@code rdv.heartbeats} while its host owns a partition; versions are deployed into, and leave, a
+ * running host alone.
  */
 final class ModelFleet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelFleet.class);
@@ -29,6 +34,7 @@ final class ModelFleet implements AutoCloseable {
     private final RegistryView registry;
     private final MeterRegistry metrics;
     private final Map<String, ModelRunner> deployed = new LinkedHashMap<>();
+    private final Map<String, ModelHost> hosts = new LinkedHashMap<>();
     /** One producer for every runner here: one sender thread, and fewer produce requests per request scored. */
     private KafkaProducer<String, byte[]> scoresProducer;
 
@@ -39,22 +45,63 @@ final class ModelFleet implements AutoCloseable {
     }
 
     /**
-     * Starts a registered runner for the manifest: it registers itself (a version already in the
-     * registry keeps its role there, so a promotion survives a restart), beats while it consumes,
-     * and stops by itself when retired.
+     * Starts the configured versions: per app, one host in the group of that set of versions
+     * ({@link ModelHost#hostGroup}), so that processes started with the same manifests share their
+     * partitions and a process with other versions (a Kubernetes runner pod of one version) never
+     * takes any from them.
+     */
+    synchronized void deployAll(List<ModelManifest> manifests, Function<ModelManifest, RunnerOptions> options) {
+        Map<String, List<ModelManifest>> byApp = new LinkedHashMap<>();
+        manifests.forEach(manifest -> byApp.computeIfAbsent(manifest.app(), app -> new ArrayList<>()).add(manifest));
+        byApp.forEach((app, versions) -> {
+            if (!hosts.containsKey(app)) {
+                hosts.put(app, ModelHost.start(kafka, app, ModelHost.hostGroup(kafka, app, versions.stream().map(ModelManifest::ref).toList()),
+                        producer()));
+            }
+            ModelHost host = hosts.get(app);
+            List<ModelManifest> fresh = versions.stream().filter(m -> !deployed.containsKey(ModelRegistration.key(app, m.ref()))).toList();
+            // Together: all of them score the host's first poll (after a restart, the backlog since its last commit).
+            for (ModelRunner runner : host.deploy(fresh, options, metrics, registry)) {
+                deployed.put(ModelRegistration.key(app, runner.manifest().ref()), runner);
+                LOG.info("model {} of app {} deployed as {} (host group {})", runner.manifest().ref(), app, runner.role(), runner.consumerGroup());
+            }
+        });
+    }
+
+    /**
+     * Starts a registered runner for the manifest in its app's host here (a host of its own, in the
+     * version's own group, when the app has none): it registers itself (a version already in the
+     * registry keeps its role there, so a promotion survives a restart), beats while its host owns a
+     * partition, and leaves the host by itself when retired. A version that stopped here (retired,
+     * or stopped by hand) may be deployed again; the app's other versions go on meanwhile. Other
+     * processes in the same host group do not get it: deploy it there too.
      */
     synchronized ModelRunner deploy(ModelManifest manifest, RunnerOptions options) {
         String key = ModelRegistration.key(manifest.app(), manifest.ref());
-        if (deployed.containsKey(key)) {
+        ModelRunner existing = deployed.get(key);
+        if (existing != null && existing.isRunning()) {
             throw new IllegalStateException(manifest.ref() + " of app " + manifest.app() + " is already running here");
         }
+        if (existing != null) {
+            existing.close();
+            deployed.remove(key);
+        }
+        ModelHost host = hosts.get(manifest.app());
+        if (host == null) {
+            host = ModelHost.start(kafka, manifest.app(), ModelHost.hostGroup(kafka, manifest.app(), List.of(manifest.ref())), producer());
+            hosts.put(manifest.app(), host);
+        }
+        ModelRunner runner = host.deploy(manifest, options, metrics, registry);
+        deployed.put(key, runner);
+        LOG.info("model {} of app {} deployed as {} (host group {})", manifest.ref(), manifest.app(), runner.role(), runner.consumerGroup());
+        return runner;
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
         if (scoresProducer == null) {
             scoresProducer = kafka.newProducer(kafka.topicPrefix() + "model-fleet-" + ProcessHandle.current().pid());
         }
-        ModelRunner runner = ModelRunner.start(kafka, manifest, options, metrics, registry, scoresProducer);
-        deployed.put(key, runner);
-        LOG.info("model {} of app {} deployed as {} (runner group {})", manifest.ref(), manifest.app(), runner.role(), runner.consumerGroup());
-        return runner;
+        return scoresProducer;
     }
 
     /** Stops one runner (it says "stopping" in its last heartbeat, so nobody waits for it). */
@@ -99,13 +146,16 @@ final class ModelFleet implements AutoCloseable {
 
     synchronized List<String> consumerGroups() {
         List<String> groups = new ArrayList<>();
-        deployed.values().forEach(runner -> groups.add(runner.consumerGroup()));
+        hosts.values().forEach(host -> groups.add(host.consumerGroup()));
         return groups;
     }
 
     @Override
     public synchronized void close() {
-        deployed.values().forEach(ModelRunner::close);
+        // Hosts, not runners one by one: a host that stops commits only what every version answered,
+        // where a version leaving alone would release what it still owed.
+        hosts.values().forEach(ModelHost::close);
+        hosts.clear();
         deployed.clear();
         if (scoresProducer != null) {
             scoresProducer.close(Duration.ofSeconds(5));

@@ -137,15 +137,17 @@ public final class Platform implements AutoCloseable {
         health.require("the policy reader stopped", control.policies()::isRunning);
         fleet = own(new ModelFleet(kafka, control.registry(), metrics));
         health.require(fleet::problems);
+        List<ModelManifest> served = new ArrayList<>();
         for (int i = 0; config.runs(Service.MODELS) && i < loadedManifests.size(); i++) {
             ModelManifest loaded = loadedManifests.get(i);
             // An app created through the admin API in an earlier run is known by its policy alone.
             if (apps.contains(loaded.app()) || control.policies().current(loaded.app()).isPresent()) {
-                fleet.deploy(loaded, runnerOptions.apply(loaded.ref()));
+                served.add(loaded);
             } else {
                 LOG.warn("not running {}: its app '{}' is neither configured nor created (POST /v1/admin/apps)", manifestFiles.get(i), loaded.app());
             }
         }
+        fleet.deployAll(served, manifest -> runnerOptions.apply(manifest.ref()));
         groups.addAll(fleet.consumerGroups());
 
         if (config.runs(Service.DECOY)) {

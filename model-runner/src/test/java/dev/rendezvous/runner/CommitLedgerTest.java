@@ -1,0 +1,84 @@
+package dev.rendezvous.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+class CommitLedgerTest {
+    private static final TopicPartition P0 = new TopicPartition("fraud.requests", 0);
+    private static final TopicPartition P1 = new TopicPartition("fraud.requests", 1);
+
+    private final CommitLedger ledger = new CommitLedger();
+
+    @Test
+    void releasesAPollsOffsetsOnlyOnceEveryVersionHasSentAndEverySendIsDone() {
+        List<CommitLedger.Share> shares = ledger.add(Map.of(P0, new OffsetAndMetadata(10)), 2);
+        CompletableFuture<Void> fast = new CompletableFuture<>();
+        CompletableFuture<Void> slow = new CompletableFuture<>();
+
+        shares.get(0).sent(List.of(fast));
+        fast.complete(null);
+        assertThat(ledger.takeCompleted()).as("the second version has not answered yet").isEmpty();
+
+        shares.get(1).sent(List.of(slow));
+        assertThat(ledger.allDone()).isTrue();
+        assertThat(ledger.takeCompleted()).as("its send is still in flight").isEmpty();
+
+        slow.completeExceptionally(new RuntimeException("failed sends are done too"));
+        assertThat(ledger.takeCompleted()).containsExactly(Map.entry(P0, new OffsetAndMetadata(10)));
+        assertThat(ledger.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aReleasedShareNoLongerHoldsThePoll() {
+        List<CommitLedger.Share> shares = ledger.add(Map.of(P0, new OffsetAndMetadata(10)), 2);
+        shares.get(0).sent(List.of(CompletableFuture.completedFuture(null)));
+
+        shares.get(1).release();
+
+        assertThat(ledger.takeCompleted()).containsExactly(Map.entry(P0, new OffsetAndMetadata(10)));
+    }
+
+    @Test
+    void aPollHandedToNoVersionIsCommittableAtOnce() {
+        ledger.add(Map.of(P0, new OffsetAndMetadata(4)), 0);
+
+        assertThat(ledger.takeCompleted()).containsExactly(Map.entry(P0, new OffsetAndMetadata(4)));
+    }
+
+    @Test
+    void neverReleasesALaterPollBeforeAnEarlierOne() {
+        CompletableFuture<Void> early = new CompletableFuture<>();
+        ledger.add(Map.of(P0, new OffsetAndMetadata(10)), 1).get(0).sent(List.of(early));
+        ledger.add(Map.of(P0, new OffsetAndMetadata(20), P1, new OffsetAndMetadata(5)), 1).get(0)
+                .sent(List.of(CompletableFuture.completedFuture(null)));
+
+        assertThat(ledger.takeCompleted()).isEmpty();
+
+        early.complete(null);
+        assertThat(ledger.takeCompleted()).containsOnly(Map.entry(P0, new OffsetAndMetadata(20)), Map.entry(P1, new OffsetAndMetadata(5)));
+    }
+
+    @Test
+    void keepsTheHighestOffsetWhenARewoundRetryEndsLower() {
+        ledger.add(Map.of(P0, new OffsetAndMetadata(20)), 0);
+        ledger.add(Map.of(P0, new OffsetAndMetadata(15)), 0);
+
+        assertThat(ledger.takeCompleted()).containsExactly(Map.entry(P0, new OffsetAndMetadata(20)));
+    }
+
+    @Test
+    void forgetsRevokedPartitionsOfWaitingPolls() {
+        CommitLedger.Share waiting = ledger.add(Map.of(P0, new OffsetAndMetadata(10), P1, new OffsetAndMetadata(3)), 1).get(0);
+
+        ledger.forget(List.of(P0));
+        waiting.sent(List.of());
+
+        assertThat(ledger.takeCompleted()).containsExactly(Map.entry(P1, new OffsetAndMetadata(3)));
+    }
+}
