@@ -112,18 +112,20 @@ final class LoadDriver implements AutoCloseable {
                     long latencyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
                     if (error != null) {
                         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
-                        return new Outcome(id, label, sentAtMs, 0, cause.getClass().getSimpleName() + ": " + cause.getMessage(), null, null, latencyMs);
+                        return new Outcome(id, label, sentAtMs, 0, cause.getClass().getSimpleName() + ": " + cause.getMessage(), null, null, latencyMs, -1);
                     }
                     String decided = null;
                     String reason = null;
+                    long gatewayLatencyMs = -1;
                     try {
                         JsonNode body = JsonCodec.mapper().readTree(response.body());
                         decided = body.path("outcome").isMissingNode() ? null : body.path("outcome").asText();
                         reason = body.has("reason") ? body.path("reason").asText() : body.path("error").asText(null);
+                        gatewayLatencyMs = body.path("latencyMs").asLong(-1);
                     } catch (Exception e) {
                         reason = "unreadable body: " + response.body();
                     }
-                    return new Outcome(id, label, sentAtMs, response.statusCode(), null, decided, reason, latencyMs);
+                    return new Outcome(id, label, sentAtMs, response.statusCode(), null, decided, reason, latencyMs, gatewayLatencyMs);
                 });
         synchronized (running) {
             running.add(outcome);
@@ -139,9 +141,13 @@ final class LoadDriver implements AutoCloseable {
      * One request's fate.
      *
      * @param status  the HTTP status, or 0 when no HTTP answer came (then {@code error} says why)
-     * @param outcome the decision's outcome ({@code model}, {@code fallback}, ...) of a 200, else null
+     * @param outcome the decision's outcome ({@code model}, {@code fallback}, {@code timeout}) of a 200 or 504, else null
+     * @param latencyMs        as this caller measured it, connection and queues included
+     * @param gatewayLatencyMs the body's {@code latencyMs}: the gateway's own clock from admission to answer; -1 when the
+     *                         body has none (503 refusals)
      */
-    record Outcome(String id, String scenario, long sentAtMs, int status, String error, String outcome, String reason, long latencyMs) {
+    record Outcome(String id, String scenario, long sentAtMs, int status, String error, String outcome, String reason, long latencyMs,
+                   long gatewayLatencyMs) {
         boolean answered() {
             return status != 0;
         }
