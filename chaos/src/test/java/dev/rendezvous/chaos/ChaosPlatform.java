@@ -41,13 +41,13 @@ final class ChaosPlatform implements AutoCloseable {
         kafkaPort = freePort();
         gatewayPort = freePort();
         archive = ArchiveDisk.at(root.resolve("archive-disk"), 512);
-        broker = service(root, "broker", "services=[kafka]", Map.of());
-        models = service(root, "models", "services=[models]", Map.of());
-        decoy = service(root, "decoy", "services=[decoy]", Map.of());
-        archiver = service(root, "archiver", "services=[archiver]", Map.of());
-        rendezvous = service(root, "rendezvous", "services=[rendezvous]", Map.of());
-        standby = service(root, "standby", "services=[standby]", Map.of());
-        gateway = service(root, "gateway", "services=[gateway]", Map.of());
+        broker = service(root, "broker", "services=[kafka]");
+        models = service(root, "models", "services=[models]");
+        decoy = service(root, "decoy", "services=[decoy]");
+        archiver = service(root, "archiver", "services=[archiver]");
+        rendezvous = service(root, "rendezvous", "services=[rendezvous]");
+        standby = service(root, "standby", "services=[standby]");
+        gateway = service(root, "gateway", "services=[gateway]");
     }
 
     /** Starts the broker, then every other service at once (each waits for what it needs), and waits until all are ready. */
@@ -83,7 +83,7 @@ final class ChaosPlatform implements AutoCloseable {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(), AdminClientConfig.CLIENT_ID_CONFIG, "chaos-check"));
     }
 
-    private ServiceProcess service(Path root, String name, String services, Map<String, String> extra) throws IOException {
+    private ServiceProcess service(Path root, String name, String services) throws IOException {
         Path dir = Files.createDirectories(root.resolve(name));
         boolean isBroker = name.equals("broker");
         String kafka = isBroker
@@ -98,9 +98,7 @@ final class ChaosPlatform implements AutoCloseable {
                   dir: %s
                   maxSegmentAgeMs: 10000
                 """.formatted(gatewayPort, ADMIN_TOKEN, archive.dir()));
-        List<String> settings = new ArrayList<>(List.of(services));
-        extra.forEach((k, v) -> settings.add(k + "=" + v));
-        ServiceProcess service = new ServiceProcess(name, dir, settings, freePort(), isBroker ? "384m" : "256m");
+        ServiceProcess service = new ServiceProcess(name, dir, List.of(services), freePort(), isBroker ? "384m" : "256m");
         all.add(service);
         return service;
     }
