@@ -41,6 +41,8 @@ final class LoadDriver implements AutoCloseable {
     private final int ratePerSecond;
     private final AtomicLong sequence = new AtomicLong();
     private final Map<String, Map<String, Number>> featuresById = new ConcurrentHashMap<>();
+    /** When each running request was sent, for {@link #outstanding}. */
+    private final Map<CompletableFuture<Outcome>, Long> sentAt = new ConcurrentHashMap<>();
     private final List<CompletableFuture<Outcome>> running = new ArrayList<>();
     private ScheduledFuture<?> ticks;
     private volatile String scenario;
@@ -72,6 +74,7 @@ final class LoadDriver implements AutoCloseable {
             sent = new ArrayList<>(running);
             running.clear();
         }
+        sent.forEach(sentAt::remove);
         List<Outcome> outcomes = new ArrayList<>();
         for (CompletableFuture<Outcome> future : sent) {
             outcomes.add(future.get(CLIENT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS));
@@ -87,6 +90,14 @@ final class LoadDriver implements AutoCloseable {
         }
         return sent.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).map(CompletableFuture::join)
                 .filter(o -> o.sentAtMs() >= sinceMs && "model".equals(o.outcome())).mapToLong(Outcome::sentAtMs).min();
+    }
+
+    /** How many requests sent more than {@code olderThanMs} ago have no outcome yet. */
+    long outstanding(long olderThanMs) {
+        long before = System.currentTimeMillis() - olderThanMs;
+        synchronized (running) {
+            return running.stream().filter(f -> !f.isDone() && sentAt.get(f) <= before).count();
+        }
     }
 
     /** The features sent with a request, by id. */
@@ -127,6 +138,7 @@ final class LoadDriver implements AutoCloseable {
                     }
                     return new Outcome(id, label, sentAtMs, response.statusCode(), null, decided, reason, latencyMs, gatewayLatencyMs);
                 });
+        sentAt.put(outcome, sentAtMs);
         synchronized (running) {
             running.add(outcome);
         }

@@ -128,6 +128,14 @@ final class ServiceProcess {
         }
     }
 
+    /** Writes a thread dump of the process ({@code jcmd <pid> Thread.print}) to {@code <dir>/<file>}, for a scenario that went wrong. */
+    void dumpThreads(String file) throws IOException, InterruptedException {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        Process dump = new ProcessBuilder(jcmd, Long.toString(process.pid()), "Thread.print").redirectErrorStream(true)
+                .redirectOutput(dir.resolve(file).toFile()).start();
+        dump.waitFor(30, TimeUnit.SECONDS);
+    }
+
     String logTail() {
         try {
             List<String> lines = Files.readAllLines(log());
