@@ -75,8 +75,8 @@ class ChaosIT {
         deleteTree(root);
         long started = System.nanoTime();
         platform = ChaosPlatform.start(root);
-        System.out.printf("chaos: platform of %d processes ready in %d ms (rate %d req/s, %d round(s), %s around each fault)%n",
-                platform.services().size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), RATE, ROUNDS, AROUND);
+        System.out.printf("chaos: platform of %d processes ready in %d ms, %d start(s) repeated (rate %d req/s, %d round(s), %s around each fault)%n",
+                platform.services().size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), platform.startRetries, RATE, ROUNDS, AROUND);
         load = new LoadDriver(platform.gatewayPort, RATE);
         // Warm-up: the first requests meet cold JVMs; counted, not asserted.
         load.begin("warm-up");
@@ -173,13 +173,14 @@ class ChaosIT {
         for (ServiceProcess victim : victims) {
             victim.start();
         }
+        int retries = 0;
         for (ServiceProcess victim : victims) {
-            victim.awaitReady(ChaosPlatform.START_TIMEOUT);
+            retries += victim.awaitReadySupervised(ChaosPlatform.START_TIMEOUT);
         }
         long backMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt);
         TimeUnit.MILLISECONDS.sleep(AROUND.toMillis());
         List<Outcome> outcomes = load.end();
-        record(scenario, outcomes, killedAtMs, "ready again " + backMs + " ms after the kill");
+        record(scenario, outcomes, killedAtMs, "ready again " + backMs + " ms after the kill" + (retries > 0 ? " (" + retries + " start(s) repeated)" : ""));
         assertEveryRequestAnswered(scenario, outcomes);
         return outcomes;
     }
@@ -191,7 +192,7 @@ class ChaosIT {
         long killedAtMs = System.currentTimeMillis();
         platform.gateway.kill9();
         platform.gateway.start();
-        platform.gateway.awaitReady(ChaosPlatform.START_TIMEOUT);
+        platform.gateway.awaitReadySupervised(ChaosPlatform.START_TIMEOUT);
         long readyAtMs = System.currentTimeMillis();
         TimeUnit.MILLISECONDS.sleep(AROUND.toMillis());
         List<Outcome> outcomes = load.end();
@@ -213,7 +214,7 @@ class ChaosIT {
         platform.broker.kill9();
         TimeUnit.MILLISECONDS.sleep(OUTAGE.toMillis());
         platform.broker.start();
-        platform.broker.awaitReady(ChaosPlatform.START_TIMEOUT);
+        platform.broker.awaitReadySupervised(ChaosPlatform.START_TIMEOUT);
         long brokerReadyAtMs = System.currentTimeMillis();
         // Hold the load until a model decides a request sent after the broker was back (bounded), then a little longer.
         long until = System.nanoTime() + BROKER_RECOVERY_BOUND.toNanos();

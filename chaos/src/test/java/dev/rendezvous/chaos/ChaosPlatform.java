@@ -36,6 +36,8 @@ final class ChaosPlatform implements AutoCloseable {
     final ServiceProcess standby;
     final ServiceProcess gateway;
     private final List<ServiceProcess> all = new ArrayList<>();
+    /** Starts that had to be repeated because the process exited while starting (reported with the figures). */
+    int startRetries;
 
     private ChaosPlatform(Path root) throws IOException, InterruptedException {
         kafkaPort = freePort();
@@ -62,7 +64,7 @@ final class ChaosPlatform implements AutoCloseable {
                 }
             }
             for (ServiceProcess service : platform.all) {
-                service.awaitReady(START_TIMEOUT);
+                platform.startRetries += service.awaitReadySupervised(START_TIMEOUT);
             }
             return platform;
         } catch (Exception | Error e) {

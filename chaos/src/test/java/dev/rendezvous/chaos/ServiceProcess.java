@@ -77,6 +77,29 @@ final class ServiceProcess {
         process = builder.start();
     }
 
+    /**
+     * Waits until the process started last is ready, starting it again (as systemd's {@code Restart=on-failure}
+     * or a Kubernetes pod would) when it exits while starting — at most twice. A service exits when it cannot
+     * reach Kafka within its start-up timeouts, which happened once on the overloaded box (a decoy's topic
+     * check timed out while six JVMs started at once).
+     *
+     * @return how many times it had to be started again
+     */
+    int awaitReadySupervised(Duration atMost) throws Exception {
+        for (int restarts = 0; ; restarts++) {
+            try {
+                awaitReady(atMost);
+                return restarts;
+            } catch (IllegalStateException e) {
+                if (process.isAlive() || restarts == 2) {
+                    throw e;
+                }
+                System.out.printf("chaos: %s exited while starting; starting it again (%s)%n", name, e.getMessage().lines().findFirst().orElse(""));
+                start();
+            }
+        }
+    }
+
     /** Waits until {@code /health/ready} answers 200; fails with the log's tail when the process dies or the time is up. */
     void awaitReady(Duration atMost) throws Exception {
         long until = System.nanoTime() + atMost.toNanos();
