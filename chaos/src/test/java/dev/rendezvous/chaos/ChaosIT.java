@@ -146,7 +146,13 @@ class ChaosIT {
     }
 
     private static void killRendezvousWithStandby(String round) throws Exception {
+        double takeovers = platform.standby.counter("rdv_rendezvous_standby_takeovers_total");
+        double expired = platform.standby.counter("rdv_rendezvous_standby_expired_total");
         List<Outcome> outcomes = killAndRestart("kill -9 rendezvous (standby running)" + round, platform.rendezvous);
+        // Where the timeouts come from: a standby drops a held decision takeoverWindowMs past the deadline (expired).
+        System.out.printf("chaos: the standby took over %.0f requests and let %.0f expire past its takeover window during the rendezvous kill%n",
+                platform.standby.counter("rdv_rendezvous_standby_takeovers_total") - takeovers,
+                platform.standby.counter("rdv_rendezvous_standby_expired_total") - expired);
         List<Outcome> timeouts = outcomes.stream().filter(o -> o.status() == 504).toList();
         double loadPerCore = loadAverage() / Runtime.getRuntime().availableProcessors();
         if (!overloaded()) {

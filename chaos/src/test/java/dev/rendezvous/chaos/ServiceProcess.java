@@ -128,6 +128,21 @@ final class ServiceProcess {
         }
     }
 
+    /** The sum of a Prometheus counter's series on this process's {@code /metrics} (all labels), or -1 when it cannot be read. */
+    double counter(String name) {
+        try {
+            HttpResponse<String> response = PROBE.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.body().lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     boolean alive() {
         return process != null && process.isAlive();
     }
