@@ -51,8 +51,6 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
     private static final long COMMIT_INTERVAL_MS = 100;
     /** A decision this much past its deadline counts as a deadline miss (the rendezvous itself was late). */
     private static final long DEADLINE_SLACK_MS = 5;
-    /** A decision at the deadline waits for unread scores at most until this long past it (below the gateway's grace). */
-    private static final long LATE_READ_MAX_MS = 200;
     /**
      * An owner deciding past the deadline first reads its results partition to the end, at most until
      * this long past it (below the gateway's default 500 ms grace): a standby may have answered the
@@ -439,15 +437,6 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
             store.wakeAt(mailbox, wait.wakeAtMs());
             return;
         }
-        if (now >= mailbox.request().deadlineAtMs() && now < mailbox.request().deadlineAtMs() + LATE_READ_MAX_MS
-                && unreadScores(consumer, mailbox)) {
-            // At or past the deadline with scores this instance knows are in Kafka but has not read (it
-            // fell behind): they may have reached Kafka in time, by their timestamps. Read them first,
-            // so that the decision is the one the log implies — the one a standby, or this instance
-            // caught up, would make — not "fallback" for want of reading.
-            store.wakeAt(mailbox, now + 1);
-            return;
-        }
         if (standby == null && now >= mailbox.request().deadlineAtMs() && now < mailbox.request().deadlineAtMs() + RESULTS_READ_MAX_MS
                 && unreadDecisions(consumer, mailbox)) {
             // A late owner (stalled, or just given the partition) may be deciding what a standby already
@@ -472,12 +461,6 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
             }
         }
         decide(mailbox, decision.decision());
-    }
-
-    /** Whether this instance knows of score records on the request's partition that it has not read yet. */
-    private boolean unreadScores(Consumer<byte[], byte[]> consumer, Mailbox mailbox) {
-        java.util.OptionalLong lag = lag(consumer, new TopicPartition(topics.scores(mailbox.app()), mailbox.partition()));
-        return lag.isPresent() && lag.getAsLong() > 0;
     }
 
     /** Whether this instance knows of decisions on the request's results partition that it has not read yet. */
