@@ -1,6 +1,5 @@
 // The new side of the A/B of docs/decisions/022-one-model-host-per-app.md (not compiled by Maven; the old side,
-// HarnessOld.java, is in git history). It needs
-// the model host of decision 022).
+// HarnessOld.java, is in git history). It needs the model host of decision 022.
 // Build the bench (mvn -B -q -o -pl bench -am package -Djib.skip -DskipTests), then, from a copy of bench/target/lib:
 //   java -cp "<lib>/*" model-runner/src/test/cpu-harness/HarnessNew.java new 1000 20000
 // Embedded broker in this JVM, the three demo versions of app fraud, registered; 5,000 warm-up requests, then
