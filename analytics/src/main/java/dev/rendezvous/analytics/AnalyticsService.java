@@ -47,9 +47,10 @@ public final class AnalyticsService implements AutoCloseable {
         // process what is fetched at once rather than idle for the other partition of a task.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         // Fetch in batches: a request is counted settleMs (2 s) after its first record anyway, and a
-        // fetch per few records kept the stream thread polling continuously at the bench's rates.
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), 64 * 1024);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 250);
+        // fetch per few records kept the stream thread polling continuously at the bench's rates. The main
+        // consumer only: restoring the window store at start-up must not wait 250 ms on every fetch.
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), 64 * 1024);
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 250);
         // A new deployment starts with live traffic: reading a week of retained scores first would delay every figure.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "latest");
         KafkaStreams streams = new KafkaStreams(AnalyticsTopology.build(kafka.topics(), apps, settings, new AnalyticsMeters(registry)), props);

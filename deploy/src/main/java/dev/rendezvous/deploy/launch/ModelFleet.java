@@ -54,11 +54,8 @@ final class ModelFleet implements AutoCloseable {
         Map<String, List<ModelManifest>> byApp = new LinkedHashMap<>();
         manifests.forEach(manifest -> byApp.computeIfAbsent(manifest.app(), app -> new ArrayList<>()).add(manifest));
         byApp.forEach((app, versions) -> {
-            if (!hosts.containsKey(app)) {
-                hosts.put(app, ModelHost.start(kafka, app, ModelHost.hostGroup(kafka, app, versions.stream().map(ModelManifest::ref).toList()),
-                        producer()));
-            }
-            ModelHost host = hosts.get(app);
+            ModelHost host = hosts.computeIfAbsent(app, key -> ModelHost.start(kafka, key,
+                    ModelHost.hostGroup(kafka, key, versions.stream().map(ModelManifest::ref).toList()), producer()));
             List<ModelManifest> fresh = versions.stream().filter(m -> !deployed.containsKey(ModelRegistration.key(app, m.ref()))).toList();
             // Together: all of them score the host's first poll (after a restart, the backlog since its last commit).
             for (ModelRunner runner : host.deploy(fresh, options, metrics, registry)) {
@@ -66,35 +63,6 @@ final class ModelFleet implements AutoCloseable {
                 LOG.info("model {} of app {} deployed as {} (host group {})", runner.manifest().ref(), app, runner.role(), runner.consumerGroup());
             }
         });
-    }
-
-    /**
-     * Starts a registered runner for the manifest in its app's host here (a host of its own, in the
-     * version's own group, when the app has none): it registers itself (a version already in the
-     * registry keeps its role there, so a promotion survives a restart), beats while its host owns a
-     * partition, and leaves the host by itself when retired. A version that stopped here (retired,
-     * or stopped by hand) may be deployed again; the app's other versions go on meanwhile. Other
-     * processes in the same host group do not get it: deploy it there too.
-     */
-    synchronized ModelRunner deploy(ModelManifest manifest, RunnerOptions options) {
-        String key = ModelRegistration.key(manifest.app(), manifest.ref());
-        ModelRunner existing = deployed.get(key);
-        if (existing != null && existing.isRunning()) {
-            throw new IllegalStateException(manifest.ref() + " of app " + manifest.app() + " is already running here");
-        }
-        if (existing != null) {
-            existing.close();
-            deployed.remove(key);
-        }
-        ModelHost host = hosts.get(manifest.app());
-        if (host == null) {
-            host = ModelHost.start(kafka, manifest.app(), ModelHost.hostGroup(kafka, manifest.app(), List.of(manifest.ref())), producer());
-            hosts.put(manifest.app(), host);
-        }
-        ModelRunner runner = host.deploy(manifest, options, metrics, registry);
-        deployed.put(key, runner);
-        LOG.info("model {} of app {} deployed as {} (host group {})", manifest.ref(), manifest.app(), runner.role(), runner.consumerGroup());
-        return runner;
     }
 
     private KafkaProducer<String, byte[]> producer() {
