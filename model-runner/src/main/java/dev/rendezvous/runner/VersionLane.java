@@ -119,15 +119,7 @@ final class VersionLane {
                 batch.add(first);
                 queue.drainTo(batch);
                 inFlight = batch;
-                try {
-                    score(batch);
-                } catch (RuntimeException e) {
-                    // Scoring turns request and model problems into error scores; this is a bug. The batch is
-                    // given up (released, so that it does not hold the host's commits for good), the lane goes on.
-                    LOG.error("{} of app {}: cannot score a batch of {} polls; its requests get no score from this version",
-                            manifest.ref(), manifest.app(), batch.size(), e);
-                    batch.forEach(work -> work.share().release());
-                }
+                score(batch);
                 inFlight = List.of();
                 int pauseMs = manifest.batching().maxWaitMs();
                 if (pauseMs > 0) {
@@ -151,12 +143,26 @@ final class VersionLane {
         backlog.addAndGet(-requests.size());
         List<ModelScore> scores = List.of();
         if (!requests.isEmpty()) {
-            BatchScorer.Result result = scorer.score(requests);
-            result.calls().forEach(metrics::called);
-            scores = result.scores();
+            try {
+                BatchScorer.Result result = scorer.score(requests);
+                result.calls().forEach(metrics::called);
+                scores = result.scores();
+            } catch (RuntimeException e) {
+                // Scoring turns request and model problems into error scores; this is a bug. The batch is given
+                // up (released, so that it does not hold the host's commits for good), the lane goes on. Only
+                // scoring: a send that throws must not count as an answer, or the commit passes unsent scores.
+                LOG.error("{} of app {}: cannot score a batch of {} polls; its requests get no score from this version",
+                        manifest.ref(), manifest.app(), batch.size(), e);
+                batch.forEach(work -> work.share().release());
+                return;
+            }
         }
         if (releasing) {
-            return; // the version left while this batch was scored: its scores are owed to nobody
+            // The version left while this batch was scored (stop may have run before or after inFlight was set,
+            // or this batch was taken after stop drained the queue): its scores are owed to nobody, and its shares
+            // must be released here or the host never commits past them. Release twice is harmless.
+            batch.forEach(work -> work.share().release());
+            return;
         }
         int next = 0;
         for (Work work : batch) {
