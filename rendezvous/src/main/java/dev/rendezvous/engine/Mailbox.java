@@ -125,15 +125,18 @@ final class Mailbox {
         source = null;
     }
 
-    /** Counts a failed evaluation and returns how many there were. */
-    /** How long a decision has been held back for want of proof that the scores were read, counting from the first time. */
-    long unprovenForMs(long nowMs) {
+    /**
+     * How long a decision has been held back for want of proof that the scores were read, counting from the
+     * first call (which starts the count).
+     */
+    long heldUnprovenForMs(long nowMs) {
         if (unprovenSinceMs < 0) {
             unprovenSinceMs = nowMs;
         }
         return nowMs - unprovenSinceMs;
     }
 
+    /** Counts a failed evaluation and returns how many there were. */
     int evaluationFailed() {
         return ++failedEvaluations;
     }

@@ -451,7 +451,7 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
             if (!scoresRead.completeThrough(consumer, scores, decision.instantMs(), now)) {
                 // Counted from the first look, not the instant: an owner that stalled past the deadline is exactly
                 // the one that must read before it decides.
-                if (mailbox.unprovenForMs(now) < UNPROVEN_MAX_MS) {
+                if (mailbox.heldUnprovenForMs(now) < UNPROVEN_MAX_MS) {
                     // "No better answer by then" is not known yet: an unread score may say otherwise. Deciding
                     // now is how an owner and a standby came to contradict each other.
                     store.wakeAt(mailbox, ScoresReadThrough.nextLookMs(decision.instantMs(), now));

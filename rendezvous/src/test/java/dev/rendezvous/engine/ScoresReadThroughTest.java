@@ -83,14 +83,15 @@ class ScoresReadThroughTest {
     }
 
     @Test
-    void unreadScoresAtTheEndMeanNotYet() {
+    void unreadScoresAtTheEndMeanNotYetAndTheAnswerIsKeptUntilThePositionReachesIt() {
         read.completeThrough(consumer, SCORES, T, FIRST_ASK);
         asks.get(0).complete(6L);
 
         assertThat(read.completeThrough(consumer, SCORES, T, FIRST_ASK + 1)).isFalse();
+        assertThat(read.completeThrough(consumer, SCORES, T, FIRST_ASK + 2)).isFalse();
+        assertThat(asks).as("not asked again while catching up").hasSize(1);
         consumer.seek(SCORES, 6);
-        asks.get(1).complete(6L);
-        assertThat(read.completeThrough(consumer, SCORES, T, FIRST_ASK + 2)).isTrue();
+        assertThat(read.completeThrough(consumer, SCORES, T, FIRST_ASK + 3)).isTrue();
     }
 
     @Test
