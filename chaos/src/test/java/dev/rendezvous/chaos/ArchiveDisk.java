@@ -31,13 +31,20 @@ final class ArchiveDisk implements AutoCloseable {
         Files.createDirectories(dir);
         boolean root = "root".equals(System.getProperty("user.name"));
         if (root) {
+            // Output to a file, then a bounded wait: reading the pipe first would wait for mount however long it takes.
+            Path output = Files.createTempFile("chaos-mount", ".txt");
             Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + sizeMb + "m,mode=0700", "chaos-archive", dir.toString())
-                    .redirectErrorStream(true).start();
-            String output = new String(mount.getInputStream().readAllBytes());
-            if (mount.waitFor(10, TimeUnit.SECONDS) && mount.exitValue() == 0) {
+                    .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            boolean mounted = mount.waitFor(10, TimeUnit.SECONDS) && mount.exitValue() == 0;
+            if (!mounted) {
+                mount.destroyForcibly();
+            }
+            String said = Files.readString(output).strip();
+            Files.deleteIfExists(output);
+            if (mounted) {
                 return new ArchiveDisk(dir, true);
             }
-            System.out.println("archive disk: mounting a tmpfs failed (" + output.strip() + "); a plain directory, which root can always write");
+            System.out.println("archive disk: mounting a tmpfs failed (" + said + "); a plain directory, which root can always write");
         }
         return new ArchiveDisk(dir, false);
     }

@@ -171,7 +171,9 @@ final class ServiceProcess {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         Process dump = new ProcessBuilder(jcmd, Long.toString(process.pid()), "Thread.print").redirectErrorStream(true)
                 .redirectOutput(dir.resolve(file).toFile()).start();
-        dump.waitFor(30, TimeUnit.SECONDS);
+        if (!dump.waitFor(30, TimeUnit.SECONDS)) {
+            dump.destroyForcibly();
+        }
     }
 
     String logTail() {
