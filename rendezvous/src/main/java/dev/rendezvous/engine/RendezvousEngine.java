@@ -457,7 +457,12 @@ final class RendezvousEngine implements PollLoop.Handler<byte[]> {
                     store.wakeAt(mailbox, ScoresReadThrough.nextLookMs(decision.instantMs(), now));
                     return;
                 }
-                meters.decidedUnproven(mailbox.app());
+                if (standby == null) {
+                    meters.decidedUnproven(mailbox.app());
+                } else {
+                    // The standby's decision meters go to a registry nobody reads; this one must be seen.
+                    standbyMeters.decidedUnproven(mailbox.app());
+                }
             }
         }
         decide(mailbox, decision.decision());

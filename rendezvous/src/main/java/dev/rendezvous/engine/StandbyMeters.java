@@ -18,6 +18,7 @@ final class StandbyMeters {
     private final Map<String, Counter> duplicates = new HashMap<>();
     private final Map<String, Counter> expired = new HashMap<>();
     private final Map<String, Counter> refused = new HashMap<>();
+    private final Map<String, Counter> unproven = new HashMap<>();
     private final Map<String, DistributionSummary> takeoverLateness = new HashMap<>();
 
     StandbyMeters(MeterRegistry registry) {
@@ -40,6 +41,11 @@ final class StandbyMeters {
 
     void expired(String app) {
         counter(expired, "rdv.rendezvous.standby.expired", app).increment();
+    }
+
+    /** A standby decision at a stage end or the deadline taken without proof that every score up to then was read. */
+    void decidedUnproven(String app) {
+        counter(unproven, "rdv.rendezvous.standby.decisions.unproven", app).increment();
     }
 
     /** A record the standby refused: the owner writes its dead letter, the standby only counts it. */
