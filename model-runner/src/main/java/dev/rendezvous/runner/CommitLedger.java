@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -14,7 +15,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * The offsets of a host's polls, in poll order, each waiting for every version it was handed to. A
  * poll's offsets become committable only when each of its {@link Share}s is done — the version's
- * scores of that poll sent and acknowledged (or failed), or the version released from it because it
+ * scores of that poll sent and acknowledged (a failed send holds the commit until the poll is read
+ * again, {@link #takeFailed}), or the version released from it because it
  * was retired or stopped alone — and every earlier poll's too. So a commit never covers a request
  * that a local version still has to answer (a slow model never loses a score to a fast one's commit),
  * and a version that leaves never holds the others' commits.
@@ -37,10 +39,17 @@ final class CommitLedger {
             released = true;
         }
 
+        /** Released, or every score sent and acknowledged; a send that failed keeps it undone (see {@link #failed}). */
         boolean isDone() {
-            if (released) {
-                return true;
-            }
+            return released || settled() && !anyFailed();
+        }
+
+        /** Every send completed, and at least one failed: the version's part of this poll was not delivered. */
+        boolean failed() {
+            return !released && settled() && anyFailed();
+        }
+
+        private boolean settled() {
             List<? extends Future<?>> s = sends;
             if (s == null) {
                 return false;
@@ -52,9 +61,30 @@ final class CommitLedger {
             }
             return true;
         }
+
+        private boolean anyFailed() {
+            for (Future<?> send : sends) {
+                if (send.isCancelled()) {
+                    return true;
+                }
+                try {
+                    send.get();
+                } catch (ExecutionException e) {
+                    return true;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
-    private record Entry(Map<TopicPartition, OffsetAndMetadata> offsets, List<Share> shares) {
+    /**
+     * @param offsets per partition, the offset after the poll's last record (what a commit writes)
+     * @param firstOffsets per partition, the poll's first record (where a failed poll is read again from)
+     */
+    private record Entry(Map<TopicPartition, OffsetAndMetadata> offsets, Map<TopicPartition, Long> firstOffsets, List<Share> shares) {
         boolean isDone() {
             for (Share share : shares) {
                 if (!share.isDone()) {
@@ -63,6 +93,19 @@ final class CommitLedger {
             }
             return true;
         }
+
+        /** Every share settled, at least one with a send that failed. */
+        boolean failed() {
+            boolean failed = false;
+            for (Share share : shares) {
+                if (share.failed()) {
+                    failed = true;
+                } else if (!share.isDone()) {
+                    return false;
+                }
+            }
+            return failed;
+        }
     }
 
     private final Deque<Entry> entries = new ArrayDeque<>();
@@ -70,17 +113,37 @@ final class CommitLedger {
     /**
      * Records a poll handed to {@code versions} versions; returns one share per version, in order.
      *
-     * @param offsets per partition, the offset after the poll's last record
+     * @param offsets      per partition, the offset after the poll's last record
+     * @param firstOffsets per partition, the offset of the poll's first record
      */
-    synchronized List<Share> add(Map<TopicPartition, OffsetAndMetadata> offsets, int versions) {
+    synchronized List<Share> add(Map<TopicPartition, OffsetAndMetadata> offsets, Map<TopicPartition, Long> firstOffsets, int versions) {
         List<Share> shares = new ArrayList<>(versions);
         for (int i = 0; i < versions; i++) {
             shares.add(new Share());
         }
         if (!offsets.isEmpty()) {
-            entries.addLast(new Entry(new HashMap<>(offsets), List.copyOf(shares)));
+            entries.addLast(new Entry(new HashMap<>(offsets), new HashMap<>(firstOffsets), List.copyOf(shares)));
         }
         return shares;
+    }
+
+    /**
+     * When the oldest waiting poll has settled with a failed send (the producer gave up after its delivery
+     * timeout), removes it, drops its partitions from every later poll, and returns where to read those
+     * partitions again: the failed poll's first offsets. Empty otherwise. Reading again is how a score
+     * that never reached Kafka is not lost: the commit never passes it, and the versions score it anew
+     * (the ones whose scores were delivered send them twice; the rendezvous and the archive keep one).
+     */
+    synchronized Map<TopicPartition, Long> takeFailed() {
+        Entry head = entries.peekFirst();
+        if (head == null || !head.failed()) {
+            return Map.of();
+        }
+        entries.removeFirst();
+        Map<TopicPartition, Long> rewind = new HashMap<>(head.firstOffsets());
+        rewind.keySet().retainAll(head.offsets().keySet());
+        forget(rewind.keySet());
+        return rewind;
     }
 
     /** Removes and merges the leading polls that every version is done with. */

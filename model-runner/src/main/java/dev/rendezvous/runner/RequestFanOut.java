@@ -116,7 +116,7 @@ final class RequestFanOut implements PollLoop.Handler<byte[]>, ConsumerRebalance
         }
         List<PolledRequest> requests = decode(records);
         List<VersionLane> now = List.copyOf(lanes);
-        List<CommitLedger.Share> shares = ledger.add(nextOffsets(records), now.size());
+        List<CommitLedger.Share> shares = ledger.add(nextOffsets(records), firstOffsets(records), now.size());
         for (int i = 0; i < now.size(); i++) {
             now.get(i).offer(new VersionLane.Work(requests, shares.get(i)));
         }
@@ -200,6 +200,14 @@ final class RequestFanOut implements PollLoop.Handler<byte[]>, ConsumerRebalance
         return offsets;
     }
 
+    private static Map<TopicPartition, Long> firstOffsets(List<ConsumerRecord<byte[], byte[]>> records) {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            offsets.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
+        }
+        return offsets;
+    }
+
     private void commitCompleted(Consumer<byte[], byte[]> loopConsumer) {
         long now = System.nanoTime();
         if (lastCommitNanos != 0 && now - lastCommitNanos < commitIntervalNanos) {
@@ -207,6 +215,7 @@ final class RequestFanOut implements PollLoop.Handler<byte[]>, ConsumerRebalance
         }
         lastCommitNanos = now;
         Map<TopicPartition, OffsetAndMetadata> offsets = ledger.takeCompleted();
+        readAgainWhatFailedToSend(loopConsumer);
         if (!offsets.isEmpty()) {
             loopConsumer.commitAsync(offsets, (committed, error) -> {
                 if (error != null) {
@@ -215,6 +224,26 @@ final class RequestFanOut implements PollLoop.Handler<byte[]>, ConsumerRebalance
                 }
             });
         }
+    }
+
+    /**
+     * A score the producer gave up on (after its delivery timeout: the broker was away that long) is not
+     * an answer: the commit stops before that poll, and its partitions are read again from its first
+     * record, so every version scores those requests again (expired ones get an expiry score without a
+     * model call). The same rule as a Kafka Streams task that restarts from its last commit after a failed send.
+     */
+    private void readAgainWhatFailedToSend(Consumer<byte[], byte[]> loopConsumer) {
+        Map<TopicPartition, Long> rewind = ledger.takeFailed();
+        if (rewind.isEmpty()) {
+            return;
+        }
+        Set<TopicPartition> assigned = loopConsumer.assignment();
+        rewind.forEach((partition, offset) -> {
+            if (assigned.contains(partition)) {
+                loopConsumer.seek(partition, offset);
+            }
+        });
+        LOG.warn("{}: some scores could not be sent; reading {} again to score those requests anew", name, rewind);
     }
 
     /** The host stops: each version finishes the batch it is scoring, what was sent is flushed and what is done committed. */

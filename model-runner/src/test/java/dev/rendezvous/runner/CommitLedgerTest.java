@@ -15,9 +15,14 @@ class CommitLedgerTest {
 
     private final CommitLedger ledger = new CommitLedger();
 
+    /** A poll whose first offsets do not matter to the test. */
+    private List<CommitLedger.Share> add(Map<TopicPartition, OffsetAndMetadata> offsets, int versions) {
+        return ledger.add(offsets, Map.of(), versions);
+    }
+
     @Test
     void releasesAPollsOffsetsOnlyOnceEveryVersionHasSentAndEverySendIsDone() {
-        List<CommitLedger.Share> shares = ledger.add(Map.of(P0, new OffsetAndMetadata(10)), 2);
+        List<CommitLedger.Share> shares = add(Map.of(P0, new OffsetAndMetadata(10)), 2);
         CompletableFuture<Void> fast = new CompletableFuture<>();
         CompletableFuture<Void> slow = new CompletableFuture<>();
 
@@ -29,14 +34,34 @@ class CommitLedgerTest {
         assertThat(ledger.allDone()).isTrue();
         assertThat(ledger.takeCompleted()).as("its send is still in flight").isEmpty();
 
-        slow.completeExceptionally(new RuntimeException("failed sends are done too"));
+        slow.complete(null);
         assertThat(ledger.takeCompleted()).containsExactly(Map.entry(P0, new OffsetAndMetadata(10)));
         assertThat(ledger.isEmpty()).isTrue();
     }
 
     @Test
+    void aFailedSendHoldsTheCommitAndItsPollIsReadAgainFromItsFirstRecord() {
+        CompletableFuture<Void> delivered = CompletableFuture.completedFuture(null);
+        CompletableFuture<Void> failed = new CompletableFuture<>();
+        List<CommitLedger.Share> first = ledger.add(Map.of(P0, new OffsetAndMetadata(10)), Map.of(P0, 4L), 2);
+        first.get(0).sent(List.of(delivered));
+        first.get(1).sent(List.of(delivered, failed));
+        ledger.add(Map.of(P0, new OffsetAndMetadata(20), P1, new OffsetAndMetadata(7)), Map.of(P0, 10L, P1, 3L), 1).get(0)
+                .sent(List.of(delivered));
+
+        assertThat(ledger.takeFailed()).as("a send still in flight").isEmpty();
+        failed.completeExceptionally(new RuntimeException("delivery timeout"));
+
+        assertThat(ledger.takeCompleted()).as("a failed send is no answer: the commit may not pass it").isEmpty();
+        assertThat(ledger.takeFailed()).containsExactly(Map.entry(P0, 4L));
+        assertThat(ledger.takeCompleted()).as("P0's later offsets go too: P0 is read again from 4")
+                .containsExactly(Map.entry(P1, new OffsetAndMetadata(7)));
+        assertThat(ledger.isEmpty()).isTrue();
+    }
+
+    @Test
     void aReleasedShareNoLongerHoldsThePoll() {
-        List<CommitLedger.Share> shares = ledger.add(Map.of(P0, new OffsetAndMetadata(10)), 2);
+        List<CommitLedger.Share> shares = add(Map.of(P0, new OffsetAndMetadata(10)), 2);
         shares.get(0).sent(List.of(CompletableFuture.completedFuture(null)));
 
         shares.get(1).release();
@@ -46,7 +71,7 @@ class CommitLedgerTest {
 
     @Test
     void aPollHandedToNoVersionIsCommittableAtOnce() {
-        ledger.add(Map.of(P0, new OffsetAndMetadata(4)), 0);
+        add(Map.of(P0, new OffsetAndMetadata(4)), 0);
 
         assertThat(ledger.takeCompleted()).containsExactly(Map.entry(P0, new OffsetAndMetadata(4)));
     }
@@ -54,8 +79,8 @@ class CommitLedgerTest {
     @Test
     void neverReleasesALaterPollBeforeAnEarlierOne() {
         CompletableFuture<Void> early = new CompletableFuture<>();
-        ledger.add(Map.of(P0, new OffsetAndMetadata(10)), 1).get(0).sent(List.of(early));
-        ledger.add(Map.of(P0, new OffsetAndMetadata(20), P1, new OffsetAndMetadata(5)), 1).get(0)
+        add(Map.of(P0, new OffsetAndMetadata(10)), 1).get(0).sent(List.of(early));
+        add(Map.of(P0, new OffsetAndMetadata(20), P1, new OffsetAndMetadata(5)), 1).get(0)
                 .sent(List.of(CompletableFuture.completedFuture(null)));
 
         assertThat(ledger.takeCompleted()).isEmpty();
@@ -66,15 +91,15 @@ class CommitLedgerTest {
 
     @Test
     void keepsTheHighestOffsetWhenARewoundRetryEndsLower() {
-        ledger.add(Map.of(P0, new OffsetAndMetadata(20)), 0);
-        ledger.add(Map.of(P0, new OffsetAndMetadata(15)), 0);
+        add(Map.of(P0, new OffsetAndMetadata(20)), 0);
+        add(Map.of(P0, new OffsetAndMetadata(15)), 0);
 
         assertThat(ledger.takeCompleted()).containsExactly(Map.entry(P0, new OffsetAndMetadata(20)));
     }
 
     @Test
     void forgetsRevokedPartitionsOfWaitingPolls() {
-        CommitLedger.Share waiting = ledger.add(Map.of(P0, new OffsetAndMetadata(10), P1, new OffsetAndMetadata(3)), 1).get(0);
+        CommitLedger.Share waiting = add(Map.of(P0, new OffsetAndMetadata(10), P1, new OffsetAndMetadata(3)), 1).get(0);
 
         ledger.forget(List.of(P0));
         waiting.sent(List.of());

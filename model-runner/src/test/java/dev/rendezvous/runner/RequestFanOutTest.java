@@ -210,15 +210,39 @@ class RequestFanOutTest {
         assertThat(prompt.calls.stream().mapToInt(Integer::intValue).sum()).isEqualTo(5);
     }
 
+    @Test
+    void aScoreTheProducerGaveUpOnIsNoAnswerThePollIsReadAgainAndNothingPastItCommitted() {
+        MockProducer<String, byte[]> unacked = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
+        RequestFanOut host = new RequestFanOut("fraud", "test-host", unacked, Duration.ZERO);
+        host.attach(hosted("1", new GatedModel(true), Batching.defaults(), 1_000, unacked));
+        consumer.seek(P0, 0);
+
+        host.handle(consumer, poll("r0", "r1"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> unacked.history().size() == 2);
+        consumer.seek(P0, 2);
+        unacked.completeNext();
+        unacked.errorNext(new org.apache.kafka.common.errors.TimeoutException("delivery timeout"));
+        host.handle(consumer, ConsumerRecords.empty());
+
+        assertThat(consumer.committed(Set.of(P0)).get(P0)).as("r1's score never reached Kafka").isNull();
+        assertThat(consumer.position(P0)).as("read again from the poll's first record, r0").isZero();
+    }
+
     private VersionLane hosted(String version, BatchModel model, Batching batching, int callTimeoutMs) {
+        VersionLane lane = hosted(version, model, batching, callTimeoutMs, producer);
+        fanOut.attach(lane);
+        return lane;
+    }
+
+    /** A started lane sending to {@code scores}, stopped after the test; not attached to any host. */
+    private VersionLane hosted(String version, BatchModel model, Batching batching, int callTimeoutMs, MockProducer<String, byte[]> scores) {
         ModelManifest manifest = new ModelManifest("fraud", "fraud-lr", version, ModelRole.SHADOW, ModelRuntime.ONNX,
                 Path.of("m.onnx"), "0".repeat(64), null, null, null, new InputMapping("input", List.of("amount", "hour")),
                 new OutputMapping(null, List.of("fraud", "legit")), batching, callTimeoutMs, Lineage.unknown());
         TimeLimitedModel limited = new TimeLimitedModel(model, callTimeoutMs, "fraud/" + manifest.ref());
         VersionLane lane = new VersionLane(manifest, new BatchScorer(manifest, limited, FailureInjector.NONE, Clock.systemUTC()), limited,
-                new RunnerMetrics(new SimpleMeterRegistry(), manifest), producer, "fraud.scores").start();
+                new RunnerMetrics(new SimpleMeterRegistry(), manifest), scores, "fraud.scores").start();
         lanes.add(lane);
-        fanOut.attach(lane);
         return lane;
     }
 
