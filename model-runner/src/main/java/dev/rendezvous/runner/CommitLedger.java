@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -39,72 +40,61 @@ final class CommitLedger {
             released = true;
         }
 
-        /** Released, or every score sent and acknowledged; a send that failed keeps it undone (see {@link #failed}). */
-        boolean isDone() {
-            return released || settled() && !anyFailed();
-        }
-
-        /** Every send completed, and at least one failed: the version's part of this poll was not delivered. */
-        boolean failed() {
-            return !released && settled() && anyFailed();
-        }
-
-        private boolean settled() {
+        /** Where this part stands; a send that failed is no answer, so it does not count as done. */
+        State state() {
+            if (released) {
+                return State.DONE;
+            }
             List<? extends Future<?>> s = sends;
             if (s == null) {
-                return false;
+                return State.PENDING;
             }
+            State state = State.DONE;
             for (Future<?> send : s) {
                 if (!send.isDone()) {
-                    return false;
+                    return State.PENDING;
+                }
+                if (failed(send)) {
+                    state = State.FAILED;
                 }
             }
-            return true;
+            return state;
         }
 
-        private boolean anyFailed() {
-            for (Future<?> send : sends) {
-                if (send.isCancelled()) {
-                    return true;
-                }
-                try {
-                    send.get();
-                } catch (ExecutionException e) {
-                    return true;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return true;
-                }
+        private static boolean failed(Future<?> completed) {
+            try {
+                completed.get();
+                return false;
+            } catch (ExecutionException | CancellationException e) {
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
             }
-            return false;
         }
     }
 
-    /**
-     * @param offsets per partition, the offset after the poll's last record (what a commit writes)
-     * @param firstOffsets per partition, the poll's first record (where a failed poll is read again from)
-     */
-    private record Entry(Map<TopicPartition, OffsetAndMetadata> offsets, Map<TopicPartition, Long> firstOffsets, List<Share> shares) {
-        boolean isDone() {
-            for (Share share : shares) {
-                if (!share.isDone()) {
-                    return false;
-                }
-            }
-            return true;
-        }
+    /** PENDING: a score not sent or not acknowledged yet; FAILED: all settled, one or more not delivered. */
+    enum State { PENDING, DONE, FAILED }
 
-        /** Every share settled, at least one with a send that failed. */
-        boolean failed() {
-            boolean failed = false;
+    /** A poll's records of one partition: its first offset (where a failed poll is read again from) and the one after its last (what a commit writes). */
+    record Range(long first, long next) {
+    }
+
+    private record Entry(Map<TopicPartition, Range> ranges, List<Share> shares) {
+        /** PENDING while any share is; FAILED once all settled and any failed; else DONE. */
+        State state() {
+            State state = State.DONE;
             for (Share share : shares) {
-                if (share.failed()) {
-                    failed = true;
-                } else if (!share.isDone()) {
-                    return false;
+                State s = share.state();
+                if (s == State.PENDING) {
+                    return State.PENDING;
+                }
+                if (s == State.FAILED) {
+                    state = State.FAILED;
                 }
             }
-            return failed;
+            return state;
         }
     }
 
@@ -113,16 +103,15 @@ final class CommitLedger {
     /**
      * Records a poll handed to {@code versions} versions; returns one share per version, in order.
      *
-     * @param offsets      per partition, the offset after the poll's last record
-     * @param firstOffsets per partition, the offset of the poll's first record
+     * @param ranges per partition, the poll's offsets; the ledger keeps (and edits) this map
      */
-    synchronized List<Share> add(Map<TopicPartition, OffsetAndMetadata> offsets, Map<TopicPartition, Long> firstOffsets, int versions) {
+    synchronized List<Share> add(Map<TopicPartition, Range> ranges, int versions) {
         List<Share> shares = new ArrayList<>(versions);
         for (int i = 0; i < versions; i++) {
             shares.add(new Share());
         }
-        if (!offsets.isEmpty()) {
-            entries.addLast(new Entry(new HashMap<>(offsets), new HashMap<>(firstOffsets), List.copyOf(shares)));
+        if (!ranges.isEmpty()) {
+            entries.addLast(new Entry(ranges, List.copyOf(shares)));
         }
         return shares;
     }
@@ -136,12 +125,12 @@ final class CommitLedger {
      */
     synchronized Map<TopicPartition, Long> takeFailed() {
         Entry head = entries.peekFirst();
-        if (head == null || !head.failed()) {
+        if (head == null || head.state() != State.FAILED) {
             return Map.of();
         }
         entries.removeFirst();
-        Map<TopicPartition, Long> rewind = new HashMap<>(head.firstOffsets());
-        rewind.keySet().retainAll(head.offsets().keySet());
+        Map<TopicPartition, Long> rewind = new HashMap<>();
+        head.ranges().forEach((partition, range) -> rewind.put(partition, range.first()));
         forget(rewind.keySet());
         return rewind;
     }
@@ -149,7 +138,7 @@ final class CommitLedger {
     /** Removes and merges the leading polls that every version is done with. */
     synchronized Map<TopicPartition, OffsetAndMetadata> takeCompleted() {
         Map<TopicPartition, OffsetAndMetadata> merged = new HashMap<>();
-        while (!entries.isEmpty() && entries.peekFirst().isDone()) {
+        while (!entries.isEmpty() && entries.peekFirst().state() == State.DONE) {
             mergeInto(merged, entries.removeFirst());
         }
         return merged;
@@ -158,15 +147,15 @@ final class CommitLedger {
     /** Drops these partitions from every waiting poll: they were revoked or lost, their offsets are another member's now. */
     synchronized void forget(Collection<TopicPartition> partitions) {
         entries.removeIf(entry -> {
-            entry.offsets().keySet().removeAll(partitions);
-            return entry.offsets().isEmpty();
+            entry.ranges().keySet().removeAll(partitions);
+            return entry.ranges().isEmpty();
         });
     }
 
     /** The highest offset wins: after a rewound retry a later poll may end below an earlier one. */
     private static void mergeInto(Map<TopicPartition, OffsetAndMetadata> merged, Entry entry) {
-        entry.offsets().forEach((partition, offset) ->
-                merged.merge(partition, offset, (a, b) -> a.offset() >= b.offset() ? a : b));
+        entry.ranges().forEach((partition, range) ->
+                merged.merge(partition, new OffsetAndMetadata(range.next()), (a, b) -> a.offset() >= b.offset() ? a : b));
     }
 
     /** Whether every version is done with every waiting poll (their sends may still be in flight). */

@@ -116,7 +116,7 @@ final class RequestFanOut implements PollLoop.Handler<byte[]>, ConsumerRebalance
         }
         List<PolledRequest> requests = decode(records);
         List<VersionLane> now = List.copyOf(lanes);
-        List<CommitLedger.Share> shares = ledger.add(nextOffsets(records), firstOffsets(records), now.size());
+        List<CommitLedger.Share> shares = ledger.add(ranges(records), now.size());
         for (int i = 0; i < now.size(); i++) {
             now.get(i).offer(new VersionLane.Work(requests, shares.get(i)));
         }
@@ -191,21 +191,19 @@ final class RequestFanOut implements PollLoop.Handler<byte[]>, ConsumerRebalance
         }
     }
 
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<byte[], byte[]>> records) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    /** One pass, one TopicPartition per partition run: records come grouped by partition, a follow-up poll's after the first's. */
+    private static Map<TopicPartition, CommitLedger.Range> ranges(List<ConsumerRecord<byte[], byte[]>> records) {
+        Map<TopicPartition, CommitLedger.Range> ranges = new HashMap<>();
+        TopicPartition partition = null;
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            offsets.merge(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1),
-                    (a, b) -> a.offset() >= b.offset() ? a : b);
+            if (partition == null || partition.partition() != record.partition() || !partition.topic().equals(record.topic())) {
+                partition = new TopicPartition(record.topic(), record.partition());
+            }
+            long offset = record.offset();
+            ranges.merge(partition, new CommitLedger.Range(offset, offset + 1),
+                    (a, b) -> new CommitLedger.Range(Math.min(a.first(), b.first()), Math.max(a.next(), b.next())));
         }
-        return offsets;
-    }
-
-    private static Map<TopicPartition, Long> firstOffsets(List<ConsumerRecord<byte[], byte[]>> records) {
-        Map<TopicPartition, Long> offsets = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            offsets.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
-        }
-        return offsets;
+        return ranges;
     }
 
     private void commitCompleted(Consumer<byte[], byte[]> loopConsumer) {

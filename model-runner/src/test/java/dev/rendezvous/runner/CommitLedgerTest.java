@@ -15,9 +15,11 @@ class CommitLedgerTest {
 
     private final CommitLedger ledger = new CommitLedger();
 
-    /** A poll whose first offsets do not matter to the test. */
+    /** A poll of one record per partition, ending before these commit offsets. */
     private List<CommitLedger.Share> add(Map<TopicPartition, OffsetAndMetadata> offsets, int versions) {
-        return ledger.add(offsets, Map.of(), versions);
+        Map<TopicPartition, CommitLedger.Range> ranges = new java.util.HashMap<>();
+        offsets.forEach((partition, next) -> ranges.put(partition, new CommitLedger.Range(next.offset() - 1, next.offset())));
+        return ledger.add(ranges, versions);
     }
 
     @Test
@@ -43,10 +45,10 @@ class CommitLedgerTest {
     void aFailedSendHoldsTheCommitAndItsPollIsReadAgainFromItsFirstRecord() {
         CompletableFuture<Void> delivered = CompletableFuture.completedFuture(null);
         CompletableFuture<Void> failed = new CompletableFuture<>();
-        List<CommitLedger.Share> first = ledger.add(Map.of(P0, new OffsetAndMetadata(10)), Map.of(P0, 4L), 2);
+        List<CommitLedger.Share> first = ledger.add(new java.util.HashMap<>(Map.of(P0, new CommitLedger.Range(4, 10))), 2);
         first.get(0).sent(List.of(delivered));
         first.get(1).sent(List.of(delivered, failed));
-        ledger.add(Map.of(P0, new OffsetAndMetadata(20), P1, new OffsetAndMetadata(7)), Map.of(P0, 10L, P1, 3L), 1).get(0)
+        ledger.add(new java.util.HashMap<>(Map.of(P0, new CommitLedger.Range(10, 20), P1, new CommitLedger.Range(3, 7))), 1).get(0)
                 .sent(List.of(delivered));
 
         assertThat(ledger.takeFailed()).as("a send still in flight").isEmpty();
