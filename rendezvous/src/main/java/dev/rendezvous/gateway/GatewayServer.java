@@ -139,8 +139,10 @@ public final class GatewayServer implements AutoCloseable {
                 AdaptiveLimit.forApps(apps.keySet(), config.shedding(), config.maxInflightPerApp(), maxDeadlines::of, monotonicMs, registry));
 
         Vertx vertx = Vertx.vertx();
+        EventLoopLag lag = new EventLoopLag(monotonicMs);
+        registry.gauge("rdv.gateway.event.loop.lag.p99.ms", lag, EventLoopLag::p99Ms);
         RequestDispatcher dispatcher = new RequestDispatcher(vertx, settings.topics(), replyTopic.name(), producer, kafka, pending,
-                config.replyGraceMs());
+                config.replyGraceMs(), lag, System::currentTimeMillis);
         JsonBodyReader bodies = new JsonBodyReader(config.maxJsonDepth(), config.maxArrayLength());
         // --- apps created while running (POST /v1/admin/apps, or seen on the control plane): see ServedApps
         served.connect(new ServedApps.Intake() {

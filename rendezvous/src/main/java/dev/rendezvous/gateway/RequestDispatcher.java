@@ -30,10 +30,14 @@ final class RequestDispatcher {
     private final PendingReplies pending;
     private final long replyGraceMs;
     private final String replyTopic;
+    private final EventLoopLag lag;
+    private final java.util.function.LongSupplier clockMs;
 
     RequestDispatcher(Vertx vertx, TopicNames topics, String replyTopic, Producer<String, byte[]> producer, KafkaAvailability kafka,
-                      PendingReplies pending, long replyGraceMs) {
+                      PendingReplies pending, long replyGraceMs, EventLoopLag lag, java.util.function.LongSupplier clockMs) {
         this.vertx = vertx;
+        this.lag = lag;
+        this.clockMs = clockMs;
         this.replyTopic = replyTopic;
         this.topics = topics;
         this.producer = producer;
@@ -72,7 +76,7 @@ final class RequestDispatcher {
             throw new ApiError(409, "request id '" + request.id() + "' is already in flight for app " + request.app(),
                     "header " + CallerHeaders.REQUEST_ID);
         }
-        timer[0] = vertx.setTimer(request.budgetMs() + replyGraceMs, id -> pending.expire(request.app(), request.id()));
+        timer[0] = vertx.setTimer(timeoutDelayMs(request), id -> pending.expire(request.app(), request.id()));
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.requests(request.app()), request.id(), JsonCodec.encode(request));
         if (traceparent != null) {
             RecordHeaders.put(record.headers(), RecordHeaders.TRACEPARENT, traceparent);
@@ -96,6 +100,16 @@ final class RequestDispatcher {
             pending.abandon(request.app(), request.id(), completion);
             throw ScoringAdmission.unavailable(ctx, problem, "kafka", "kafka");
         }
+    }
+
+    /**
+     * How long from now until the request times out: its 504 must be written by the deadline plus the
+     * reply grace, so the timer fires the event loops' learnt lag before that (at most half the grace).
+     */
+    long timeoutDelayMs(ScoringRequest request) {
+        lag.sample(vertx, vertx.getOrCreateContext());
+        long dueAtMs = request.deadlineAtMs() + replyGraceMs - lag.timeoutMarginMs(replyGraceMs);
+        return Math.max(1, dueAtMs - clockMs.getAsLong());
     }
 
     private static void notWritten(RoutingContext ctx, String message) {

@@ -1,0 +1,58 @@
+package dev.rendezvous.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rendezvous.protocol.JsonCodec;
+import dev.rendezvous.protocol.ScoringRequest;
+import dev.rendezvous.protocol.TopicNames;
+import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** When a request times out: its 504 must be written by deadline + grace, so the timer fires the loops' lag before that. */
+class RequestDispatcherTest {
+    private static final long RECEIVED = 1_000_000L;
+    private static final long GRACE = 500;
+    private final Vertx vertx = Vertx.vertx();
+    private final AtomicLong wallMs = new AtomicLong(RECEIVED);
+    private final AtomicLong monotonicMs = new AtomicLong(0);
+    private final EventLoopLag lag = new EventLoopLag(monotonicMs::get);
+    private final RequestDispatcher dispatcher = new RequestDispatcher(vertx, new TopicNames(""), "replies",
+            new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()), new KafkaAvailability(),
+            new PendingReplies(), GRACE, lag, wallMs::get);
+
+    @AfterEach
+    void closeVertx() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private static ScoringRequest requestWithDeadlineMs(long deadlineMs) {
+        return new ScoringRequest("r-1", "fraud", JsonCodec.mapper().createObjectNode().put("amount", 1), null,
+                RECEIVED, RECEIVED + deadlineMs, null, null);
+    }
+
+    @Test
+    void withoutLagTheTimerFiresAtDeadlinePlusGraceFromReceiptNotFromDispatch() {
+        wallMs.set(RECEIVED + 7); // body read and validated: 7 ms after receipt
+        assertThat(dispatcher.timeoutDelayMs(requestWithDeadlineMs(100))).isEqualTo(100 + GRACE - 7);
+    }
+
+    @Test
+    void aLaggingLoopMakesTheTimerFireThatMuchEarlier() {
+        lag.record(40);
+        assertThat(dispatcher.timeoutDelayMs(requestWithDeadlineMs(100))).isEqualTo(100 + GRACE - 40);
+    }
+
+    @Test
+    void theMarginNeverEatsMoreThanHalfTheGraceAndTheTimerIsNeverInThePast() {
+        lag.record(10_000);
+        assertThat(dispatcher.timeoutDelayMs(requestWithDeadlineMs(100))).isEqualTo(100 + GRACE / 2);
+        wallMs.set(RECEIVED + 5_000);
+        assertThat(dispatcher.timeoutDelayMs(requestWithDeadlineMs(100))).isEqualTo(1);
+    }
+}
