@@ -2,32 +2,34 @@ package dev.rendezvous.gateway;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
  * How late the gateway's event loops run what is due, so that a request's timeout can fire early
- * enough for its 504 to leave by the deadline plus the reply grace (issue 15). A timer armed for
+ * enough for its 504 to be written by the deadline plus the reply grace (issue 15). A timer armed for
  * {@code deadline + grace} fires after it by construction, and later still on a loaded loop: in the
- * chaos suite's broker restart every 504 was written past deadline + grace. Each event loop that
+ * chaos suite's broker restart every 504 was written past deadline + grace.
+ *
+ * <p>Two kinds of samples share one window of the newest {@value #WINDOW}: each event loop that
  * dispatches a request samples itself with a one-shot timer re-armed every {@value #SAMPLE_EVERY_MS}
- * ms; the figure is the p99 of the newest {@value #WINDOW} samples (about 13 s), recomputed at most
- * every {@value #RECOMPUTE_EVERY_MS} ms. Samples from every loop share one window: a request may land
- * on any of them, so the slowest one's lag is the one to allow for.
+ * ms (about 13 s of history for one loop), and each 504 records how long after its timer's due time it
+ * was written (timer lag, the hop back onto the request's context, building and writing the body). The
+ * margin is the <em>slowest</em> sample, not a percentile: a larger margin only shortens the wait for
+ * decisions that are already late, while a smaller one breaks the promise for the next request that
+ * times out.
  */
 final class EventLoopLag {
     static final long SAMPLE_EVERY_MS = 50;
     static final int WINDOW = 256;
-    static final long RECOMPUTE_EVERY_MS = 250;
+    /** The margin never falls below this share of the grace: a fresh stall has no sample yet. */
+    static final int GRACE_FLOOR_DIVISOR = 20;
 
     private final LongSupplier monotonicMs;
     private final long[] samples = new long[WINDOW];
     private int next;
     private int count;
-    private long computedAtMs = Long.MIN_VALUE;
-    private long p99Ms;
     private final Set<Context> sampled = ConcurrentHashMap.newKeySet();
 
     EventLoopLag(LongSupplier monotonicMs) {
@@ -49,30 +51,28 @@ final class EventLoopLag {
         });
     }
 
-    /** Records that something due ran {@code lateMs} late. */
+    /** Records that something due ran, or an answer due was written, {@code lateMs} late. */
     synchronized void record(long lateMs) {
         samples[next] = lateMs;
         next = (next + 1) % WINDOW;
         count = Math.min(count + 1, WINDOW);
     }
 
-    /** The p99 of the newest samples, in milliseconds; 0 before any. */
-    synchronized long p99Ms() {
-        long now = monotonicMs.getAsLong();
-        if (count > 0 && (computedAtMs == Long.MIN_VALUE || now - computedAtMs >= RECOMPUTE_EVERY_MS)) {
-            long[] sorted = Arrays.copyOf(samples, count);
-            Arrays.sort(sorted);
-            p99Ms = sorted[Math.min(count - 1, (int) Math.ceil(count * 0.99) - 1)];
-            computedAtMs = now;
+    /** The slowest of the newest samples, in milliseconds; 0 before any. */
+    synchronized long slowestMs() {
+        long slowest = 0;
+        for (int i = 0; i < count; i++) {
+            slowest = Math.max(slowest, samples[i]);
         }
-        return p99Ms;
+        return slowest;
     }
 
     /**
-     * How much earlier than {@code deadline + grace} a request's timeout fires: the loops' p99 lag,
-     * at most half the grace (a stalled loop must not turn the grace into nothing).
+     * How much earlier than {@code deadline + grace} a request's timeout fires: the slowest recent lag,
+     * at least a twentieth of the grace, at most half of it (a stalled loop must not turn the grace
+     * into nothing).
      */
     long timeoutMarginMs(long replyGraceMs) {
-        return Math.min(p99Ms(), replyGraceMs / 2);
+        return Math.min(Math.max(slowestMs(), replyGraceMs / GRACE_FLOOR_DIVISOR), replyGraceMs / 2);
     }
 }

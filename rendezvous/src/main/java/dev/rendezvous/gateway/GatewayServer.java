@@ -140,7 +140,7 @@ public final class GatewayServer implements AutoCloseable {
 
         Vertx vertx = Vertx.vertx();
         EventLoopLag lag = new EventLoopLag(monotonicMs);
-        registry.gauge("rdv.gateway.event.loop.lag.p99.ms", lag, EventLoopLag::p99Ms);
+        registry.gauge("rdv.gateway.timeout.margin.ms", lag, l -> l.timeoutMarginMs(config.replyGraceMs()));
         RequestDispatcher dispatcher = new RequestDispatcher(vertx, settings.topics(), replyTopic.name(), producer, kafka, pending,
                 config.replyGraceMs(), lag, System::currentTimeMillis);
         JsonBodyReader bodies = new JsonBodyReader(config.maxJsonDepth(), config.maxArrayLength());

@@ -68,15 +68,22 @@ final class RequestDispatcher {
     void dispatch(RoutingContext ctx, ScoringRequest request, String traceparent, Consumer<Decision> answer) {
         Context context = vertx.getOrCreateContext();
         long[] timer = new long[1];
+        long timeoutDueAtMs = timeoutDueAtMs(request);
         PendingReplies.Completion completion = decision -> {
             vertx.cancelTimer(timer[0]);
-            context.runOnContext(v -> answer.accept(decision));
+            context.runOnContext(v -> {
+                answer.accept(decision);
+                if (decision == null) {
+                    // The 504 is written: how late against its due time teaches the next timeouts' margin.
+                    lag.record(Math.max(0, clockMs.getAsLong() - timeoutDueAtMs));
+                }
+            });
         };
         if (!pending.register(request.app(), request.id(), request.nonce(), completion)) {
             throw new ApiError(409, "request id '" + request.id() + "' is already in flight for app " + request.app(),
                     "header " + CallerHeaders.REQUEST_ID);
         }
-        timer[0] = vertx.setTimer(timeoutDelayMs(request), id -> pending.expire(request.app(), request.id()));
+        timer[0] = vertx.setTimer(Math.max(1, timeoutDueAtMs - clockMs.getAsLong()), id -> pending.expire(request.app(), request.id()));
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.requests(request.app()), request.id(), JsonCodec.encode(request));
         if (traceparent != null) {
             RecordHeaders.put(record.headers(), RecordHeaders.TRACEPARENT, traceparent);
@@ -103,13 +110,12 @@ final class RequestDispatcher {
     }
 
     /**
-     * How long from now until the request times out: its 504 must be written by the deadline plus the
-     * reply grace, so the timer fires the event loops' learnt lag before that (at most half the grace).
+     * When the request times out (epoch ms): its 504 must be written by the deadline plus the reply
+     * grace, so the timer fires the margin {@link EventLoopLag} learnt before that.
      */
-    long timeoutDelayMs(ScoringRequest request) {
+    long timeoutDueAtMs(ScoringRequest request) {
         lag.sample(vertx, vertx.getOrCreateContext());
-        long dueAtMs = request.deadlineAtMs() + replyGraceMs - lag.timeoutMarginMs(replyGraceMs);
-        return Math.max(1, dueAtMs - clockMs.getAsLong());
+        return request.deadlineAtMs() + replyGraceMs - lag.timeoutMarginMs(replyGraceMs);
     }
 
     private static void notWritten(RoutingContext ctx, String message) {

@@ -37,22 +37,34 @@ class RequestDispatcherTest {
     }
 
     @Test
-    void withoutLagTheTimerFiresAtDeadlinePlusGraceFromReceiptNotFromDispatch() {
-        wallMs.set(RECEIVED + 7); // body read and validated: 7 ms after receipt
-        assertThat(dispatcher.timeoutDelayMs(requestWithDeadlineMs(100))).isEqualTo(100 + GRACE - 7);
+    void withoutLagTheTimeoutIsDueAtDeadlinePlusGraceFromReceiptLessTheFloor() {
+        wallMs.set(RECEIVED + 7); // body read and validated: 7 ms after receipt; the old timer counted from here
+        assertThat(dispatcher.timeoutDueAtMs(requestWithDeadlineMs(100)))
+                .isEqualTo(RECEIVED + 100 + GRACE - GRACE / EventLoopLag.GRACE_FLOOR_DIVISOR);
     }
 
     @Test
-    void aLaggingLoopMakesTheTimerFireThatMuchEarlier() {
+    void aLaggingLoopMakesTheTimeoutDueThatMuchEarlierButNeverMoreThanHalfTheGrace() {
         lag.record(40);
-        assertThat(dispatcher.timeoutDelayMs(requestWithDeadlineMs(100))).isEqualTo(100 + GRACE - 40);
+        assertThat(dispatcher.timeoutDueAtMs(requestWithDeadlineMs(100))).isEqualTo(RECEIVED + 100 + GRACE - 40);
+        lag.record(10_000);
+        assertThat(dispatcher.timeoutDueAtMs(requestWithDeadlineMs(100))).isEqualTo(RECEIVED + 100 + GRACE / 2);
     }
 
     @Test
-    void theMarginNeverEatsMoreThanHalfTheGraceAndTheTimerIsNeverInThePast() {
-        lag.record(10_000);
-        assertThat(dispatcher.timeoutDelayMs(requestWithDeadlineMs(100))).isEqualTo(100 + GRACE / 2);
-        wallMs.set(RECEIVED + 5_000);
-        assertThat(dispatcher.timeoutDelayMs(requestWithDeadlineMs(100))).isEqualTo(1);
+    void aTimeoutWrittenLateTeachesTheMarginOfTheNextOnes() throws Exception {
+        long grace = 40;
+        RequestDispatcher shortGrace = new RequestDispatcher(vertx, new TopicNames(""), "replies",
+                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()), new KafkaAvailability(),
+                new PendingReplies(), grace, lag, wallMs::get);
+        java.util.concurrent.CompletableFuture<dev.rendezvous.protocol.Decision> answered = new java.util.concurrent.CompletableFuture<>();
+        vertx.getOrCreateContext().runOnContext(v -> shortGrace.dispatch(null, requestWithDeadlineMs(1), null, decision -> {
+            wallMs.addAndGet(1 + grace + 33); // the clock at the write: 33 ms past the timeout's due time (margin floor 2 ms)
+            answered.complete(decision);
+        }));
+        assertThat(answered.get(5, TimeUnit.SECONDS)).as("no decision: a timeout").isNull();
+        org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS)
+                .untilAsserted(() -> assertThat(lag.slowestMs()).isEqualTo(33 + grace / EventLoopLag.GRACE_FLOOR_DIVISOR));
+        assertThat(shortGrace.timeoutDueAtMs(requestWithDeadlineMs(1))).isEqualTo(RECEIVED + 1 + grace - grace / 2);
     }
 }
