@@ -24,7 +24,7 @@ final class EventLoopLag {
     static final long SAMPLE_EVERY_MS = 50;
     static final int WINDOW = 256;
     /** The margin never falls below this share of the grace: a fresh stall has no sample yet. */
-    static final int GRACE_FLOOR_DIVISOR = 20;
+    static final int GRACE_FLOOR_DIVISOR = 10;
 
     private final LongSupplier monotonicMs;
     private final long[] samples = new long[WINDOW];
@@ -69,7 +69,7 @@ final class EventLoopLag {
 
     /**
      * How much earlier than {@code deadline + grace} a request's timeout fires: the slowest recent lag,
-     * at least a twentieth of the grace, at most half of it (a stalled loop must not turn the grace
+     * at least a tenth of the grace, at most half of it (a stalled loop must not turn the grace
      * into nothing).
      */
     long timeoutMarginMs(long replyGraceMs) {

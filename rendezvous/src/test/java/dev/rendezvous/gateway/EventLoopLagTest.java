@@ -35,13 +35,14 @@ class EventLoopLagTest {
     }
 
     @Test
-    void marginIsTheLagAboveAFloorOfAOneTwentiethAndAtMostHalfTheGrace() {
+    void marginIsTheLagAboveAFloorOfATenthAndAtMostHalfTheGrace() {
         lag.record(40);
-        assertThat(lag.timeoutMarginMs(500)).isEqualTo(40);
+        assertThat(lag.timeoutMarginMs(500)).isEqualTo(50);
+        assertThat(lag.timeoutMarginMs(300)).isEqualTo(40);
         assertThat(lag.timeoutMarginMs(50)).isEqualTo(25);
         assertThat(lag.timeoutMarginMs(0)).isZero();
         lag.record(10);
-        assertThat(lag.timeoutMarginMs(2_000)).as("the floor").isEqualTo(100);
+        assertThat(lag.timeoutMarginMs(2_000)).as("the floor").isEqualTo(200);
     }
 
     @Test

@@ -45,8 +45,8 @@ class RequestDispatcherTest {
 
     @Test
     void aLaggingLoopMakesTheTimeoutDueThatMuchEarlierButNeverMoreThanHalfTheGrace() {
-        lag.record(40);
-        assertThat(dispatcher.timeoutDueAtMs(requestWithDeadlineMs(100))).isEqualTo(RECEIVED + 100 + GRACE - 40);
+        lag.record(80);
+        assertThat(dispatcher.timeoutDueAtMs(requestWithDeadlineMs(100))).isEqualTo(RECEIVED + 100 + GRACE - 80);
         lag.record(10_000);
         assertThat(dispatcher.timeoutDueAtMs(requestWithDeadlineMs(100))).isEqualTo(RECEIVED + 100 + GRACE / 2);
     }
@@ -59,7 +59,7 @@ class RequestDispatcherTest {
                 new PendingReplies(), grace, lag, wallMs::get);
         java.util.concurrent.CompletableFuture<dev.rendezvous.protocol.Decision> answered = new java.util.concurrent.CompletableFuture<>();
         vertx.getOrCreateContext().runOnContext(v -> shortGrace.dispatch(null, requestWithDeadlineMs(1), null, decision -> {
-            wallMs.addAndGet(1 + grace + 33); // the clock at the write: 33 ms past the timeout's due time (margin floor 2 ms)
+            wallMs.addAndGet(1 + grace + 33); // the clock at the write: 33 ms past the timeout's due time (margin floor 4 ms)
             answered.complete(decision);
         }));
         assertThat(answered.get(5, TimeUnit.SECONDS)).as("no decision: a timeout").isNull();
