@@ -2,7 +2,7 @@ package dev.rendezvous.replay.lineage;
 
 import dev.rendezvous.archiver.snapshot.SnapshotStore;
 import dev.rendezvous.archiver.snapshot.VerifyReport;
-import dev.rendezvous.runner.manifest.ModelManifest;
+import dev.rendezvous.model.api.manifest.ModelManifest;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package dev.rendezvous.replay.lineage;
 
 import dev.rendezvous.archiver.snapshot.Snapshot;
 import dev.rendezvous.archiver.snapshot.SnapshotStore;
+import dev.rendezvous.model.api.manifest.OutputMapping;
 import dev.rendezvous.replay.compare.AnswerReader;
 import dev.rendezvous.replay.input.ServedAnswers;
-import dev.rendezvous.runner.manifest.OutputMapping;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
