@@ -3,9 +3,9 @@ package dev.rendezvous.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rendezvous.archiver.snapshot.ExportManifest;
+import dev.rendezvous.archive.format.snapshot.ExportManifest;
+import dev.rendezvous.archive.format.snapshot.VerifyReport;
 import dev.rendezvous.archiver.snapshot.SnapshotStore;
-import dev.rendezvous.archiver.snapshot.VerifyReport;
 import dev.rendezvous.demo.DemoModels;
 import dev.rendezvous.deploy.config.ConfigLoader;
 import dev.rendezvous.deploy.launch.Platform;

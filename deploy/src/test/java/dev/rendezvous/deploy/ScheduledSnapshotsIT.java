@@ -3,10 +3,10 @@ package dev.rendezvous.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rendezvous.archive.format.segment.SegmentCatalog;
+import dev.rendezvous.archive.format.segment.SegmentSeal;
+import dev.rendezvous.archive.format.snapshot.Snapshot;
 import dev.rendezvous.archiver.cli.ArchiveCommand;
-import dev.rendezvous.archiver.segment.SegmentCatalog;
-import dev.rendezvous.archiver.segment.SegmentSeal;
-import dev.rendezvous.archiver.snapshot.Snapshot;
 import dev.rendezvous.archiver.snapshot.SnapshotExpiry;
 import dev.rendezvous.archiver.snapshot.SnapshotSchedule;
 import dev.rendezvous.archiver.snapshot.SnapshotStore;

@@ -1,8 +1,8 @@
 package dev.rendezvous.replay;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rendezvous.archiver.snapshot.Snapshot;
-import dev.rendezvous.archiver.snapshot.SnapshotStore;
+import dev.rendezvous.archive.format.snapshot.Snapshot;
+import dev.rendezvous.archive.format.snapshot.SnapshotReader;
 import dev.rendezvous.model.api.manifest.ModelManifest;
 import dev.rendezvous.replay.compare.AgreementRule;
 import dev.rendezvous.replay.compare.AnswerReader;
@@ -52,7 +52,7 @@ public final class ReplayRunner {
      */
     public static Result run(ReplaySettings settings, PrintStream progressOut) throws IOException, InterruptedException {
         long start = System.nanoTime();
-        SnapshotStore store = new SnapshotStore(settings.archiveDir());
+        SnapshotReader store = new SnapshotReader(settings.archiveDir());
         String app = settings.app() != null ? settings.app() : store.appOf(settings.snapshotId());
         Snapshot snapshot = store.show(app, settings.snapshotId());
         ModelManifest model = loadFor(snapshot, settings.model());

@@ -1,7 +1,7 @@
 package dev.rendezvous.replay;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rendezvous.archiver.line.LineEncoder;
+import dev.rendezvous.archive.format.line.LineEncoder;
 import dev.rendezvous.archiver.segment.SegmentWriter;
 import dev.rendezvous.archiver.snapshot.SnapshotStore;
 import dev.rendezvous.demo.DemoModels;

@@ -3,7 +3,7 @@ package dev.rendezvous.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rendezvous.archiver.snapshot.ExportManifest;
+import dev.rendezvous.archive.format.snapshot.ExportManifest;
 import dev.rendezvous.demo.DemoModels;
 import dev.rendezvous.model.api.manifest.ModelManifest;
 import dev.rendezvous.protocol.JsonCodec;

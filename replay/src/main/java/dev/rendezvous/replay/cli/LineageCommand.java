@@ -1,6 +1,6 @@
 package dev.rendezvous.replay.cli;
 
-import dev.rendezvous.archiver.snapshot.VerifyReport;
+import dev.rendezvous.archive.format.snapshot.VerifyReport;
 import dev.rendezvous.model.api.manifest.ManifestException;
 import dev.rendezvous.model.api.manifest.ModelManifest;
 import dev.rendezvous.replay.lineage.ExportedInputs;

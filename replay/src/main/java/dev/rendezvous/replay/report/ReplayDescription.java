@@ -1,6 +1,6 @@
 package dev.rendezvous.replay.report;
 
-import dev.rendezvous.archiver.snapshot.Snapshot;
+import dev.rendezvous.archive.format.snapshot.Snapshot;
 import dev.rendezvous.model.api.manifest.ModelManifest;
 import dev.rendezvous.replay.input.ServedAnswers;
 
