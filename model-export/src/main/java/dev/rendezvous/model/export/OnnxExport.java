@@ -1,4 +1,4 @@
-package dev.rendezvous.demo;
+package dev.rendezvous.model.export;
 
 import ai.onnx.proto.OnnxMl;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import org.tribuo.util.onnx.ONNXPlaceholder;
  * Exports a trained Tribuo classifier as ONNX bytes in the runner's shape: input {@code input} FLOAT
  * [-1, features] of raw values in {@link #columns} order, standardized inside the graph, then
  * Tribuo's own graph, output {@code output} FLOAT [-1, labels] of probabilities in {@link #labels}
- * order. Shared by the demo models and by models trained from archive snapshots.
+ * order. Shared by the demo models and by models trained from archive snapshots (replay's lineage).
  */
 public final class OnnxExport {
     public static final String INPUT = "input";
@@ -40,19 +40,6 @@ public final class OnnxExport {
             labels.add(model.getOutputIDInfo().getOutput(id).getLabel());
         }
         return labels;
-    }
-
-    static byte[] toBytes(FraudModelTraining.TrainedModel trained, String domain) {
-        Model<Label> model = trained.model();
-        List<String> columns = columns(model);
-        float[] mean = new float[columns.size()];
-        float[] scale = new float[columns.size()];
-        for (int i = 0; i < columns.size(); i++) {
-            mean[i] = trained.standardizer().mean().get(columns.get(i)).floatValue();
-            scale[i] = trained.standardizer().scale().get(columns.get(i)).floatValue();
-        }
-        return toBytes(model, mean, scale, trained.recipe().fileStem(), domain,
-                Long.parseLong(trained.recipe().version()), trained.recipe().name() + "@" + trained.recipe().version());
     }
 
     /**
