@@ -1,6 +1,6 @@
 package dev.rendezvous.archiver;
 
-import dev.rendezvous.archiver.segment.SegmentFiles;
+import dev.rendezvous.archiver.segment.DurableFiles;
 import dev.rendezvous.archiver.snapshot.SnapshotScheduler;
 import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.kafka.PollLoop;
@@ -109,7 +109,7 @@ public final class Archiver implements AutoCloseable {
 
     private static void requireWritable(Path archiveDir) {
         try {
-            SegmentFiles.createDirectoriesDurably(archiveDir);
+            DurableFiles.createDirectoriesDurably(archiveDir);
         } catch (IOException e) {
             throw new IllegalStateException("archiver.archiveDir " + archiveDir + " cannot be created: " + e, e);
         }

@@ -1,8 +1,8 @@
 package dev.rendezvous.archiver;
 
-import dev.rendezvous.archiver.line.ArchivedLine;
-import dev.rendezvous.archiver.line.LineEncoder;
-import dev.rendezvous.archiver.line.SourceCoordinates;
+import dev.rendezvous.archive.format.line.ArchivedLine;
+import dev.rendezvous.archive.format.line.LineEncoder;
+import dev.rendezvous.archive.format.line.SourceCoordinates;
 import dev.rendezvous.archiver.segment.SegmentLimits;
 import dev.rendezvous.archiver.segment.SegmentWriter;
 import java.io.Closeable;

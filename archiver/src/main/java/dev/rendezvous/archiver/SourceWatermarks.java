@@ -1,6 +1,6 @@
 package dev.rendezvous.archiver;
 
-import dev.rendezvous.archiver.line.SourceCoordinates;
+import dev.rendezvous.archive.format.line.SourceCoordinates;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;

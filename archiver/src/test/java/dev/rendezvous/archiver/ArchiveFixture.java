@@ -1,6 +1,6 @@
 package dev.rendezvous.archiver;
 
-import dev.rendezvous.archiver.line.LineEncoder;
+import dev.rendezvous.archive.format.line.LineEncoder;
 import dev.rendezvous.archiver.segment.SegmentLimits;
 import dev.rendezvous.archiver.segment.SegmentWriter;
 import java.io.IOException;

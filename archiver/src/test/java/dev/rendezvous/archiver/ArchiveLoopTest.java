@@ -4,8 +4,8 @@ import static dev.rendezvous.archiver.UnsyncedBatchesTest.batch;
 import static dev.rendezvous.archiver.UnsyncedBatchesTest.committed;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rendezvous.archiver.line.ArchivedLine;
-import dev.rendezvous.archiver.segment.SegmentFiles;
+import dev.rendezvous.archive.format.line.ArchivedLine;
+import dev.rendezvous.archive.format.segment.SegmentFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

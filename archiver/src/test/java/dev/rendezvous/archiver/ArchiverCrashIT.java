@@ -1,14 +1,14 @@
 package dev.rendezvous.archiver;
 
+import dev.rendezvous.archive.format.segment.SegmentSeals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.rendezvous.archiver.line.ArchivedLine;
-import dev.rendezvous.archiver.line.LineEncoder;
-import dev.rendezvous.archiver.segment.SegmentCatalog;
-import dev.rendezvous.archiver.segment.SegmentLines;
-import dev.rendezvous.archiver.segment.SegmentSeal;
-import dev.rendezvous.archiver.segment.SegmentSealer;
+import dev.rendezvous.archive.format.line.ArchivedLine;
+import dev.rendezvous.archive.format.line.LineEncoder;
+import dev.rendezvous.archive.format.segment.SegmentCatalog;
+import dev.rendezvous.archive.format.segment.SegmentLines;
+import dev.rendezvous.archive.format.segment.SegmentSeal;
 import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.kafka.embedded.EmbeddedKafkaBroker;
 import dev.rendezvous.kafka.embedded.EmbeddedKafkaExtension;
@@ -17,7 +17,6 @@ import dev.rendezvous.protocol.TopicLayout;
 import dev.rendezvous.protocol.TopicNames;
 import dev.rendezvous.protocol.TopicProvisioner;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,7 +108,7 @@ class ArchiverCrashIT {
         List<SegmentSeal> seals = SegmentCatalog.sealed(archiveDir.resolve(APP));
         assertThat(seals).as("segments sealed while the archiver was being killed").hasSizeGreaterThan(KILLS);
         for (SegmentSeal seal : seals) {
-            assertThat(SegmentSealer.sha256(SegmentCatalog.path(archiveDir.resolve(APP), seal))).as(seal.file()).isEqualTo(seal.sha256());
+            assertThat(SegmentSeals.sha256(SegmentCatalog.path(archiveDir.resolve(APP), seal))).as(seal.file()).isEqualTo(seal.sha256());
         }
         LOG.info("crash test: {} records archived exactly once in {} segments ({} sealed)", produced.size(), countSegments(), seals.size());
     }

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.rendezvous.archiver.line.ArchivedLine;
-import dev.rendezvous.archiver.segment.SegmentCatalog;
-import dev.rendezvous.archiver.segment.SegmentSeal;
+import dev.rendezvous.archive.format.line.ArchivedLine;
+import dev.rendezvous.archive.format.segment.SegmentCatalog;
+import dev.rendezvous.archive.format.segment.SegmentSeal;
 import dev.rendezvous.archiver.snapshot.SnapshotStore;
 import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.kafka.embedded.EmbeddedKafkaBroker;
@@ -78,7 +78,7 @@ class ArchiverIT {
             ArchivedLine archived = ArchivedLine.parse(line);
             byte[] expected = produced.get(coordinates(archived));
             assertThat(ArchivedLine.value(line)).as("value of %s", coordinates(archived)).isEqualTo(expected);
-            assertThat(archived.sha256()).isEqualTo(dev.rendezvous.archiver.line.LineEncoder.sha256(expected));
+            assertThat(archived.sha256()).isEqualTo(dev.rendezvous.archive.format.line.LineEncoder.sha256(expected));
             assertThat(archived.source()).isNotNull();
         }
     }

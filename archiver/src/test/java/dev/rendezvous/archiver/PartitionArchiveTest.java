@@ -2,8 +2,8 @@ package dev.rendezvous.archiver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rendezvous.archiver.line.ArchivedLine;
-import dev.rendezvous.archiver.segment.SegmentFiles;
+import dev.rendezvous.archive.format.line.ArchivedLine;
+import dev.rendezvous.archive.format.segment.SegmentFiles;
 import dev.rendezvous.protocol.RecordHeaders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +81,7 @@ class PartitionArchiveTest {
 
     @Test
     void recognisesRepeatsThatReachBackIntoTheSegmentBeforeTheNewest() throws IOException {
-        long twoLines = 2L * dev.rendezvous.archiver.line.LineEncoder.encode(copy(0, 100)).length + 1;
+        long twoLines = 2L * dev.rendezvous.archive.format.line.LineEncoder.encode(copy(0, 100)).length + 1;
         try (PartitionArchive archive = PartitionArchive.open(archiveDir, DECOY, 0, twoLines)) {
             appendAll(archive, copy(0, 100), copy(1, 101), copy(2, 102), copy(3, 103), copy(4, 104));
         }

@@ -2,7 +2,7 @@ package dev.rendezvous.archiver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rendezvous.archiver.line.SourceCoordinates;
+import dev.rendezvous.archive.format.line.SourceCoordinates;
 import org.junit.jupiter.api.Test;
 
 class SourceWatermarksTest {

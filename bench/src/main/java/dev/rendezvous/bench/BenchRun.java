@@ -24,7 +24,7 @@ import dev.rendezvous.bench.targets.PlatformProcess;
 import dev.rendezvous.demo.DemoModels;
 import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.kafka.embedded.EmbeddedKafkaBroker;
-import dev.rendezvous.runner.manifest.ModelManifest;
+import dev.rendezvous.model.api.manifest.ModelManifest;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;

@@ -59,7 +59,7 @@ public final class DemoModels {
                 ObjectNode identity = DemoManifest.identity(recipe, trainingData, rawData);
                 if (!isCurrent(manifest, artifact, identity)) {
                     FraudModelTraining.TrainedModel trained = FraudModelTraining.train(recipe, split);
-                    byte[] onnx = OnnxExport.toBytes(trained, "dev.rendezvous.demo");
+                    byte[] onnx = trained.toOnnx("dev.rendezvous.demo");
                     // The artifact first, then the manifest naming its hash: a crash in between leaves a stale pair, retrained next time.
                     writeAtomically(artifact, onnx);
                     writeAtomically(manifest, DemoManifest.toYaml(identity, trained, sha256(onnx)).getBytes(StandardCharsets.UTF_8));

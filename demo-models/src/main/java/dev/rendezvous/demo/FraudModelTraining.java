@@ -1,5 +1,6 @@
 package dev.rendezvous.demo;
 
+import dev.rendezvous.model.export.OnnxExport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,19 @@ final class FraudModelTraining {
     /** A trained model with what is needed to export it and to describe it. */
     record TrainedModel(ModelRecipe recipe, Model<Label> model, Standardizer standardizer,
                         Map<String, Double> metrics, long trainingMillis) {
+
+        /** The model as ONNX bytes in the runner's shape, standardizing with its own standardizer (see {@link OnnxExport}). */
+        byte[] toOnnx(String domain) {
+            List<String> columns = OnnxExport.columns(model);
+            float[] mean = new float[columns.size()];
+            float[] scale = new float[columns.size()];
+            for (int i = 0; i < columns.size(); i++) {
+                mean[i] = standardizer.mean().get(columns.get(i)).floatValue();
+                scale[i] = standardizer.scale().get(columns.get(i)).floatValue();
+            }
+            return OnnxExport.toBytes(model, mean, scale, recipe.fileStem(), domain,
+                    Long.parseLong(recipe.version()), recipe.name() + "@" + recipe.version());
+        }
     }
 
     static TrainedModel train(ModelRecipe recipe, FraudDataset.Split split) {

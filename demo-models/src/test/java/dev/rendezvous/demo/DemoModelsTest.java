@@ -3,6 +3,7 @@ package dev.rendezvous.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rendezvous.model.export.OnnxExport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -57,7 +58,7 @@ class DemoModelsTest {
             List<String> columns = OnnxExport.columns(trained.model());
             List<String> labels = OnnxExport.labels(trained.model());
             List<FraudTransaction> rows = split.heldOut().rows().subList(0, 20);
-            try (OnnxFile onnx = new OnnxFile(OnnxExport.toBytes(trained, "test"))) {
+            try (OnnxFile onnx = new OnnxFile(trained.toOnnx("test"))) {
                 float[][] scores = onnx.score(rawRows(rows, columns));
                 for (int i = 0; i < rows.size(); i++) {
                     var prediction = trained.model().predict(tribuoExample(rows.get(i), trained.standardizer()));

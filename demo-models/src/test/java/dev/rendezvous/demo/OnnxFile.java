@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.rendezvous.model.export.OnnxExport;
 import java.util.Map;
 
 /** Test helper: runs an exported model with ONNX Runtime directly. */

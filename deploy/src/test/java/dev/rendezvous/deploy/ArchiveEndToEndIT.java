@@ -2,9 +2,9 @@ package dev.rendezvous.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rendezvous.archiver.line.ArchivedLine;
-import dev.rendezvous.archiver.line.LineEncoder;
-import dev.rendezvous.archiver.segment.SegmentLines;
+import dev.rendezvous.archive.format.line.ArchivedLine;
+import dev.rendezvous.archive.format.line.LineEncoder;
+import dev.rendezvous.archive.format.segment.SegmentLines;
 import dev.rendezvous.demo.DemoModels;
 import dev.rendezvous.deploy.config.ConfigLoader;
 import dev.rendezvous.deploy.launch.Platform;

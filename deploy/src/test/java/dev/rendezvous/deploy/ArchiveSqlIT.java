@@ -1,14 +1,14 @@
 package dev.rendezvous.deploy;
 
+import dev.rendezvous.archive.format.segment.SegmentSeals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rendezvous.archive.format.line.ArchivedLine;
+import dev.rendezvous.archive.format.segment.SegmentLines;
+import dev.rendezvous.archive.format.snapshot.ExportManifest;
 import dev.rendezvous.archiver.cli.ArchiveCommand;
-import dev.rendezvous.archiver.line.ArchivedLine;
-import dev.rendezvous.archiver.segment.SegmentLines;
-import dev.rendezvous.archiver.segment.SegmentSealer;
 import dev.rendezvous.archiver.snapshot.ExportFormat;
-import dev.rendezvous.archiver.snapshot.ExportManifest;
 import dev.rendezvous.archiver.snapshot.SnapshotStore;
 import dev.rendezvous.demo.DemoModels;
 import dev.rendezvous.deploy.config.ConfigLoader;
@@ -191,7 +191,7 @@ class ArchiveSqlIT {
         Path file = dir.resolve("parquet/inputs.parquet");
         assertThat(manifest.rows()).isEqualTo(REQUESTS);
         assertThat(manifest.format()).isEqualTo(ExportFormat.PARQUET.wireName());
-        assertThat(manifest.sha256()).isEqualTo(SegmentSealer.sha256(file));
+        assertThat(manifest.sha256()).isEqualTo(SegmentSeals.sha256(file));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
     }
 
@@ -204,7 +204,7 @@ class ArchiveSqlIT {
             Path file = dir.resolve("over-http." + format);
             Files.write(file, response.body());
             assertThat(response.headers().firstValue("X-Rdv-Export-Sha256")).as("the body is the file the manifest hashes")
-                    .contains(SegmentSealer.sha256(file));
+                    .contains(SegmentSeals.sha256(file));
             assertThat(response.headers().firstValue("X-Rdv-Export-Rows")).contains(Integer.toString(REQUESTS));
             assertThat(response.headers().firstValue("X-Rdv-Snapshot")).contains(snapshotId);
             if (format.equals("ndjson")) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rendezvous.archiver.segment.SegmentLines;
+import dev.rendezvous.archive.format.segment.SegmentLines;
 import dev.rendezvous.archiver.snapshot.SnapshotStore;
 import dev.rendezvous.demo.DemoModels;
 import dev.rendezvous.deploy.config.ConfigException;

@@ -1,9 +1,9 @@
 package dev.rendezvous.runner;
 
-import dev.rendezvous.runner.api.Signature;
-import dev.rendezvous.runner.api.TensorValue;
-import dev.rendezvous.runner.scoring.BatchModel;
-import dev.rendezvous.runner.scoring.ModelFailureException;
+import dev.rendezvous.model.api.Signature;
+import dev.rendezvous.model.api.TensorValue;
+import dev.rendezvous.model.runtimes.scoring.BatchModel;
+import dev.rendezvous.model.runtimes.scoring.ModelFailureException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;

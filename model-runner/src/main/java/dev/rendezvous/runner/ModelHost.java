@@ -3,14 +3,15 @@ package dev.rendezvous.runner;
 import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.kafka.PollLoop;
 import dev.rendezvous.kafka.RegistryView;
+import dev.rendezvous.model.api.manifest.ModelManifest;
+import dev.rendezvous.model.runtimes.ModelRuntimes;
+import dev.rendezvous.model.runtimes.scoring.BatchModel;
+import dev.rendezvous.model.runtimes.scoring.BatchScorer;
+import dev.rendezvous.model.runtimes.scoring.TimeLimitedModel;
 import dev.rendezvous.protocol.ModelRef;
 import dev.rendezvous.protocol.ModelRole;
 import dev.rendezvous.protocol.TopicNames;
-import dev.rendezvous.runner.manifest.ModelManifest;
 import dev.rendezvous.runner.registry.RegistryMembership;
-import dev.rendezvous.runner.scoring.BatchModel;
-import dev.rendezvous.runner.scoring.BatchScorer;
-import dev.rendezvous.runner.scoring.TimeLimitedModel;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -127,7 +128,7 @@ public final class ModelHost implements AutoCloseable {
      * {@link ModelRunner#start(KafkaSettings, ModelManifest, RunnerOptions, MeterRegistry, RegistryView)}
      * describes, and leaves the host by itself once retired; without one it is not registered (tests).
      *
-     * @throws dev.rendezvous.runner.scoring.ModelLoadException when the model does not load as described
+     * @throws dev.rendezvous.model.runtimes.scoring.ModelLoadException when the model does not load as described
      * @throws IllegalArgumentException                         when the manifest is for another app
      * @throws IllegalStateException                            when the version is hosted here already, or the host is closed
      */

@@ -2,9 +2,9 @@ package dev.rendezvous.runner;
 
 import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.kafka.RegistryView;
+import dev.rendezvous.model.api.manifest.ModelManifest;
 import dev.rendezvous.protocol.ModelRegistration;
 import dev.rendezvous.protocol.ModelRole;
-import dev.rendezvous.runner.manifest.ModelManifest;
 import dev.rendezvous.runner.registry.RegistryMembership;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -60,7 +60,7 @@ public final class ModelRunner implements AutoCloseable {
      * Starts a runner that scores but is NOT registered: no entry in {@code rdv.models}, no heartbeats,
      * no reaction to retirement. For tests, and for launchers that register runners themselves.
      *
-     * @throws dev.rendezvous.runner.scoring.ModelLoadException when the model does not load as described
+     * @throws dev.rendezvous.model.runtimes.scoring.ModelLoadException when the model does not load as described
      * @throws IllegalStateException                            when the topics are missing or not co-partitioned
      */
     public static ModelRunner start(KafkaSettings kafka, ModelManifest manifest, RunnerOptions options, MeterRegistry registry) {
@@ -75,7 +75,7 @@ public final class ModelRunner implements AutoCloseable {
      * marked stopping on close; stamps scores with the registry's current role; and stops cleanly once
      * the registry retires it.
      *
-     * @throws dev.rendezvous.runner.scoring.ModelLoadException when the model does not load as described
+     * @throws dev.rendezvous.model.runtimes.scoring.ModelLoadException when the model does not load as described
      * @throws IllegalStateException                            when the topics are missing or the registration cannot be written
      */
     public static ModelRunner start(KafkaSettings kafka, ModelManifest manifest, RunnerOptions options, MeterRegistry meters,

@@ -1,10 +1,10 @@
 package dev.rendezvous.runner;
 
+import dev.rendezvous.model.api.manifest.ModelManifest;
+import dev.rendezvous.model.runtimes.scoring.BatchScorer;
+import dev.rendezvous.model.runtimes.scoring.TimeLimitedModel;
 import dev.rendezvous.protocol.ModelScore;
 import dev.rendezvous.protocol.ScoreError;
-import dev.rendezvous.runner.manifest.ModelManifest;
-import dev.rendezvous.runner.scoring.BatchScorer;
-import dev.rendezvous.runner.scoring.TimeLimitedModel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;

@@ -1,6 +1,6 @@
 package dev.rendezvous.runner;
 
-import dev.rendezvous.runner.scoring.FailureInjector;
+import dev.rendezvous.model.runtimes.scoring.FailureInjector;
 import java.util.Objects;
 
 /**

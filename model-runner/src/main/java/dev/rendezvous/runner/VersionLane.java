@@ -1,12 +1,12 @@
 package dev.rendezvous.runner;
 
+import dev.rendezvous.model.api.manifest.ModelManifest;
+import dev.rendezvous.model.runtimes.scoring.BatchScorer;
+import dev.rendezvous.model.runtimes.scoring.TimeLimitedModel;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.ModelScore;
 import dev.rendezvous.protocol.RecordHeaders;
 import dev.rendezvous.protocol.ScoringRequest;
-import dev.rendezvous.runner.manifest.ModelManifest;
-import dev.rendezvous.runner.scoring.BatchScorer;
-import dev.rendezvous.runner.scoring.TimeLimitedModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

@@ -1,7 +1,7 @@
 package dev.rendezvous.runner;
 
 import dev.rendezvous.demo.DemoModels;
-import dev.rendezvous.runner.manifest.ModelManifest;
+import dev.rendezvous.model.api.manifest.ModelManifest;
 import java.nio.file.Path;
 import java.util.List;
 

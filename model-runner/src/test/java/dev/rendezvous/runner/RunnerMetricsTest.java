@@ -2,11 +2,11 @@ package dev.rendezvous.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rendezvous.model.runtimes.scoring.BatchScorer;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.ModelRole;
 import dev.rendezvous.protocol.ModelScore;
 import dev.rendezvous.protocol.ScoreError;
-import dev.rendezvous.runner.scoring.BatchScorer;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.TimeUnit;

@@ -1,8 +1,9 @@
 package dev.rendezvous.replay;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rendezvous.archiver.snapshot.Snapshot;
-import dev.rendezvous.archiver.snapshot.SnapshotStore;
+import dev.rendezvous.archive.format.snapshot.Snapshot;
+import dev.rendezvous.archive.format.snapshot.SnapshotReader;
+import dev.rendezvous.model.api.manifest.ModelManifest;
 import dev.rendezvous.replay.compare.AgreementRule;
 import dev.rendezvous.replay.compare.AnswerReader;
 import dev.rendezvous.replay.compare.Baseline;
@@ -18,7 +19,6 @@ import dev.rendezvous.replay.report.ReportWriter;
 import dev.rendezvous.replay.scoring.InputScorer;
 import dev.rendezvous.replay.scoring.ReplayBatching;
 import dev.rendezvous.replay.scoring.Replayed;
-import dev.rendezvous.runner.manifest.ModelManifest;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -52,7 +52,7 @@ public final class ReplayRunner {
      */
     public static Result run(ReplaySettings settings, PrintStream progressOut) throws IOException, InterruptedException {
         long start = System.nanoTime();
-        SnapshotStore store = new SnapshotStore(settings.archiveDir());
+        SnapshotReader store = new SnapshotReader(settings.archiveDir());
         String app = settings.app() != null ? settings.app() : store.appOf(settings.snapshotId());
         Snapshot snapshot = store.show(app, settings.snapshotId());
         ModelManifest model = loadFor(snapshot, settings.model());

@@ -3,7 +3,7 @@ package dev.rendezvous.replay;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import dev.rendezvous.runner.manifest.ModelManifest;
+import dev.rendezvous.model.api.manifest.ModelManifest;
 import java.util.List;
 import java.util.Map;
 

@@ -1,15 +1,15 @@
 package dev.rendezvous.replay;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rendezvous.archiver.line.LineEncoder;
+import dev.rendezvous.archive.format.line.LineEncoder;
 import dev.rendezvous.archiver.segment.SegmentWriter;
 import dev.rendezvous.archiver.snapshot.SnapshotStore;
 import dev.rendezvous.demo.DemoModels;
+import dev.rendezvous.model.api.manifest.ModelManifest;
 import dev.rendezvous.protocol.Decision;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.Outcome;
 import dev.rendezvous.protocol.ScoringRequest;
-import dev.rendezvous.runner.manifest.ModelManifest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,8 +3,9 @@ package dev.rendezvous.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rendezvous.archiver.snapshot.ExportManifest;
+import dev.rendezvous.archive.format.snapshot.ExportManifest;
 import dev.rendezvous.demo.DemoModels;
+import dev.rendezvous.model.api.manifest.ModelManifest;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.ScoringRequest;
 import dev.rendezvous.replay.cli.LineageCommand;
@@ -12,7 +13,6 @@ import dev.rendezvous.replay.lineage.ExportedInputs;
 import dev.rendezvous.replay.lineage.LineageVerifier;
 import dev.rendezvous.replay.lineage.SnapshotTraining;
 import dev.rendezvous.replay.lineage.TrainingRecipe;
-import dev.rendezvous.runner.manifest.ModelManifest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

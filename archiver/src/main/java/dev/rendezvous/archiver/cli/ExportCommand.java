@@ -1,8 +1,8 @@
 package dev.rendezvous.archiver.cli;
 
-import dev.rendezvous.archiver.segment.ManifestJson;
+import dev.rendezvous.archive.format.segment.ManifestJson;
+import dev.rendezvous.archive.format.snapshot.ExportManifest;
 import dev.rendezvous.archiver.snapshot.ExportFormat;
-import dev.rendezvous.archiver.snapshot.ExportManifest;
 import dev.rendezvous.archiver.snapshot.SnapshotStore;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,6 +1,6 @@
 package dev.rendezvous.archiver.cli;
 
-import dev.rendezvous.archiver.segment.ManifestJson;
+import dev.rendezvous.archive.format.segment.ManifestJson;
 import dev.rendezvous.archiver.snapshot.Retention;
 import dev.rendezvous.archiver.snapshot.RetentionPolicy;
 import java.time.Duration;

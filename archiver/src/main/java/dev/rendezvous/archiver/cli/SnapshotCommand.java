@@ -1,10 +1,10 @@
 package dev.rendezvous.archiver.cli;
 
-import dev.rendezvous.archiver.segment.ManifestJson;
+import dev.rendezvous.archive.format.segment.ManifestJson;
+import dev.rendezvous.archive.format.snapshot.SnapshotSummary;
+import dev.rendezvous.archive.format.snapshot.VerifyReport;
 import dev.rendezvous.archiver.snapshot.SnapshotExpiry;
 import dev.rendezvous.archiver.snapshot.SnapshotStore;
-import dev.rendezvous.archiver.snapshot.SnapshotSummary;
-import dev.rendezvous.archiver.snapshot.VerifyReport;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;

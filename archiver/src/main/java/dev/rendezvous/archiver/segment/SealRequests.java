@@ -23,8 +23,8 @@ public final class SealRequests {
     /** Files a request and returns its file, which the requester removes once served. */
     public static Path request(Path appDir, long nowMs) throws IOException {
         Path dir = appDir.resolve(DIR);
-        SegmentFiles.createDirectoriesDurably(dir);
-        return SegmentFiles.createOwnerOnlyFile(dir.resolve(nowMs + "-" + UUID.randomUUID() + SUFFIX));
+        DurableFiles.createDirectoriesDurably(dir);
+        return DurableFiles.createOwnerOnlyFile(dir.resolve(nowMs + "-" + UUID.randomUUID() + SUFFIX));
     }
 
     /** The time of the newest pending request, or -1 when there is none. */

@@ -1,6 +1,6 @@
 package dev.rendezvous.archiver.segment;
 
-import dev.rendezvous.archiver.line.ArchivedLine;
+import dev.rendezvous.archive.format.line.ArchivedLine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;

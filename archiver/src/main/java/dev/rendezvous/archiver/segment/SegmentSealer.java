@@ -1,22 +1,26 @@
 package dev.rendezvous.archiver.segment;
 
-import dev.rendezvous.archiver.line.ArchivedLine;
+import dev.rendezvous.archive.format.line.ArchivedLine;
+import dev.rendezvous.archive.format.segment.ManifestJson;
+import dev.rendezvous.archive.format.segment.SegmentFiles;
+import dev.rendezvous.archive.format.segment.SegmentIndex;
+import dev.rendezvous.archive.format.segment.SegmentLines;
+import dev.rendezvous.archive.format.segment.SegmentSeal;
+import dev.rendezvous.archive.format.segment.SegmentSeals;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Optional;
 
 /**
  * Seals a complete, fsync'd segment: re-reads it to hash it and count its records, writes its key
  * index and then its seal (the commit point: a segment is sealed once its {@code .seal.json} exists),
  * and makes all three files read-only. Every step is idempotent, so a seal interrupted by a crash is
- * simply done again.
+ * simply done again. Reading seals back is {@link SegmentSeals}, in archive-format.
  */
 public final class SegmentSealer {
 
@@ -49,39 +53,17 @@ public final class SegmentSealer {
         SegmentSeal seal = new SegmentSeal(segment.getFileName().toString(), name.kind(), name.partition(),
                 HexFormat.of().formatHex(digest.digest()), size, stats.records, stats.firstOffset, stats.lastOffset,
                 stats.minTimestamp, stats.maxTimestamp, sealedAtMs);
-        SegmentFiles.writeAtomically(SegmentFiles.indexPath(segment), index.toBytes());
-        SegmentFiles.writeAtomically(SegmentFiles.sealPath(segment), ManifestJson.canonical(seal));
+        DurableFiles.writeAtomically(SegmentFiles.indexPath(segment), index.toBytes());
+        DurableFiles.writeAtomically(SegmentFiles.sealPath(segment), ManifestJson.canonical(seal));
         makeReadOnly(segment);
         return seal;
     }
 
-    /** The seal of {@code segment}; empty while the segment is open. */
-    public static Optional<SegmentSeal> readSeal(Path segment) throws IOException {
-        Path sealFile = SegmentFiles.sealPath(segment);
-        if (!Files.exists(sealFile)) {
-            return Optional.empty();
-        }
-        return Optional.of(ManifestJson.read(sealFile, SegmentSeal.class));
-    }
-
-    public static boolean isSealed(Path segment) {
-        return Files.exists(SegmentFiles.sealPath(segment));
-    }
-
     /** Finishes a seal a crash may have interrupted after its commit point. */
     static void makeReadOnly(Path segment) throws IOException {
-        SegmentFiles.makeReadOnly(segment);
-        SegmentFiles.makeReadOnly(SegmentFiles.indexPath(segment));
-        SegmentFiles.makeReadOnly(SegmentFiles.sealPath(segment));
-    }
-
-    /** Lower-case hex SHA-256 of a whole file, streamed. */
-    public static String sha256(Path file) throws IOException {
-        MessageDigest digest = sha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
+        DurableFiles.makeReadOnly(segment);
+        DurableFiles.makeReadOnly(SegmentFiles.indexPath(segment));
+        DurableFiles.makeReadOnly(SegmentFiles.sealPath(segment));
     }
 
     static MessageDigest sha256() {

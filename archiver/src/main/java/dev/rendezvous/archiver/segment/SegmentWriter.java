@@ -1,6 +1,9 @@
 package dev.rendezvous.archiver.segment;
 
-import dev.rendezvous.archiver.line.ArchivedLine;
+import dev.rendezvous.archive.format.line.ArchivedLine;
+import dev.rendezvous.archive.format.segment.SegmentFiles;
+import dev.rendezvous.archive.format.segment.SegmentSeal;
+import dev.rendezvous.archive.format.segment.SegmentSeals;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -201,7 +204,7 @@ public final class SegmentWriter implements Closeable {
         List<SegmentFiles.Segment> segments = SegmentFiles.list(dir, kind, partition);
         for (int i = segments.size() - 1; i >= 0; i--) {
             Path file = segments.get(i).path();
-            Optional<SegmentSeal> seal = SegmentSealer.readSeal(file);
+            Optional<SegmentSeal> seal = SegmentSeals.readSeal(file);
             if (seal.isPresent()) {
                 SegmentSealer.makeReadOnly(file);
                 lastOffset = seal.get().lastOffset();
@@ -228,7 +231,7 @@ public final class SegmentWriter implements Closeable {
             }
             // Created just before a crash and nothing in it survived: the previous segment is the newest.
             Files.delete(file);
-            SegmentFiles.syncDirectory(dir);
+            DurableFiles.syncDirectory(dir);
         }
         return List.of();
     }
@@ -236,7 +239,7 @@ public final class SegmentWriter implements Closeable {
     /** Seals segments before the newest that a crash (or an archive from before sealing existed) left unsealed. */
     private void sealOlderThan(List<SegmentFiles.Segment> segments, int newest) throws IOException {
         for (SegmentFiles.Segment segment : segments.subList(0, newest)) {
-            if (!SegmentSealer.isSealed(segment.path())) {
+            if (!SegmentSeals.isSealed(segment.path())) {
                 LOG.warn("{}: found complete but unsealed; sealing it now", segment.path());
                 SegmentSealer.seal(segment.path(), clockMs.getAsLong());
             }
@@ -244,10 +247,10 @@ public final class SegmentWriter implements Closeable {
     }
 
     private void create(long firstOffset) throws IOException {
-        SegmentFiles.createDirectoriesDurably(dir);
+        DurableFiles.createDirectoriesDurably(dir);
         Path file = dir.resolve(SegmentFiles.fileName(kind, partition, firstOffset));
-        current = SegmentFiles.createOwnerOnly(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        SegmentFiles.syncDirectory(dir);
+        current = DurableFiles.createOwnerOnly(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        DurableFiles.syncDirectory(dir);
         currentFile = file;
         currentCreatedMs = clockMs.getAsLong();
         currentBytes = 0;

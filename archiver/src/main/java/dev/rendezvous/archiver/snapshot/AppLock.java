@@ -1,6 +1,6 @@
 package dev.rendezvous.archiver.snapshot;
 
-import dev.rendezvous.archiver.segment.SegmentFiles;
+import dev.rendezvous.archiver.segment.DurableFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -29,12 +29,12 @@ final class AppLock implements AutoCloseable {
     }
 
     static AppLock acquire(Path snapshotsDir) throws IOException {
-        SegmentFiles.createDirectoriesDurably(snapshotsDir);
+        DurableFiles.createDirectoriesDurably(snapshotsDir);
         Path file = snapshotsDir.resolve(".lock").toAbsolutePath();
         ReentrantLock local = LOCAL.computeIfAbsent(file, f -> new ReentrantLock());
         local.lock();
         try {
-            FileChannel channel = SegmentFiles.createOwnerOnly(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel channel = DurableFiles.createOwnerOnly(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             return new AppLock(local, channel, channel.lock());
         } catch (IOException | RuntimeException e) {
             local.unlock();

@@ -1,7 +1,7 @@
 package dev.rendezvous.archiver.snapshot;
 
-import dev.rendezvous.archiver.line.ArchivedLine;
-import dev.rendezvous.archiver.segment.SegmentFiles;
+import dev.rendezvous.archive.format.line.ArchivedLine;
+import dev.rendezvous.archiver.segment.DurableFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,7 +63,7 @@ final class ParquetRows implements SnapshotExport.Rows {
 
     /** Writes the staged rows to {@code target}, owner-only. */
     void writeTo(Path target) throws IOException {
-        Path temp = SegmentFiles.createOwnerOnlyDirectory(target.resolveSibling(".parquet-" + UUID.randomUUID()));
+        Path temp = DurableFiles.createOwnerOnlyDirectory(target.resolveSibling(".parquet-" + UUID.randomUUID()));
         Path written = temp.resolve(target.getFileName());
         try (Statement statement = connection.createStatement()) {
             closeAppender();

@@ -1,9 +1,10 @@
 package dev.rendezvous.archiver.snapshot;
 
-import dev.rendezvous.archiver.segment.ArchiveNames;
-import dev.rendezvous.archiver.segment.SegmentCatalog;
-import dev.rendezvous.archiver.segment.SegmentFiles;
-import dev.rendezvous.archiver.segment.SegmentSeal;
+import dev.rendezvous.archive.format.segment.ArchiveNames;
+import dev.rendezvous.archive.format.segment.SegmentCatalog;
+import dev.rendezvous.archive.format.segment.SegmentFiles;
+import dev.rendezvous.archive.format.segment.SegmentSeal;
+import dev.rendezvous.archiver.segment.DurableFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ public final class Retention {
         Files.deleteIfExists(segment);
         Files.deleteIfExists(SegmentFiles.indexPath(segment));
         Files.deleteIfExists(SegmentFiles.sealPath(segment));
-        SegmentFiles.syncDirectory(segment.getParent());
+        DurableFiles.syncDirectory(segment.getParent());
     }
 
     /** A segment, sealed or open, placed in its topic-partition. */

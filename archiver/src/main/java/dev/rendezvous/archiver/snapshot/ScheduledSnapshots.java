@@ -1,7 +1,7 @@
 package dev.rendezvous.archiver.snapshot;
 
-import dev.rendezvous.archiver.segment.ManifestJson;
-import dev.rendezvous.archiver.segment.SegmentFiles;
+import dev.rendezvous.archive.format.segment.ManifestJson;
+import dev.rendezvous.archiver.segment.DurableFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -100,7 +100,7 @@ public final class ScheduledSnapshots {
         StepReport report = new StepReport(app, now, created, createdId, expired, refused);
         // Written when the step did something or the refusals changed: not two fsyncs a second for nothing.
         if (created != null || !expired.isEmpty() || !refused.equals(lastReportedRefusals.get(app))) {
-            SegmentFiles.writeAtomically(store.snapshotsDir(app).resolve(REPORT_FILE),
+            DurableFiles.writeAtomically(store.snapshotsDir(app).resolve(REPORT_FILE),
                     (ManifestJson.pretty(report) + "\n").getBytes(StandardCharsets.UTF_8));
             lastReportedRefusals.put(app, List.copyOf(refused));
         }

@@ -1,9 +1,10 @@
 package dev.rendezvous.archiver.snapshot;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rendezvous.archiver.segment.ArchiveNames;
-import dev.rendezvous.archiver.segment.SegmentFiles;
-import dev.rendezvous.archiver.segment.SegmentSeal;
+import dev.rendezvous.archive.format.segment.ArchiveNames;
+import dev.rendezvous.archive.format.segment.SegmentSeal;
+import dev.rendezvous.archive.format.snapshot.Snapshot;
+import dev.rendezvous.archiver.segment.DurableFiles;
 import dev.rendezvous.archiver.trace.ControlHistory;
 import dev.rendezvous.protocol.ModelRef;
 import dev.rendezvous.protocol.ModelRegistration;
@@ -70,7 +71,7 @@ public final class SnapshotExpiry {
             }
             Path manifest = store.snapshotsDir(app).resolve(id + ".json");
             Files.deleteIfExists(manifest);
-            SegmentFiles.syncDirectory(manifest.getParent());
+            DurableFiles.syncDirectory(manifest.getParent());
         }
         return new ExpiryReport(app, id, dryRun, pointing, released);
     }

@@ -1,21 +1,23 @@
 package dev.rendezvous.archiver.snapshot;
 
-import dev.rendezvous.archiver.line.ArchivedLine;
-import dev.rendezvous.archiver.line.LineEncoder;
-import dev.rendezvous.archiver.segment.ManifestJson;
-import dev.rendezvous.archiver.segment.SegmentCatalog;
-import dev.rendezvous.archiver.segment.SegmentFiles;
-import dev.rendezvous.archiver.segment.SegmentLines;
-import dev.rendezvous.archiver.segment.SegmentSeal;
-import dev.rendezvous.archiver.segment.SegmentSealer;
+import dev.rendezvous.archive.format.line.ArchivedLine;
+import dev.rendezvous.archive.format.line.LineEncoder;
+import dev.rendezvous.archive.format.segment.ManifestJson;
+import dev.rendezvous.archive.format.segment.SegmentCatalog;
+import dev.rendezvous.archive.format.segment.SegmentLines;
+import dev.rendezvous.archive.format.segment.SegmentSeal;
+import dev.rendezvous.archive.format.segment.SegmentSeals;
+import dev.rendezvous.archive.format.snapshot.ExportManifest;
+import dev.rendezvous.archive.format.snapshot.Snapshot;
+import dev.rendezvous.archiver.segment.DurableFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.nio.channels.Channels;
-import java.nio.file.StandardOpenOption;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -51,7 +53,7 @@ final class SnapshotExport {
 
     static ExportManifest write(Path appDir, String id, Snapshot snapshot, Path outDir, ExportFormat format, long nowMs) throws IOException {
         requireEmpty(outDir);
-        SegmentFiles.createDirectoriesDurably(outDir);
+        DurableFiles.createDirectoriesDurably(outDir);
         Path data = outDir.resolve(format.fileName());
         Counts counts = new Counts();
         List<ExportManifest.Source> sources;
@@ -66,14 +68,14 @@ final class SnapshotExport {
             sources = copyInputs(appDir, snapshot, rows, counts);
             rows.writeTo(data);
         }
-        return finish(outDir, id, snapshot, format, SegmentSealer.sha256(data), counts, sources, nowMs);
+        return finish(outDir, id, snapshot, format, SegmentSeals.sha256(data), counts, sources, nowMs);
     }
 
     private static ExportManifest finish(Path outDir, String id, Snapshot snapshot, ExportFormat format, String sha256, Counts counts,
                                          List<ExportManifest.Source> sources, long nowMs) throws IOException {
         ExportManifest manifest = new ExportManifest(id, snapshot.app(), format.wireName(), format.fileName(), sha256,
                 counts.rows, counts.skippedRows, counts.skipped, sources, nowMs);
-        SegmentFiles.writeAtomically(outDir.resolve(MANIFEST_FILE), ManifestJson.canonical(manifest));
+        DurableFiles.writeAtomically(outDir.resolve(MANIFEST_FILE), ManifestJson.canonical(manifest));
         return manifest;
     }
 
@@ -148,7 +150,7 @@ final class SnapshotExport {
         private final OutputStream out;
 
         NdjsonRows(Path data, MessageDigest digest) throws IOException {
-            out = new DigestOutputStream(new BufferedOutputStream(Channels.newOutputStream(SegmentFiles.createOwnerOnly(data,
+            out = new DigestOutputStream(new BufferedOutputStream(Channels.newOutputStream(DurableFiles.createOwnerOnly(data,
                     StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)), 1 << 16), digest);
         }
 

@@ -1,6 +1,6 @@
 package dev.rendezvous.archiver.snapshot;
 
-import dev.rendezvous.archiver.segment.SegmentFiles;
+import dev.rendezvous.archiver.segment.DurableFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,8 +44,8 @@ final class SnapshotNames {
             }
             return;
         }
-        SegmentFiles.createDirectoriesDurably(dir);
-        SegmentFiles.writeAtomically(dir.resolve(name), (id + "\n").getBytes(StandardCharsets.US_ASCII));
+        DurableFiles.createDirectoriesDurably(dir);
+        DurableFiles.writeAtomically(dir.resolve(name), (id + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     Optional<String> resolve(String name) throws IOException {

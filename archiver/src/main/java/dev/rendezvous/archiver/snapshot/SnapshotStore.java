@@ -1,30 +1,32 @@
 package dev.rendezvous.archiver.snapshot;
 
-import dev.rendezvous.archiver.line.ArchivedLine;
-import dev.rendezvous.archiver.line.LineEncoder;
-import dev.rendezvous.archiver.segment.ArchiveNames;
-import dev.rendezvous.archiver.segment.ManifestJson;
+import dev.rendezvous.archive.format.line.ArchivedLine;
+import dev.rendezvous.archive.format.line.LineEncoder;
+import dev.rendezvous.archive.format.segment.ArchiveNames;
+import dev.rendezvous.archive.format.segment.ManifestJson;
+import dev.rendezvous.archive.format.segment.SegmentCatalog;
+import dev.rendezvous.archive.format.segment.SegmentLines;
+import dev.rendezvous.archive.format.segment.SegmentSeal;
+import dev.rendezvous.archive.format.segment.SegmentSeals;
+import dev.rendezvous.archive.format.snapshot.ExportManifest;
+import dev.rendezvous.archive.format.snapshot.Snapshot;
+import dev.rendezvous.archive.format.snapshot.SnapshotReader;
+import dev.rendezvous.archive.format.snapshot.SnapshotSummary;
+import dev.rendezvous.archive.format.snapshot.VerifyReport;
+import dev.rendezvous.archiver.segment.DurableFiles;
 import dev.rendezvous.archiver.segment.SealRequests;
-import dev.rendezvous.archiver.segment.SegmentCatalog;
-import dev.rendezvous.archiver.segment.SegmentFiles;
-import dev.rendezvous.archiver.segment.SegmentLines;
-import dev.rendezvous.archiver.segment.SegmentSeal;
-import dev.rendezvous.archiver.segment.SegmentSealer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,14 +34,15 @@ import org.slf4j.LoggerFactory;
  * Creates, lists, shows and verifies snapshots: immutable, content-addressed manifests that reference
  * sealed segments by name and hash, so that no data is copied. Creation first asks the running
  * archiver to seal the open segments (see {@link SealRequests}) and waits for it a bounded time;
- * whatever is still open after that is left out (and reported), never read half-written.
+ * whatever is still open after that is left out (and reported), never read half-written. Listing,
+ * showing and verifying are {@link SnapshotReader}'s (archive-format), which replay uses on its own.
  */
 public final class SnapshotStore {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
-    private static final Pattern ID = Pattern.compile("[0-9a-f]{64}");
 
     private final Path archiveDir;
     private final LongSupplier clockMs;
+    private final SnapshotReader reader;
 
     public SnapshotStore(Path archiveDir) {
         this(archiveDir, System::currentTimeMillis);
@@ -48,6 +51,7 @@ public final class SnapshotStore {
     SnapshotStore(Path archiveDir, LongSupplier clockMs) {
         this.archiveDir = archiveDir;
         this.clockMs = clockMs;
+        this.reader = new SnapshotReader(archiveDir);
     }
 
     /**
@@ -87,8 +91,8 @@ public final class SnapshotStore {
             String id = LineEncoder.sha256(manifest);
             Path file = snapshotsDir(app).resolve(id + ".json");
             if (!Files.exists(file)) {
-                SegmentFiles.writeAtomically(file, manifest);
-                SegmentFiles.makeReadOnly(file);
+                DurableFiles.writeAtomically(file, manifest);
+                DurableFiles.makeReadOnly(file);
             }
             if (name != null) {
                 new SnapshotNames(snapshotsDir(app)).write(name, id);
@@ -100,46 +104,17 @@ public final class SnapshotStore {
 
     /** Every snapshot of {@code app}, oldest first. */
     public List<SnapshotSummary> list(String app) throws IOException {
-        Path dir = snapshotsDir(app);
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        List<SnapshotSummary> summaries = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(SnapshotStore::isManifest).toList()) {
-                String id = idOf(file);
-                summaries.add(SnapshotSummary.of(id, ManifestJson.read(file, Snapshot.class)));
-            }
-        }
-        summaries.sort(Comparator.comparingLong(SnapshotSummary::createdAtMs).thenComparing(SnapshotSummary::id));
-        return summaries;
+        return reader.list(app);
     }
 
     /** The snapshot with {@code id}, looked for in {@code app} or, when null, in every application. */
     public Snapshot show(String app, String id) throws IOException {
-        return ManifestJson.read(manifestPath(app, id), Snapshot.class);
+        return reader.show(app, id);
     }
 
     /** Re-hashes the manifest and every segment it references. */
     public VerifyReport verify(String app, String id) throws IOException {
-        Path file = manifestPath(app, id);
-        boolean intact = LineEncoder.sha256(Files.readAllBytes(file)).equals(id);
-        Snapshot snapshot = ManifestJson.read(file, Snapshot.class);
-        Path appDir = appDir(snapshot.app());
-        List<VerifyReport.Mismatch> mismatches = new ArrayList<>();
-        for (SegmentSeal seal : snapshot.segments()) {
-            Path segment = SegmentCatalog.path(appDir, seal);
-            String actual;
-            try {
-                actual = SegmentSealer.sha256(segment);
-            } catch (NoSuchFileException e) {
-                actual = null;
-            }
-            if (!seal.sha256().equals(actual)) {
-                mismatches.add(new VerifyReport.Mismatch(seal.relativePath(), seal.sha256(), actual));
-            }
-        }
-        return new VerifyReport(id, snapshot.app(), intact, snapshot.segments().size(), mismatches);
+        return reader.verify(app, id);
     }
 
     /** Writes the snapshot's decoy inputs to {@code outDir} as NDJSON (see {@link SnapshotExport}). */
@@ -181,8 +156,8 @@ public final class SnapshotStore {
      */
     public String resolve(String app, String idOrName) throws IOException {
         ArchiveNames.requireApp(app);
-        if (idOrName != null && ID.matcher(idOrName).matches()) {
-            manifestPath(app, idOrName);
+        if (SnapshotReader.isId(idOrName)) {
+            reader.manifestPath(app, idOrName);
             return idOrName;
         }
         if (!SnapshotNames.isName(idOrName)) {
@@ -190,7 +165,7 @@ public final class SnapshotStore {
         }
         String id = new SnapshotNames(snapshotsDir(app)).resolve(idOrName)
                 .orElseThrow(() -> new NoSuchFileException("no snapshot named '" + idOrName + "' in " + app + " (" + snapshotsDir(app).resolve("names") + ")"));
-        manifestPath(app, id);
+        reader.manifestPath(app, id);
         return id;
     }
 
@@ -202,26 +177,11 @@ public final class SnapshotStore {
 
     /** The application that holds snapshot {@code id}. */
     public String appOf(String id) throws IOException {
-        requireId(id);
-        for (String app : SegmentCatalog.apps(archiveDir)) {
-            if (Files.exists(snapshotsDir(app).resolve(id + ".json"))) {
-                return app;
-            }
-        }
-        throw new NoSuchFileException("no snapshot " + id + " in " + archiveDir);
+        return reader.appOf(id);
     }
 
     Path snapshotsDir(String app) {
-        return appDir(app).resolve("snapshots");
-    }
-
-    private Path manifestPath(String app, String id) throws IOException {
-        requireId(id);
-        Path file = snapshotsDir(app == null ? appOf(id) : app).resolve(id + ".json");
-        if (!Files.exists(file)) {
-            throw new NoSuchFileException("no snapshot " + id + " of " + app + " (" + file + ")");
-        }
-        return file;
+        return reader.snapshotsDir(app);
     }
 
     private Path appDir(String app) {
@@ -240,7 +200,7 @@ public final class SnapshotStore {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
                 int stillOpen = (int) open.stream()
-                        .filter(segment -> Files.exists(segment.path()) && !SegmentSealer.isSealed(segment.path())).count();
+                        .filter(segment -> Files.exists(segment.path()) && !SegmentSeals.isSealed(segment.path())).count();
                 if (stillOpen == 0 || System.nanoTime() > deadline) {
                     if (stillOpen > 0) {
                         LOG.warn("snapshot of {}: {} open segments were not sealed within {} (is the archiver running?); they are left out",
@@ -285,21 +245,5 @@ public final class SnapshotStore {
             return true;
         });
         return last[0];
-    }
-
-    private static boolean isManifest(Path file) {
-        String name = file.getFileName().toString();
-        return name.endsWith(".json") && ID.matcher(name.substring(0, name.length() - 5)).matches();
-    }
-
-    private static String idOf(Path file) {
-        String name = file.getFileName().toString();
-        return name.substring(0, name.length() - 5);
-    }
-
-    private static void requireId(String id) {
-        if (id == null || !ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("snapshot id '" + id + "' is not 64 lower-case hex digits");
-        }
     }
 }

@@ -1,7 +1,7 @@
 package dev.rendezvous.archiver.sql;
 
-import dev.rendezvous.archiver.segment.ArchiveNames;
-import dev.rendezvous.archiver.snapshot.Snapshot;
+import dev.rendezvous.archive.format.segment.ArchiveNames;
+import dev.rendezvous.archive.format.snapshot.Snapshot;
 import dev.rendezvous.archiver.snapshot.SnapshotStore;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package dev.rendezvous.archiver.trace;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rendezvous.archiver.line.ArchivedLine;
-import dev.rendezvous.archiver.segment.ArchiveNames;
-import dev.rendezvous.archiver.segment.SegmentCatalog;
-import dev.rendezvous.archiver.segment.SegmentLines;
-import dev.rendezvous.archiver.segment.SegmentSeal;
+import dev.rendezvous.archive.format.line.ArchivedLine;
+import dev.rendezvous.archive.format.segment.ArchiveNames;
+import dev.rendezvous.archive.format.segment.SegmentCatalog;
+import dev.rendezvous.archive.format.segment.SegmentLines;
+import dev.rendezvous.archive.format.segment.SegmentSeal;
 import dev.rendezvous.protocol.JsonCodec;
 import java.io.IOException;
 import java.io.OutputStream;

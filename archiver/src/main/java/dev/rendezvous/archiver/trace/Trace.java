@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rendezvous.archiver.line.LineEncoder;
+import dev.rendezvous.archive.format.line.LineEncoder;
 import dev.rendezvous.protocol.Decision;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.ModelRegistration;

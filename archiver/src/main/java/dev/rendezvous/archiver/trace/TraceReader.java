@@ -1,12 +1,12 @@
 package dev.rendezvous.archiver.trace;
 
-import dev.rendezvous.archiver.segment.ArchiveNames;
-import dev.rendezvous.archiver.segment.SegmentCatalog;
-import dev.rendezvous.archiver.segment.SegmentFiles;
-import dev.rendezvous.archiver.segment.SegmentIndex;
-import dev.rendezvous.archiver.segment.SegmentLines;
-import dev.rendezvous.archiver.segment.SegmentSeal;
-import dev.rendezvous.archiver.line.ArchivedLine;
+import dev.rendezvous.archive.format.line.ArchivedLine;
+import dev.rendezvous.archive.format.segment.ArchiveNames;
+import dev.rendezvous.archive.format.segment.SegmentCatalog;
+import dev.rendezvous.archive.format.segment.SegmentFiles;
+import dev.rendezvous.archive.format.segment.SegmentIndex;
+import dev.rendezvous.archive.format.segment.SegmentLines;
+import dev.rendezvous.archive.format.segment.SegmentSeal;
 import dev.rendezvous.protocol.Decision;
 import dev.rendezvous.protocol.ModelRef;
 import java.io.ByteArrayOutputStream;

@@ -1,7 +1,7 @@
 package dev.rendezvous.archiver.trace;
 
-import dev.rendezvous.archiver.line.ArchivedLine;
-import dev.rendezvous.archiver.line.LineEncoder;
+import dev.rendezvous.archive.format.line.ArchivedLine;
+import dev.rendezvous.archive.format.line.LineEncoder;
 
 /**
  * One archived record found for a request: where it is, and its value exactly as it was on Kafka.

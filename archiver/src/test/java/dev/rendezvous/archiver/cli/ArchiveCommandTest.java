@@ -3,8 +3,8 @@ package dev.rendezvous.archiver.cli;
 import static dev.rendezvous.archiver.ArchiveFixture.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rendezvous.archive.format.segment.SegmentCatalog;
 import dev.rendezvous.archiver.ArchiveFixture;
-import dev.rendezvous.archiver.segment.SegmentCatalog;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

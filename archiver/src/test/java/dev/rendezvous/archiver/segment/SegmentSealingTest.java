@@ -1,10 +1,14 @@
 package dev.rendezvous.archiver.segment;
 
+import dev.rendezvous.archive.format.segment.SegmentFiles;
+import dev.rendezvous.archive.format.segment.SegmentIndex;
+import dev.rendezvous.archive.format.segment.SegmentSeal;
+import dev.rendezvous.archive.format.segment.SegmentSeals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rendezvous.archiver.line.ArchivedLine;
-import dev.rendezvous.archiver.line.LineEncoder;
+import dev.rendezvous.archive.format.line.ArchivedLine;
+import dev.rendezvous.archive.format.line.LineEncoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,12 +43,12 @@ class SegmentSealingTest {
 
         List<SegmentFiles.Segment> segments = SegmentFiles.list(dir, "decoy", 0);
         Path first = segments.get(0).path();
-        SegmentSeal seal = SegmentSealer.readSeal(first).orElseThrow();
-        assertThat(seal.sha256()).isEqualTo(SegmentSealer.sha256(first));
+        SegmentSeal seal = SegmentSeals.readSeal(first).orElseThrow();
+        assertThat(seal.sha256()).isEqualTo(SegmentSeals.sha256(first));
         assertThat(seal).extracting(SegmentSeal::file, SegmentSeal::kind, SegmentSeal::partition, SegmentSeal::bytes, SegmentSeal::records,
                         SegmentSeal::firstOffset, SegmentSeal::lastOffset, SegmentSeal::minTimestamp, SegmentSeal::maxTimestamp)
                 .containsExactly(first.getFileName().toString(), "decoy", 0, Files.size(first), 3L, 0L, 2L, T0, T0 + 2);
-        assertThat(SegmentSealer.isSealed(segments.get(1).path())).as("the newest segment stays open").isFalse();
+        assertThat(SegmentSeals.isSealed(segments.get(1).path())).as("the newest segment stays open").isFalse();
     }
 
     @Test
@@ -72,7 +76,7 @@ class SegmentSealingTest {
         }
 
         assertThat(SegmentFiles.list(dir, "decoy", 0)).extracting(SegmentFiles.Segment::firstOffset).containsExactly(0L, 2L);
-        assertThat(SegmentSealer.readSeal(SegmentFiles.list(dir, "decoy", 0).get(0).path()).orElseThrow().records()).isEqualTo(2);
+        assertThat(SegmentSeals.readSeal(SegmentFiles.list(dir, "decoy", 0).get(0).path()).orElseThrow().records()).isEqualTo(2);
     }
 
     @Test
@@ -97,14 +101,14 @@ class SegmentSealingTest {
             append(writer, 0, 1, 2, 3);
         }
         Path first = SegmentFiles.list(dir, "decoy", 0).get(0).path();
-        String hash = SegmentSealer.readSeal(first).orElseThrow().sha256();
+        String hash = SegmentSeals.readSeal(first).orElseThrow().sha256();
         // As if the crash came between the segment's fsync and its seal.
         Files.delete(SegmentFiles.sealPath(first));
         Files.delete(SegmentFiles.indexPath(first));
 
         open(SegmentLimits.bySize(THREE_LINES)).close();
 
-        assertThat(SegmentSealer.readSeal(first)).get().extracting(SegmentSeal::sha256).isEqualTo(hash);
+        assertThat(SegmentSeals.readSeal(first)).get().extracting(SegmentSeal::sha256).isEqualTo(hash);
     }
 
     @Test
@@ -144,7 +148,7 @@ class SegmentSealingTest {
         Files.write(segment, Arrays.copyOf(line(1), 20), StandardOpenOption.APPEND);
 
         assertThatThrownBy(() -> SegmentSealer.seal(segment, T0)).isInstanceOf(IOException.class).hasMessageContaining("cannot be sealed");
-        assertThat(SegmentSealer.isSealed(segment)).isFalse();
+        assertThat(SegmentSeals.isSealed(segment)).isFalse();
     }
 
     private SegmentWriter open(SegmentLimits limits) throws IOException {

@@ -1,11 +1,12 @@
 package dev.rendezvous.archiver.snapshot;
 
+import dev.rendezvous.archive.format.segment.SegmentSeals;
+import dev.rendezvous.archive.format.snapshot.ExportManifest;
 import static dev.rendezvous.archiver.ArchiveFixture.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rendezvous.archive.format.line.LineEncoder;
 import dev.rendezvous.archiver.ArchiveFixture;
-import dev.rendezvous.archiver.line.LineEncoder;
-import dev.rendezvous.archiver.segment.SegmentSealer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ class ParquetExportTest {
         Path file = exports.resolve("parquet").resolve("inputs.parquet");
         assertThat(parquet.format()).isEqualTo("parquet");
         assertThat(parquet.file()).isEqualTo("inputs.parquet");
-        assertThat(parquet.sha256()).isEqualTo(SegmentSealer.sha256(file));
+        assertThat(parquet.sha256()).isEqualTo(SegmentSeals.sha256(file));
         assertThat(parquet.rows()).isEqualTo(60).isEqualTo(ndjson.rows());
         assertThat(parquet.skipped()).containsExactly(APP + ".decoy-0@20");
         assertThat(parquet.segments()).isEqualTo(ndjson.segments());

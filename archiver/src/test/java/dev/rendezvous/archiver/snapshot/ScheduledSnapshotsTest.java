@@ -1,12 +1,13 @@
 package dev.rendezvous.archiver.snapshot;
 
+import dev.rendezvous.archive.format.snapshot.SnapshotSummary;
 import static dev.rendezvous.archiver.ArchiveFixture.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rendezvous.archive.format.segment.SegmentCatalog;
 import dev.rendezvous.archiver.ArchiveFixture;
-import dev.rendezvous.archiver.segment.SegmentCatalog;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.ModelRegistration;
 import dev.rendezvous.protocol.ModelRole;

@@ -1,13 +1,17 @@
 package dev.rendezvous.archiver.snapshot;
 
+import dev.rendezvous.archive.format.snapshot.ExportManifest;
+import dev.rendezvous.archive.format.snapshot.Snapshot;
+import dev.rendezvous.archive.format.snapshot.SnapshotSummary;
+import dev.rendezvous.archive.format.snapshot.VerifyReport;
 import static dev.rendezvous.archiver.ArchiveFixture.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rendezvous.archive.format.line.LineEncoder;
+import dev.rendezvous.archive.format.segment.SegmentCatalog;
+import dev.rendezvous.archive.format.segment.SegmentSeal;
 import dev.rendezvous.archiver.ArchiveFixture;
-import dev.rendezvous.archiver.line.LineEncoder;
-import dev.rendezvous.archiver.segment.SegmentCatalog;
-import dev.rendezvous.archiver.segment.SegmentSeal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

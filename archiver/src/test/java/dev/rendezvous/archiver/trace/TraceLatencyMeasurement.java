@@ -1,11 +1,11 @@
 package dev.rendezvous.archiver.trace;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.rendezvous.archive.format.segment.SegmentCatalog;
 import dev.rendezvous.archiver.ArchiveFixture;
-import dev.rendezvous.archiver.segment.SegmentCatalog;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.ModelRole;
 import dev.rendezvous.protocol.ModelScore;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

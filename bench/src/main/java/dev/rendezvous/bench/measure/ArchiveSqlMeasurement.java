@@ -1,10 +1,10 @@
 package dev.rendezvous.bench.measure;
 
-import dev.rendezvous.archiver.line.LineEncoder;
+import dev.rendezvous.archive.format.line.LineEncoder;
+import dev.rendezvous.archive.format.snapshot.ExportManifest;
 import dev.rendezvous.archiver.segment.SegmentLimits;
 import dev.rendezvous.archiver.segment.SegmentWriter;
 import dev.rendezvous.archiver.snapshot.ExportFormat;
-import dev.rendezvous.archiver.snapshot.ExportManifest;
 import dev.rendezvous.archiver.snapshot.SnapshotStore;
 import dev.rendezvous.archiver.sql.ArchiveSql;
 import dev.rendezvous.archiver.sql.SqlLimits;

@@ -1,13 +1,13 @@
 package dev.rendezvous.bench.measure;
 
 import dev.rendezvous.demo.DemoModels;
+import dev.rendezvous.model.api.manifest.Batching;
+import dev.rendezvous.model.api.manifest.ModelManifest;
+import dev.rendezvous.model.runtimes.onnx.OnnxModel;
+import dev.rendezvous.model.runtimes.scoring.BatchScorer;
+import dev.rendezvous.model.runtimes.scoring.FailureInjector;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.ScoringRequest;
-import dev.rendezvous.runner.manifest.Batching;
-import dev.rendezvous.runner.manifest.ModelManifest;
-import dev.rendezvous.runner.onnx.OnnxModel;
-import dev.rendezvous.runner.scoring.BatchScorer;
-import dev.rendezvous.runner.scoring.FailureInjector;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,14 +2,14 @@ package dev.rendezvous.bench.targets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rendezvous.model.api.manifest.ModelManifest;
+import dev.rendezvous.model.runtimes.onnx.OnnxModel;
+import dev.rendezvous.model.runtimes.scoring.BatchScorer;
+import dev.rendezvous.model.runtimes.scoring.FailureInjector;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.ModelScore;
 import dev.rendezvous.protocol.RequestIds;
 import dev.rendezvous.protocol.ScoringRequest;
-import dev.rendezvous.runner.manifest.ModelManifest;
-import dev.rendezvous.runner.onnx.OnnxModel;
-import dev.rendezvous.runner.scoring.BatchScorer;
-import dev.rendezvous.runner.scoring.FailureInjector;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;

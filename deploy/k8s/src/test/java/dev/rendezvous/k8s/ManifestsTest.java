@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rendezvous.demo.DemoModels;
 import dev.rendezvous.deploy.k8s.RunnerResources;
-import dev.rendezvous.runner.manifest.ModelManifest;
+import dev.rendezvous.model.api.manifest.ModelManifest;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

@@ -1,7 +1,7 @@
 package dev.rendezvous.deploy.k8s;
 
-import dev.rendezvous.runner.manifest.ManifestException;
-import dev.rendezvous.runner.manifest.ModelManifest;
+import dev.rendezvous.model.api.manifest.ManifestException;
+import dev.rendezvous.model.api.manifest.ModelManifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.rendezvous.runner.manifest.ModelManifest;
+import dev.rendezvous.model.api.manifest.ModelManifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;

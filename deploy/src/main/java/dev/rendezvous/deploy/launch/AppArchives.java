@@ -5,7 +5,7 @@ import dev.rendezvous.archiver.snapshot.SnapshotSchedule;
 import dev.rendezvous.decoy.redaction.RedactionRules;
 import dev.rendezvous.deploy.config.ConfigException;
 import dev.rendezvous.deploy.config.PlatformConfig;
-import dev.rendezvous.runner.manifest.ModelManifest;
+import dev.rendezvous.model.api.manifest.ModelManifest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

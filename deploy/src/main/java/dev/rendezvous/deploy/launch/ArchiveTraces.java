@@ -2,8 +2,8 @@ package dev.rendezvous.deploy.launch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rendezvous.archive.format.snapshot.ExportManifest;
 import dev.rendezvous.archiver.snapshot.ExportFormat;
-import dev.rendezvous.archiver.snapshot.ExportManifest;
 import dev.rendezvous.archiver.snapshot.SnapshotStore;
 import dev.rendezvous.archiver.sql.ArchiveSql;
 import dev.rendezvous.archiver.sql.SqlLimits;

@@ -2,21 +2,21 @@ package dev.rendezvous.deploy.launch;
 
 import dev.rendezvous.kafka.KafkaSettings;
 import dev.rendezvous.kafka.RegistryView;
+import dev.rendezvous.model.api.manifest.ModelManifest;
 import dev.rendezvous.protocol.ModelRef;
 import dev.rendezvous.protocol.ModelRegistration;
 import dev.rendezvous.protocol.ModelRole;
 import dev.rendezvous.runner.ModelHost;
 import dev.rendezvous.runner.ModelRunner;
 import dev.rendezvous.runner.RunnerOptions;
-import dev.rendezvous.runner.manifest.ModelManifest;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,10 +1,10 @@
 package dev.rendezvous.runner.cli;
 
+import dev.rendezvous.model.api.manifest.ManifestException;
+import dev.rendezvous.model.api.manifest.ModelManifest;
+import dev.rendezvous.model.runtimes.scoring.ModelLoadException;
 import dev.rendezvous.runner.ModelRunner;
 import dev.rendezvous.runner.RunnerOptions;
-import dev.rendezvous.runner.manifest.ManifestException;
-import dev.rendezvous.runner.manifest.ModelManifest;
-import dev.rendezvous.runner.scoring.ModelLoadException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;

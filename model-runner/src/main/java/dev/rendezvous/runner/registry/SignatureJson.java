@@ -3,9 +3,9 @@ package dev.rendezvous.runner.registry;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rendezvous.runner.api.Signature;
-import dev.rendezvous.runner.api.TensorSpec;
-import dev.rendezvous.runner.manifest.InputMapping;
+import dev.rendezvous.model.api.Signature;
+import dev.rendezvous.model.api.TensorSpec;
+import dev.rendezvous.model.api.manifest.InputMapping;
 import java.util.List;
 
 /**

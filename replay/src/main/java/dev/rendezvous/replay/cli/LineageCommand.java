@@ -1,13 +1,13 @@
 package dev.rendezvous.replay.cli;
 
+import dev.rendezvous.archive.format.snapshot.VerifyReport;
+import dev.rendezvous.model.api.manifest.ManifestException;
+import dev.rendezvous.model.api.manifest.ModelManifest;
 import dev.rendezvous.replay.lineage.ExportedInputs;
 import dev.rendezvous.replay.lineage.LineageVerifier;
 import dev.rendezvous.replay.lineage.ServedLabels;
 import dev.rendezvous.replay.lineage.SnapshotTraining;
 import dev.rendezvous.replay.lineage.TrainingRecipe;
-import dev.rendezvous.archiver.snapshot.VerifyReport;
-import dev.rendezvous.runner.manifest.ManifestException;
-import dev.rendezvous.runner.manifest.ModelManifest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

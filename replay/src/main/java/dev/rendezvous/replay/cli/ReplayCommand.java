@@ -1,10 +1,10 @@
 package dev.rendezvous.replay.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rendezvous.model.api.manifest.ManifestException;
 import dev.rendezvous.replay.ReplayRunner;
 import dev.rendezvous.replay.ReplaySettings;
 import dev.rendezvous.replay.scoring.ReplayBatching;
-import dev.rendezvous.runner.manifest.ManifestException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package dev.rendezvous.replay.compare;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rendezvous.model.api.manifest.OutputMapping;
 import dev.rendezvous.protocol.JsonCodec;
-import dev.rendezvous.runner.manifest.OutputMapping;
 import java.util.Iterator;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package dev.rendezvous.replay.input;
 
-import dev.rendezvous.archiver.snapshot.Snapshot;
+import dev.rendezvous.archive.format.snapshot.Snapshot;
 import dev.rendezvous.replay.compare.Answer;
 import dev.rendezvous.replay.compare.AnswerReader;
 import java.io.IOException;

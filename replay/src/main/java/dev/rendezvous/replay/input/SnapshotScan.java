@@ -1,9 +1,9 @@
 package dev.rendezvous.replay.input;
 
-import dev.rendezvous.archiver.segment.SegmentCatalog;
-import dev.rendezvous.archiver.segment.SegmentLines;
-import dev.rendezvous.archiver.segment.SegmentSeal;
-import dev.rendezvous.archiver.snapshot.Snapshot;
+import dev.rendezvous.archive.format.segment.SegmentCatalog;
+import dev.rendezvous.archive.format.segment.SegmentLines;
+import dev.rendezvous.archive.format.segment.SegmentSeal;
+import dev.rendezvous.archive.format.snapshot.Snapshot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

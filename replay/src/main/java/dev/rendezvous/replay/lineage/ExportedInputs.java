@@ -1,6 +1,6 @@
 package dev.rendezvous.replay.lineage;
 
-import dev.rendezvous.archiver.snapshot.ExportManifest;
+import dev.rendezvous.archive.format.snapshot.ExportManifest;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.ScoringRequest;
 import java.io.BufferedReader;

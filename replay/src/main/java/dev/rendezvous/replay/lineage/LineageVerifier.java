@@ -1,8 +1,8 @@
 package dev.rendezvous.replay.lineage;
 
-import dev.rendezvous.archiver.snapshot.SnapshotStore;
-import dev.rendezvous.archiver.snapshot.VerifyReport;
-import dev.rendezvous.runner.manifest.ModelManifest;
+import dev.rendezvous.archive.format.snapshot.SnapshotReader;
+import dev.rendezvous.archive.format.snapshot.VerifyReport;
+import dev.rendezvous.model.api.manifest.ModelManifest;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -13,10 +13,10 @@ import java.util.Optional;
  * exists in the model's application and every segment still has the hash the snapshot recorded.
  */
 public final class LineageVerifier {
-    private final SnapshotStore snapshots;
+    private final SnapshotReader snapshots;
 
     public LineageVerifier(Path archiveDir) {
-        this.snapshots = new SnapshotStore(archiveDir);
+        this.snapshots = new SnapshotReader(archiveDir);
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.rendezvous.replay.lineage;
 
-import dev.rendezvous.demo.OnnxExport;
+import dev.rendezvous.model.export.OnnxExport;
 import java.util.List;
 import org.tribuo.Model;
 import org.tribuo.classification.Label;

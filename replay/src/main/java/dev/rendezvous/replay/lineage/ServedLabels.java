@@ -1,10 +1,10 @@
 package dev.rendezvous.replay.lineage;
 
-import dev.rendezvous.archiver.snapshot.Snapshot;
-import dev.rendezvous.archiver.snapshot.SnapshotStore;
+import dev.rendezvous.archive.format.snapshot.Snapshot;
+import dev.rendezvous.archive.format.snapshot.SnapshotReader;
+import dev.rendezvous.model.api.manifest.OutputMapping;
 import dev.rendezvous.replay.compare.AnswerReader;
 import dev.rendezvous.replay.input.ServedAnswers;
-import dev.rendezvous.runner.manifest.OutputMapping;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -24,7 +24,7 @@ public final class ServedLabels {
     }
 
     public static Map<String, String> of(Path archiveDir, String app, String snapshotId) throws IOException, InterruptedException {
-        Snapshot snapshot = new SnapshotStore(archiveDir).show(app, snapshotId);
+        Snapshot snapshot = new SnapshotReader(archiveDir).show(app, snapshotId);
         ServedAnswers served = ServedAnswers.read(archiveDir, snapshot, new AnswerReader(OutputMapping.none(), "fraud"));
         Map<String, String> labels = new HashMap<>();
         served.forEach((requestId, answer) -> labelOf(answer).ifPresent(label -> labels.put(requestId, label)));

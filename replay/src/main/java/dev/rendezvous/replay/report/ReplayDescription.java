@@ -1,8 +1,8 @@
 package dev.rendezvous.replay.report;
 
-import dev.rendezvous.archiver.snapshot.Snapshot;
+import dev.rendezvous.archive.format.snapshot.Snapshot;
+import dev.rendezvous.model.api.manifest.ModelManifest;
 import dev.rendezvous.replay.input.ServedAnswers;
-import dev.rendezvous.runner.manifest.ModelManifest;
 
 /**
  * What was replayed, how, and against what: the part of a report that names its inputs.

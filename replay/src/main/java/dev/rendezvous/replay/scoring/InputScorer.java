@@ -1,5 +1,6 @@
 package dev.rendezvous.replay.scoring;
 
+import dev.rendezvous.model.api.manifest.ModelManifest;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.MalformedRecordException;
 import dev.rendezvous.protocol.ScoringRequest;
@@ -9,7 +10,6 @@ import dev.rendezvous.replay.input.DecoyInput;
 import dev.rendezvous.replay.input.ServedBatches;
 import dev.rendezvous.replay.input.SnapshotScan;
 import dev.rendezvous.replay.progress.ProgressReporter;
-import dev.rendezvous.runner.manifest.ModelManifest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,15 +1,15 @@
 package dev.rendezvous.replay.scoring;
 
+import dev.rendezvous.model.api.manifest.Batching;
+import dev.rendezvous.model.api.manifest.ModelManifest;
+import dev.rendezvous.model.runtimes.ModelRuntimes;
+import dev.rendezvous.model.runtimes.scoring.BatchModel;
+import dev.rendezvous.model.runtimes.scoring.BatchScorer;
+import dev.rendezvous.model.runtimes.scoring.FailureInjector;
 import dev.rendezvous.protocol.ModelScore;
 import dev.rendezvous.protocol.ScoringRequest;
 import dev.rendezvous.replay.compare.Answer;
 import dev.rendezvous.replay.compare.AnswerReader;
-import dev.rendezvous.runner.ModelRuntimes;
-import dev.rendezvous.runner.manifest.Batching;
-import dev.rendezvous.runner.manifest.ModelManifest;
-import dev.rendezvous.runner.scoring.BatchModel;
-import dev.rendezvous.runner.scoring.BatchScorer;
-import dev.rendezvous.runner.scoring.FailureInjector;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

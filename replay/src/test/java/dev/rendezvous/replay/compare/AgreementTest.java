@@ -2,8 +2,8 @@ package dev.rendezvous.replay.compare;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rendezvous.model.api.manifest.OutputMapping;
 import dev.rendezvous.protocol.JsonCodec;
-import dev.rendezvous.runner.manifest.OutputMapping;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

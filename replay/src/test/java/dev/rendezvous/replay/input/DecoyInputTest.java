@@ -2,7 +2,7 @@ package dev.rendezvous.replay.input;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rendezvous.archiver.line.LineEncoder;
+import dev.rendezvous.archive.format.line.LineEncoder;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.RecordHeaders;
 import dev.rendezvous.protocol.RedactionNote;
