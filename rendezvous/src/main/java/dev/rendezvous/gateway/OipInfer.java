@@ -64,7 +64,7 @@ final class OipInfer {
         ScoringRequest request = new ScoringRequest(requestId, app, null, parsed.inputs(), receivedAtMs, receivedAtMs + budget.ms(),
                 dispatcher.replyTopic(), pinned == null ? null : pinned.ref().toString(), RequestIds.generateNonce());
         String traceparent = TraceParent.validOrNull(ctx.request().getHeader(TraceParent.HEADER));
-        dispatcher.dispatch(ctx, request, traceparent, decision -> respond(ctx, request, budget, parsed.outputs(), explain, decision));
+        dispatcher.dispatch(ctx, request, traceparent, reply -> respond(ctx, request, budget, parsed.outputs(), explain, reply));
     }
 
     private ModelRegistration pinnable(String app, String segment) {
@@ -97,13 +97,14 @@ final class OipInfer {
     }
 
     private void respond(RoutingContext ctx, ScoringRequest request, DeadlineBudget budget, List<String> outputs, boolean explain,
-                         Decision decision) {
-        TimeoutForensics.GatewayView view = decision != null ? null
+                         Reply reply) {
+        TimeoutForensics.GatewayView view = reply instanceof Reply.Decided ? null
                 : forensics.view(request.app(), request.id(), request.budgetMs(), request.pinnedModel());
-        OipResponses.Answer answer = OipResponses.infer(request.app(), request.id(), decision, view, explain, budget,
+        OipResponses.Answer answer = OipResponses.infer(request.app(), request.id(), reply, view, explain, budget,
                 clock.getAsLong() - request.receivedAtMs(), outputs);
-        answers.count(request.app(), answer.status() == 504 ? "timeout" : decision.outcome().wireName());
-        ScoringAdmission.answered(ctx, budget.ms(), decision);
+        answers.count(request.app(), reply instanceof Reply.Decided decided && answer.status() != 504
+                ? decided.decision().outcome().wireName() : "timeout");
+        ScoringAdmission.answered(ctx, budget.ms(), reply);
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }

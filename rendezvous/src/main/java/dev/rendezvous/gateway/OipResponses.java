@@ -28,17 +28,19 @@ final class OipResponses {
 
     /** The answer without explanation, to a request that a decision reached. */
     static Answer infer(String app, String requestId, Decision decision, DeadlineBudget budget, long latencyMs, List<String> requestedOutputs) {
-        return infer(app, requestId, decision, null, false, budget, latencyMs, requestedOutputs);
+        return infer(app, requestId, Reply.of(decision), null, false, budget, latencyMs, requestedOutputs);
     }
 
     /**
-     * @param decision         the decision, or null when none arrived in time
+     * @param reply            the decision, or none in time
      * @param gatewayView      when no decision arrived: what the gateway knows of the app's models (its {@code late}); else null
      * @param explain          whether the caller asked for the decision's candidates and split variant
      * @param requestedOutputs names of the outputs asked for; empty for all
      */
-    static Answer infer(String app, String requestId, Decision decision, TimeoutForensics.GatewayView gatewayView, boolean explain,
+    static Answer infer(String app, String requestId, Reply reply, TimeoutForensics.GatewayView gatewayView, boolean explain,
                         DeadlineBudget budget, long latencyMs, List<String> requestedOutputs) {
+        // Below, a null decision is the gateway's own timeout, as the parameters' builder expects.
+        Decision decision = reply instanceof Reply.Decided decided ? decided.decision() : null;
         ObjectNode body = JsonCodec.mapper().createObjectNode();
         if (decision == null || decision.outcome() == Outcome.TIMEOUT) {
             body.put("error", decision == null

@@ -14,8 +14,8 @@ import java.util.function.Consumer;
  * gateway's reply topic, and without the nonce check that decision was served to the real caller.
  */
 final class PendingReplies {
-    /** How a waiting request is finished: with a decision, or with null for "no decision in time". */
-    interface Completion extends Consumer<Decision> {
+    /** How a waiting request is finished: with its decision, or with none in time. */
+    interface Completion extends Consumer<Reply> {
     }
 
     private record Waiting(String nonce, Completion completion) {
@@ -71,7 +71,7 @@ final class PendingReplies {
         if (clock.getAsLong() > decision.deadlineAtMs()) {
             afterDeadline.accept(decision.app());
         }
-        waiting.completion().accept(decision);
+        waiting.completion().accept(Reply.of(decision));
         return true;
     }
 
@@ -80,14 +80,14 @@ final class PendingReplies {
         return foreign.get();
     }
 
-    /** Completes the request with "no decision"; false if it was already completed. */
+    /** Completes the request with no decision in time; false if it was already completed. */
     boolean expire(String app, String requestId) {
         Waiting waiting = pending.remove(key(app, requestId));
         if (waiting == null) {
             return false;
         }
         streaks.undecided(app, System.currentTimeMillis());
-        waiting.completion().accept(null);
+        waiting.completion().accept(Reply.NONE_IN_TIME);
         return true;
     }
 

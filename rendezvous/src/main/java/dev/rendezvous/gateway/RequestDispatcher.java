@@ -1,6 +1,5 @@
 package dev.rendezvous.gateway;
 
-import dev.rendezvous.protocol.Decision;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.RecordHeaders;
 import dev.rendezvous.protocol.ScoringRequest;
@@ -15,8 +14,8 @@ import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * Sends a validated request to {@code <app>.requests} (keyed by its id, {@code traceparent} as a
- * record header), waits for its decision on the reply topic, and hands the route the decision — or
- * null when none came by the deadline plus the reply grace. It runs on an event loop, and the
+ * record header), waits for its decision on the reply topic, and hands the route the {@link Reply}: the
+ * decision, or none by the deadline plus the reply grace. It runs on an event loop, and the
  * producer never waits there ({@code max.block.ms} 0, see {@link KafkaAvailability}). A record Kafka
  * refused, at once or in its callback, is answered 503 with {@code Retry-After}, not as a timeout: the
  * request was never made. (A record still unacknowledged at
@@ -53,7 +52,7 @@ final class RequestDispatcher {
 
     /**
      * @param traceparent a valid W3C traceparent to copy onto the record, or null
-     * @param answer      called once on the request's context with the decision, or null on timeout
+     * @param answer      called once on the request's context with the decision, or with none in time
      * @throws ApiError 409 when the id is already in flight for the app, 503 when Kafka refuses the record at once
      */
     /** Why Kafka refused a record; a retriable refusal (no metadata, timeout, no leader) also marks Kafka unavailable. */
@@ -65,15 +64,15 @@ final class RequestDispatcher {
         return "the request could not be written to Kafka: " + error.getMessage();
     }
 
-    void dispatch(RoutingContext ctx, ScoringRequest request, String traceparent, Consumer<Decision> answer) {
+    void dispatch(RoutingContext ctx, ScoringRequest request, String traceparent, Consumer<Reply> answer) {
         Context context = vertx.getOrCreateContext();
         long[] timer = new long[1];
         long timeoutDueAtMs = timeoutDueAtMs(request);
-        PendingReplies.Completion completion = decision -> {
+        PendingReplies.Completion completion = reply -> {
             vertx.cancelTimer(timer[0]);
             context.runOnContext(v -> {
-                answer.accept(decision);
-                if (decision == null) {
+                answer.accept(reply);
+                if (reply instanceof Reply.NoneInTime) {
                     // The 504 is written: how late against its due time teaches the next timeouts' margin.
                     lag.record(Math.max(0, clockMs.getAsLong() - timeoutDueAtMs));
                 }

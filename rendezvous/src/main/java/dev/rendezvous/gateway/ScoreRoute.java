@@ -60,15 +60,15 @@ final class ScoreRoute {
         ScoringRequest request = new ScoringRequest(requestId, app, features, null,
                 receivedAtMs, receivedAtMs + budget.ms(), dispatcher.replyTopic(), null, RequestIds.generateNonce());
         String traceparent = TraceParent.validOrNull(ctx.request().getHeader(TraceParent.HEADER));
-        dispatcher.dispatch(ctx, request, traceparent, decision -> respond(ctx, request, budget, explain, decision));
+        dispatcher.dispatch(ctx, request, traceparent, reply -> respond(ctx, request, budget, explain, reply));
     }
 
-    private void respond(RoutingContext ctx, ScoringRequest request, DeadlineBudget budget, boolean explain, Decision decision) {
+    private void respond(RoutingContext ctx, ScoringRequest request, DeadlineBudget budget, boolean explain, Reply reply) {
         ObjectNode body = JsonCodec.mapper().createObjectNode();
         body.put("id", request.id());
         body.put("app", request.app());
-        boolean timedOut = decision == null || decision.outcome() == Outcome.TIMEOUT;
-        if (decision == null) {
+        boolean timedOut = !(reply instanceof Reply.Decided) || ((Reply.Decided) reply).decision().outcome() == Outcome.TIMEOUT;
+        if (!(reply instanceof Reply.Decided decided)) {
             body.put("outcome", Outcome.TIMEOUT.wireName());
             body.putNull("output");
             body.putNull("model");
@@ -84,6 +84,7 @@ final class ScoreRoute {
                 body.put("explanation", view.explanation());
             }
         } else {
+            Decision decision = decided.decision();
             body.put("outcome", decision.outcome().wireName());
             body.set("output", decision.output());
             body.put("model", decision.model());
@@ -105,8 +106,8 @@ final class ScoreRoute {
             body.put("deadlineClamped", true);
             body.put("requestedDeadlineMs", budget.requestedMs());
         }
-        answers.count(request.app(), timedOut ? "timeout" : decision.outcome().wireName());
-        ScoringAdmission.answered(ctx, budget.ms(), decision);
+        answers.count(request.app(), timedOut ? "timeout" : ((Reply.Decided) reply).decision().outcome().wireName());
+        ScoringAdmission.answered(ctx, budget.ms(), reply);
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }

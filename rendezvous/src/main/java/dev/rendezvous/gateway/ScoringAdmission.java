@@ -143,8 +143,8 @@ final class ScoringAdmission implements Handler<RoutingContext> {
      * its answer delay counts: the time from admission to the end of the response, less what its policy
      * asked it to wait (see {@link #policyWaitMs}).
      */
-    static void answered(RoutingContext ctx, long budgetMs, Decision decision) {
-        ctx.put(POLICY_WAIT_MS, policyWaitMs(budgetMs, decision));
+    static void answered(RoutingContext ctx, long budgetMs, Reply reply) {
+        ctx.put(POLICY_WAIT_MS, policyWaitMs(budgetMs, reply));
     }
 
     /**
@@ -154,10 +154,11 @@ final class ScoringAdmission implements Handler<RoutingContext> {
      * as soon as it could, and all of the latency counts. (Without this, a platform whose models are down
      * would answer every request with its fallback at the deadline, look slow, and be shed.)
      */
-    static long policyWaitMs(long budgetMs, Decision decision) {
-        if (decision == null) {
+    static long policyWaitMs(long budgetMs, Reply reply) {
+        if (!(reply instanceof Reply.Decided decided)) {
             return budgetMs;
         }
+        Decision decision = decided.decision();
         boolean deadlineRule = decision.outcome() != Outcome.MODEL || DEADLINE_BEST.equals(decision.reason());
         return deadlineRule && decision.decidedAtMs() >= decision.deadlineAtMs() ? budgetMs : 0;
     }

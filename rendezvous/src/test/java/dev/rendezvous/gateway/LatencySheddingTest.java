@@ -77,12 +77,12 @@ class LatencySheddingTest {
         Decision decision = new Decision("r-1", "fraud", Outcome.parse(outcome), "model".equals(outcome) ? "m" : null,
                 "model".equals(outcome) ? "1" : null, TextNode.valueOf("x"), reason, 1, null, List.of(), List.of(), 1_000, 1_100, decidedAtMs);
 
-        assertThat(ScoringAdmission.policyWaitMs(DEADLINE_MS, decision)).isEqualTo(expectedMs);
+        assertThat(ScoringAdmission.policyWaitMs(DEADLINE_MS, Reply.of(decision))).isEqualTo(expectedMs);
     }
 
     @Test
     void excusesTheWholeBudgetForTheGatewaysOwnTimeout() {
-        assertThat(ScoringAdmission.policyWaitMs(DEADLINE_MS, null)).isEqualTo(DEADLINE_MS);
+        assertThat(ScoringAdmission.policyWaitMs(DEADLINE_MS, Reply.NONE_IN_TIME)).isEqualTo(DEADLINE_MS);
     }
 
     @Test

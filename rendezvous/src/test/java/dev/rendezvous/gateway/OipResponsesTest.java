@@ -43,7 +43,7 @@ class OipResponsesTest {
 
     @Test
     void answersATimeoutWith504AndAnOipErrorThatEchoesTheId() {
-        OipResponses.Answer answer = OipResponses.infer("fraud", "44", null, DeadlineBudget.of(null, 40), 540, List.of());
+        OipResponses.Answer answer = OipResponses.infer("fraud", "44", Reply.NONE_IN_TIME, null, false, DeadlineBudget.of(null, 40), 540, List.of());
 
         assertThat(answer.status()).isEqualTo(504);
         assertThat(answer.body().path("error").asText()).contains("40 ms");

@@ -14,7 +14,7 @@ class PendingRepliesTest {
     private static final String NONCE = "nonce-0123456789abcdef";
     private final AtomicLong now = new AtomicLong(1_000);
     private final List<String> afterDeadline = new ArrayList<>();
-    private final List<Decision> served = new ArrayList<>();
+    private final List<Reply> served = new ArrayList<>();
     private final PendingReplies pending = new PendingReplies(now::get, afterDeadline::add);
 
     private static Decision decision(String id, String nonce) {
@@ -32,7 +32,7 @@ class PendingRepliesTest {
         now.set(1_101);
         assertThat(pending.complete(decision("late", NONCE))).isTrue();
 
-        assertThat(served).extracting(Decision::requestId).containsExactly("in-time", "late");
+        assertThat(served).extracting(reply -> ((Reply.Decided) reply).decision().requestId()).containsExactly("in-time", "late");
         assertThat(afterDeadline).as("at the deadline is in time; a millisecond after is a miss").containsExactly("fraud");
     }
 
@@ -49,5 +49,15 @@ class PendingRepliesTest {
         assertThat(pending.complete(decision("r-1", NONCE))).as("completes once").isFalse();
         assertThat(served).hasSize(1);
         assertThat(afterDeadline).containsExactly("fraud");
+    }
+
+    @Test
+    void anExpiredRequestEndsWithNoDecisionInTimeOnceAndADecisionAfterThatCompletesNothing() {
+        pending.register("fraud", "r-1", NONCE, served::add);
+
+        assertThat(pending.expire("fraud", "r-1")).isTrue();
+        assertThat(pending.expire("fraud", "r-1")).as("expires once").isFalse();
+        assertThat(pending.complete(decision("r-1", NONCE))).isFalse();
+        assertThat(served).containsExactly(Reply.NONE_IN_TIME);
     }
 }

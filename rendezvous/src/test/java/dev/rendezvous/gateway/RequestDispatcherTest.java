@@ -57,12 +57,12 @@ class RequestDispatcherTest {
         RequestDispatcher shortGrace = new RequestDispatcher(vertx, new TopicNames(""), "replies",
                 new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()), new KafkaAvailability(),
                 new PendingReplies(), grace, lag, wallMs::get);
-        java.util.concurrent.CompletableFuture<dev.rendezvous.protocol.Decision> answered = new java.util.concurrent.CompletableFuture<>();
-        vertx.getOrCreateContext().runOnContext(v -> shortGrace.dispatch(null, requestWithDeadlineMs(1), null, decision -> {
+        java.util.concurrent.CompletableFuture<Reply> answered = new java.util.concurrent.CompletableFuture<>();
+        vertx.getOrCreateContext().runOnContext(v -> shortGrace.dispatch(null, requestWithDeadlineMs(1), null, reply -> {
             wallMs.addAndGet(1 + grace + 33); // the clock at the write: 33 ms past the timeout's due time (margin floor 4 ms)
-            answered.complete(decision);
+            answered.complete(reply);
         }));
-        assertThat(answered.get(5, TimeUnit.SECONDS)).as("no decision: a timeout").isNull();
+        assertThat(answered.get(5, TimeUnit.SECONDS)).as("no decision: a timeout").isEqualTo(Reply.NONE_IN_TIME);
         org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS)
                 .untilAsserted(() -> assertThat(lag.slowestMs()).isEqualTo(33 + grace / EventLoopLag.GRACE_FLOOR_DIVISOR));
         assertThat(shortGrace.timeoutDueAtMs(requestWithDeadlineMs(1))).isEqualTo(RECEIVED + 1 + grace - grace / 2);
