@@ -26,9 +26,8 @@ import dev.rendezvous.replay.lineage.ServedLabels;
 import dev.rendezvous.replay.lineage.SnapshotTraining;
 import dev.rendezvous.replay.lineage.TrainingRecipe;
 import dev.rendezvous.runner.ModelRunner;
-import dev.rendezvous.runner.RunnerOptions;
+import dev.rendezvous.runner.StandaloneOptions;
 import dev.rendezvous.runner.cli.ModelCommand;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -125,7 +124,7 @@ class LineageLoopIT {
             //    scores live traffic; the policy never serves it.
             KafkaSettings kafka = platform.kafka();
             try (RegistryView registry = RegistryView.start(kafka, "lineage-it-registry");
-                 ModelRunner runner = ModelRunner.start(kafka, newModel, RunnerOptions.defaults(), new SimpleMeterRegistry(), registry)) {
+                 ModelRunner runner = ModelRunner.start(kafka, newModel, StandaloneOptions.following(registry))) {
                 Awaitility.await().atMost(Duration.ofSeconds(30)).until(runner::isReady);
                 Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> registry.isAlive(APP, NEW_MODEL, System.currentTimeMillis()));
                 assertThat(registry.registration(APP, NEW_MODEL).orElseThrow().role()).isEqualTo(ModelRole.SHADOW);

@@ -20,6 +20,7 @@ import dev.rendezvous.model.api.manifest.ModelManifest;
 import dev.rendezvous.protocol.JsonCodec;
 import dev.rendezvous.protocol.ModelRole;
 import dev.rendezvous.runner.ModelRunner;
+import dev.rendezvous.runner.StandaloneOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -94,7 +95,7 @@ class ScheduledSnapshotsIT {
                     lr.className(), lr.url(), lr.model(), lr.input(), lr.output(), lr.batching(), lr.callTimeoutMs(),
                     new Lineage("snapshot:" + trainedOn + " export-sha256:" + "0".repeat(64) + " rows:20 labels:served", "snapshot:" + trainedOn,
                             null, null, 9L, Map.of(), Map.of()));
-            try (ModelRunner runner = ModelRunner.start(platform.kafka(), trained)) {
+            try (ModelRunner runner = ModelRunner.start(platform.kafka(), trained, StandaloneOptions.registered())) {
                 Awaitility.await().atMost(Duration.ofSeconds(30)).until(runner::isReady);
                 SnapshotExpiry expiry = new SnapshotExpiry(archive);
                 Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))

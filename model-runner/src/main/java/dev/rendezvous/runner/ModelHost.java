@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p>All hosts of one group must host the same versions: they split the partitions between them, so a
  * version hosted by only some of them would miss the requests of the others' partitions; hence the
  * group is named after the set of versions a host starts with ({@link #hostGroup}). A version
- * deployed on its own ({@link ModelRunner#startRegistered}, {@code model deploy}) gets a host of its
+ * deployed on its own ({@link ModelRunner#start}, {@code model deploy}) gets a host of its
  * own in its own group, {@code <prefix>model.<name>.<version>}.
  */
 public final class ModelHost implements AutoCloseable {
@@ -125,7 +125,7 @@ public final class ModelHost implements AutoCloseable {
     /**
      * Loads the manifest's model and adds it to the running host: it scores every request polled from
      * then on. With a {@code registry} the version registers and heartbeats as
-     * {@link ModelRunner#start(KafkaSettings, ModelManifest, RunnerOptions, MeterRegistry, RegistryView)}
+     * {@link ModelRunner#start(KafkaSettings, ModelManifest, StandaloneOptions)}
      * describes, and leaves the host by itself once retired; without one it is not registered (tests).
      *
      * @throws dev.rendezvous.model.runtimes.scoring.ModelLoadException when the model does not load as described

@@ -7,7 +7,6 @@ import dev.rendezvous.protocol.ModelRegistration;
 import dev.rendezvous.protocol.ModelRole;
 import dev.rendezvous.runner.registry.RegistryMembership;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Optional;
@@ -21,10 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One model version serving one application in a {@link ModelHost}: it scores in micro-batches every
  * request its host polls from {@code <app>.requests} and produces one
- * {@link dev.rendezvous.protocol.ModelScore} per request to {@code <app>.scores}. The static
- * {@code start} methods run the version on its own: a host of its own, consuming in the version's own
- * group {@code <prefix>model.<name>.<version>} from the latest offset; {@link ModelHost#deploy} runs it
- * beside the app's other versions of the process.
+ * {@link dev.rendezvous.protocol.ModelScore} per request to {@code <app>.scores}.
+ * {@link #start(KafkaSettings, ModelManifest, StandaloneOptions)} runs the version on its own: a host of
+ * its own, consuming in the version's own group {@code <prefix>model.<name>.<version>} from the latest
+ * offset; {@link ModelHost#deploy} runs it beside the app's other versions of the process.
  */
 public final class ModelRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelRunner.class);
@@ -49,42 +48,31 @@ public final class ModelRunner implements AutoCloseable {
     }
 
     /**
-     * Starts a production runner, registered (see {@link #start(KafkaSettings, ModelManifest, RunnerOptions, MeterRegistry, RegistryView)})
-     * with a registry view of its own, meters in a private registry.
-     */
-    public static ModelRunner start(KafkaSettings kafka, ModelManifest manifest) throws InterruptedException {
-        return startRegistered(kafka, manifest, RunnerOptions.defaults(), new SimpleMeterRegistry());
-    }
-
-    /**
-     * Starts a runner that scores but is NOT registered: no entry in {@code rdv.models}, no heartbeats,
-     * no reaction to retirement. For tests, and for launchers that register runners themselves.
+     * Runs the version on its own: a host of its own, consuming in the version's own group from the
+     * latest offset, as {@code options} say. A registered runner ({@link StandaloneOptions.OwnView} or
+     * {@link StandaloneOptions.SharedView}) registers the version in {@code rdv.models} with its signature
+     * and lineage, keeping the role the registry already gives it unless retired (else the manifest's
+     * role); sends a heartbeat every second while it owns a partition and its model is responsive, and a
+     * last one marked stopping on close; stamps scores with the registry's current role; and stops cleanly
+     * once the registry retires it. An {@link StandaloneOptions.Unregistered} one only scores.
      *
      * @throws dev.rendezvous.model.runtimes.scoring.ModelLoadException when the model does not load as described
-     * @throws IllegalStateException                            when the topics are missing or not co-partitioned
+     * @throws IllegalStateException                            when the topics are missing or not co-partitioned, or the registration cannot be written
+     * @throws InterruptedException                             when interrupted while its own registry view catches up
      */
-    public static ModelRunner start(KafkaSettings kafka, ModelManifest manifest, RunnerOptions options, MeterRegistry registry) {
-        return alone(kafka, manifest, options, registry, null);
+    public static ModelRunner start(KafkaSettings kafka, ModelManifest manifest, StandaloneOptions options) throws InterruptedException {
+        StandaloneOptions.Membership membership = options.membership();
+        if (membership instanceof StandaloneOptions.SharedView shared) {
+            return alone(kafka, manifest, options.runner(), options.meters(), shared.view());
+        }
+        if (membership instanceof StandaloneOptions.Unregistered) {
+            return alone(kafka, manifest, options.runner(), options.meters(), null);
+        }
+        return withOwnView(kafka, manifest, options.runner(), options.meters());
     }
 
-    /**
-     * Starts a registered runner that follows {@code registry} (a view shared with the caller, which
-     * keeps owning it): registers the version in {@code rdv.models} with its signature and lineage,
-     * keeping the role the registry already gives it unless retired (else the manifest's role); sends a
-     * heartbeat every second while it owns a partition and its model is responsive, and a last one
-     * marked stopping on close; stamps scores with the registry's current role; and stops cleanly once
-     * the registry retires it.
-     *
-     * @throws dev.rendezvous.model.runtimes.scoring.ModelLoadException when the model does not load as described
-     * @throws IllegalStateException                            when the topics are missing or the registration cannot be written
-     */
-    public static ModelRunner start(KafkaSettings kafka, ModelManifest manifest, RunnerOptions options, MeterRegistry meters,
-                                    RegistryView registry) {
-        return alone(kafka, manifest, options, meters, registry);
-    }
-
-    /** Like {@link #start(KafkaSettings, ModelManifest, RunnerOptions, MeterRegistry, RegistryView)}, with a registry view of its own, closed with the runner. */
-    public static ModelRunner startRegistered(KafkaSettings kafka, ModelManifest manifest, RunnerOptions options, MeterRegistry meters)
+    /** Registered, with a registry view of its own, closed with the runner. */
+    private static ModelRunner withOwnView(KafkaSettings kafka, ModelManifest manifest, RunnerOptions options, MeterRegistry meters)
             throws InterruptedException {
         RegistryView view = RegistryView.start(kafka, "registry-view-" + kafka.topicPrefix() + manifest.consumerGroup() + "-" + INSTANCES.incrementAndGet());
         ModelRunner runner;

@@ -326,8 +326,8 @@ class ModelRunnerIT {
         ModelManifest manifest = DemoManifests.lr().withCallTimeoutMs(200);
         int stuck = TimeLimitedModel.MAX_STUCK_CALLS;
         // Long enough to see the runner dead (heartbeat timeout 3 s), short enough to see it come back.
-        ModelRunner runner = closing(ModelRunner.startRegistered(kafka, manifest,
-                RunnerOptions.defaults().hangingFirstCalls(stuck, 10_000), new SimpleMeterRegistry()));
+        ModelRunner runner = closing(ModelRunner.start(kafka, manifest,
+                StandaloneOptions.registered().withRunner(RunnerOptions.defaults().hangingFirstCalls(stuck, 10_000))));
         RegistryView registry = closing(RegistryView.start(kafka, "test-registry"));
         await().atMost(Duration.ofSeconds(30)).until(() -> runner.isReady() && registry.isAlive(APP, manifest.ref(), System.currentTimeMillis()));
         Map<String, Number> features = DemoModels.sampleFeatures(18, 1).get(0);
@@ -352,7 +352,7 @@ class ModelRunnerIT {
     void closingCommitsTheOffsetsOfWhatWasScored(EmbeddedKafkaBroker broker, TestInfo test) throws Exception {
         setUp(broker, test);
         ModelManifest manifest = DemoManifests.lr();
-        ModelRunner runner = ModelRunner.start(kafka, manifest, RunnerOptions.defaults(), new SimpleMeterRegistry());
+        ModelRunner runner = ModelRunner.start(kafka, manifest, StandaloneOptions.unregistered());
         await().atMost(Duration.ofSeconds(30)).until(runner::isReady);
         for (Map<String, Number> features : DemoModels.sampleFeatures(15, 6)) {
             send(request("req-" + features.hashCode(), features, 60_000), null);
@@ -374,7 +374,7 @@ class ModelRunnerIT {
             new TopicProvisioner(admin, 1, 10_000).ensure(new TopicLayout(topics, 1).controlTopics());
         }
         ModelManifest canary = DemoManifests.canary();
-        ModelRunner first = closing(ModelRunner.startRegistered(kafka, canary, RunnerOptions.defaults(), new SimpleMeterRegistry()));
+        ModelRunner first = closing(ModelRunner.start(kafka, canary, StandaloneOptions.registered()));
         await().atMost(Duration.ofSeconds(30)).until(first::isReady);
         String registered = ArtifactHash.sha256(canary.artifact());
 
@@ -387,7 +387,7 @@ class ModelRunnerIT {
         Path impostor = Files.writeString(dir.resolve("fraud-lr-2-other.yaml"), yaml);
         assertThat(other).isNotEqualTo(registered);
 
-        assertThatThrownBy(() -> ModelRunner.startRegistered(kafka, ModelManifest.load(impostor), RunnerOptions.defaults(), new SimpleMeterRegistry()))
+        assertThatThrownBy(() -> ModelRunner.start(kafka, ModelManifest.load(impostor), StandaloneOptions.registered()))
                 .isInstanceOf(ArtifactConflictException.class)
                 .hasMessageContaining("fraud-lr@2 of app fraud is registered with artifact SHA-256 " + registered)
                 .hasMessageContaining("has SHA-256 " + other);
@@ -410,9 +410,9 @@ class ModelRunnerIT {
             new TopicProvisioner(admin, 1, 10_000).ensure(layout.appTopics(APP, 1, 3_600_000));
             new TopicProvisioner(admin, 1, 10_000).ensure(layout.controlTopics());
         }
-        ModelRunner first = closing(ModelRunner.startRegistered(kafka, DemoManifests.lr(), RunnerOptions.defaults(), new SimpleMeterRegistry()));
+        ModelRunner first = closing(ModelRunner.start(kafka, DemoManifests.lr(), StandaloneOptions.registered()));
         await().atMost(Duration.ofSeconds(30)).until(first::isReady);
-        ModelRunner second = closing(ModelRunner.startRegistered(kafka, DemoManifests.lr(), RunnerOptions.defaults(), new SimpleMeterRegistry()));
+        ModelRunner second = closing(ModelRunner.start(kafka, DemoManifests.lr(), StandaloneOptions.registered()));
         await().atMost(Duration.ofSeconds(30)).until(() -> first.isReady() != second.isReady());
         ModelRunner owner = first.isReady() ? first : second;
         ModelRunner idle = owner == first ? second : first;
@@ -439,13 +439,13 @@ class ModelRunnerIT {
     void refusesToStartWhenTheApplicationsTopicsDoNotExist(EmbeddedKafkaBroker broker) {
         KafkaSettings missing = KafkaSettings.local(broker.bootstrapServers(), EmbeddedKafkaExtension.uniquePrefix("missing"));
 
-        assertThatThrownBy(() -> ModelRunner.start(missing, DemoManifests.lr()))
+        assertThatThrownBy(() -> ModelRunner.start(missing, DemoManifests.lr(), StandaloneOptions.registered()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("fraud.requests does not exist");
     }
 
-    private ModelRunner started(ModelManifest manifest, RunnerOptions options, SimpleMeterRegistry registry) {
-        ModelRunner runner = closing(ModelRunner.start(kafka, manifest, options, registry));
+    private ModelRunner started(ModelManifest manifest, RunnerOptions options, SimpleMeterRegistry registry) throws InterruptedException {
+        ModelRunner runner = closing(ModelRunner.start(kafka, manifest, StandaloneOptions.unregistered().withRunner(options).withMeters(registry)));
         await().atMost(Duration.ofSeconds(30)).until(runner::isReady);
         return runner;
     }

@@ -1,6 +1,5 @@
 package dev.rendezvous.bench.load;
 
-import dev.rendezvous.bench.measure.ThreadCpu;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -4,8 +4,7 @@ import dev.rendezvous.model.api.manifest.ManifestException;
 import dev.rendezvous.model.api.manifest.ModelManifest;
 import dev.rendezvous.model.runtimes.scoring.ModelLoadException;
 import dev.rendezvous.runner.ModelRunner;
-import dev.rendezvous.runner.RunnerOptions;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.rendezvous.runner.StandaloneOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -36,7 +35,7 @@ final class DeployCommand implements Callable<Integer> {
         ModelRunner runner;
         try {
             manifest = ModelManifest.load(manifestFile);
-            runner = ModelRunner.startRegistered(kafka.settings(), manifest, RunnerOptions.defaults(), new SimpleMeterRegistry());
+            runner = ModelRunner.start(kafka.settings(), manifest, StandaloneOptions.registered());
         } catch (ManifestException | ModelLoadException | IllegalStateException | IllegalArgumentException e) {
             spec.commandLine().getErr().println("model deploy: " + e.getMessage());
             return 1;

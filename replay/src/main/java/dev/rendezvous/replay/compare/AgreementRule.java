@@ -1,5 +1,7 @@
 package dev.rendezvous.replay.compare;
 
+import dev.rendezvous.replay.answer.Answer;
+
 /**
  * When two answers agree: by label when both have one (the runner's argmax over the manifest's
  * labels), otherwise by score, when both have one and they differ by less than {@code epsilon}.

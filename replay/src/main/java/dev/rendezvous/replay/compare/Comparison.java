@@ -1,5 +1,6 @@
 package dev.rendezvous.replay.compare;
 
+import dev.rendezvous.replay.answer.Answer;
 import dev.rendezvous.replay.input.ServedAnswers;
 import dev.rendezvous.replay.scoring.Replayed;
 import java.util.ArrayList;

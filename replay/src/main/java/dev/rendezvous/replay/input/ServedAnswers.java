@@ -1,8 +1,8 @@
 package dev.rendezvous.replay.input;
 
 import dev.rendezvous.archive.format.snapshot.Snapshot;
-import dev.rendezvous.replay.compare.Answer;
-import dev.rendezvous.replay.compare.AnswerReader;
+import dev.rendezvous.replay.answer.Answer;
+import dev.rendezvous.replay.answer.AnswerReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

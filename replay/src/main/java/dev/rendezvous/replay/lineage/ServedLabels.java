@@ -3,7 +3,7 @@ package dev.rendezvous.replay.lineage;
 import dev.rendezvous.archive.format.snapshot.Snapshot;
 import dev.rendezvous.archive.format.snapshot.SnapshotReader;
 import dev.rendezvous.model.api.manifest.OutputMapping;
-import dev.rendezvous.replay.compare.AnswerReader;
+import dev.rendezvous.replay.answer.AnswerReader;
 import dev.rendezvous.replay.input.ServedAnswers;
 import java.io.IOException;
 import java.nio.file.Path;

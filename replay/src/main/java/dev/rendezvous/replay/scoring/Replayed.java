@@ -1,6 +1,6 @@
 package dev.rendezvous.replay.scoring;
 
-import dev.rendezvous.replay.compare.Answer;
+import dev.rendezvous.replay.answer.Answer;
 
 /**
  * One input after replay: who it is, when it was received, and what the replayed model (and, with

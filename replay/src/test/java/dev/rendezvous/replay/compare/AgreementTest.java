@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rendezvous.model.api.manifest.OutputMapping;
 import dev.rendezvous.protocol.JsonCodec;
+import dev.rendezvous.replay.answer.Answer;
+import dev.rendezvous.replay.answer.AnswerReader;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

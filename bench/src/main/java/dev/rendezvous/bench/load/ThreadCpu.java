@@ -1,4 +1,4 @@
-package dev.rendezvous.bench.measure;
+package dev.rendezvous.bench.load;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * CPU time per group of threads (a pool's threads share a group: {@code vert.x-eventloop-thread-3} and
  * {@code -4} count together), to see which part of the one benchmark process burns the cores.
  */
-public final class ThreadCpu {
+final class ThreadCpu {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final Pattern POOL_SUFFIX = Pattern.compile("(-\\d+)+$");
 

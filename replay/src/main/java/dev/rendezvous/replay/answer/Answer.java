@@ -1,4 +1,4 @@
-package dev.rendezvous.replay.compare;
+package dev.rendezvous.replay.answer;
 
 /**
  * What one side of a comparison answered for one request, reduced to what agreement is defined on.

@@ -1,4 +1,4 @@
-package dev.rendezvous.bench.measure;
+package dev.rendezvous.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,5 @@
-package dev.rendezvous.runner;
+package dev.rendezvous.runner.cli;
 
-import dev.rendezvous.runner.cli.ModelCommand;
 import picocli.CommandLine;
 
 /**

@@ -1,4 +1,4 @@
-package dev.rendezvous.replay.compare;
+package dev.rendezvous.replay.answer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
