@@ -30,6 +30,8 @@ final class EventLoopLag {
     private final long[] samples = new long[WINDOW];
     private int next;
     private int count;
+    /** The slowest sample in the window, kept by {@link #record} (a few times a second) so that requests only read it. */
+    private volatile long slowestMs;
     private final Set<Context> sampled = ConcurrentHashMap.newKeySet();
 
     EventLoopLag(LongSupplier monotonicMs) {
@@ -56,15 +58,16 @@ final class EventLoopLag {
         samples[next] = lateMs;
         next = (next + 1) % WINDOW;
         count = Math.min(count + 1, WINDOW);
-    }
-
-    /** The slowest of the newest samples, in milliseconds; 0 before any. */
-    synchronized long slowestMs() {
         long slowest = 0;
         for (int i = 0; i < count; i++) {
             slowest = Math.max(slowest, samples[i]);
         }
-        return slowest;
+        slowestMs = slowest;
+    }
+
+    /** The slowest of the newest samples, in milliseconds; 0 before any. */
+    long slowestMs() {
+        return slowestMs;
     }
 
     /**

@@ -102,8 +102,7 @@ final class OipInfer {
                 : forensics.view(request.app(), request.id(), request.budgetMs(), request.pinnedModel());
         OipResponses.Answer answer = OipResponses.infer(request.app(), request.id(), reply, view, explain, budget,
                 clock.getAsLong() - request.receivedAtMs(), outputs);
-        answers.count(request.app(), reply instanceof Reply.Decided decided && answer.status() != 504
-                ? decided.decision().outcome().wireName() : "timeout");
+        answers.count(request.app(), reply.outcome().wireName());
         ScoringAdmission.answered(ctx, budget.ms(), reply);
         if (ctx.response().ended() || ctx.response().closed()) {
             return;

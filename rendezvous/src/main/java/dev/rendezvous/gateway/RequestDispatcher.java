@@ -67,6 +67,7 @@ final class RequestDispatcher {
     void dispatch(RoutingContext ctx, ScoringRequest request, String traceparent, Consumer<Reply> answer) {
         Context context = vertx.getOrCreateContext();
         long[] timer = new long[1];
+        lag.sample(vertx, context);
         long timeoutDueAtMs = timeoutDueAtMs(request);
         PendingReplies.Completion completion = reply -> {
             vertx.cancelTimer(timer[0]);
@@ -113,7 +114,6 @@ final class RequestDispatcher {
      * grace, so the timer fires the margin {@link EventLoopLag} learnt before that.
      */
     long timeoutDueAtMs(ScoringRequest request) {
-        lag.sample(vertx, vertx.getOrCreateContext());
         return request.deadlineAtMs() + replyGraceMs - lag.timeoutMarginMs(replyGraceMs);
     }
 

@@ -67,7 +67,7 @@ final class ScoreRoute {
         ObjectNode body = JsonCodec.mapper().createObjectNode();
         body.put("id", request.id());
         body.put("app", request.app());
-        boolean timedOut = !(reply instanceof Reply.Decided) || ((Reply.Decided) reply).decision().outcome() == Outcome.TIMEOUT;
+        boolean timedOut = reply.outcome() == Outcome.TIMEOUT;
         if (!(reply instanceof Reply.Decided decided)) {
             body.put("outcome", Outcome.TIMEOUT.wireName());
             body.putNull("output");
@@ -106,7 +106,7 @@ final class ScoreRoute {
             body.put("deadlineClamped", true);
             body.put("requestedDeadlineMs", budget.requestedMs());
         }
-        answers.count(request.app(), timedOut ? "timeout" : ((Reply.Decided) reply).decision().outcome().wireName());
+        answers.count(request.app(), reply.outcome().wireName());
         ScoringAdmission.answered(ctx, budget.ms(), reply);
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
